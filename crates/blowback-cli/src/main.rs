@@ -1,0 +1,60 @@
+//! `blowback`: the command-line face of the toolkit.
+//!
+//! The binary is thin on purpose: it parses arguments, reads files, calls the libraries and renders
+//! what they return (diagnostics, tables, charts). No simulation or analysis logic lives here.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod conflict;
+mod events;
+mod output;
+mod sd;
+
+/// Model, simulate and stress-test strategic feedback systems.
+#[derive(Debug, Parser)]
+#[command(name = "blowback", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run an XMILE model, or every scenario of a case folder.
+    Run(sd::RunArgs),
+    /// Check a model and print located diagnostics; exits 1 when there are errors.
+    Check(sd::CheckArgs),
+    /// Graph Model for Conflict Resolution: which strategic outcomes are stable.
+    #[command(subcommand)]
+    Conflict(conflict::Command),
+    /// Conflict event data: summaries and self-exciting point-process fits.
+    #[command(subcommand)]
+    Events(events::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => sd::run(args),
+        Command::Check(args) => sd::check(args),
+        Command::Conflict(command) => conflict::run(command),
+        Command::Events(command) => events::run(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed pipe (`blowback run m.xmile --csv - | head`) is the reader's choice, not a failure.
+            if err
+                .chain()
+                .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+                .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Integration tests for blowback-conflict: conformance vectors, textbook conflicts, the Af-Pak
+//! case, reader errors and fast-versus-explicit cross-checks.
+
+mod conformance;
+mod cross_check;

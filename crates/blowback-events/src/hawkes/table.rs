@@ -1,0 +1,206 @@
+//! Marked event times from any CSV: one time column (dates or numbers) and an optional mark
+//! column, turned into an [`EventSequence`] on a window, with an explicit tie policy.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use crate::date::Date;
+use crate::hawkes::model::EventSequence;
+use crate::hawkes::ties::{resolve_ties, TiePolicy};
+use crate::hawkes::HawkesError;
+
+/// A time stamp as written in the file: a calendar day or a plain number.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, serde::Serialize)]
+pub enum Stamp {
+    /// A calendar day; sequences measure it in days.
+    Day(Date),
+    /// A number in the caller's time unit.
+    Number(f64),
+}
+
+impl Stamp {
+    /// Parses a number first, then any date spelling [`Date::parse`] accepts.
+    pub fn parse(text: &str) -> Result<Stamp, String> {
+        let text = text.trim();
+        if let Ok(value) = text.parse::<f64>() {
+            if value.is_finite() {
+                return Ok(Stamp::Number(value));
+            }
+        }
+        Date::parse(text).map(Stamp::Day)
+    }
+
+    /// Days since the epoch for dates, the value itself for numbers.
+    pub fn value(self) -> f64 {
+        match self {
+            Stamp::Day(date) => date.days_since_epoch() as f64,
+            Stamp::Number(value) => value,
+        }
+    }
+}
+
+/// Rows of a time table: stamps and mark labels, with the input line of each row.
+#[derive(Debug, Clone, Default)]
+pub struct TimeTable {
+    /// `(line, stamp, mark label)` per row, in file order.
+    pub rows: Vec<(u64, Stamp, String)>,
+}
+
+/// Errors reading a time table.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TableError {
+    /// A named column is missing from the header.
+    #[error("no column `{column}` in the header (columns: {available})")]
+    MissingColumn {
+        /// The column asked for.
+        column: String,
+        /// The columns present.
+        available: String,
+    },
+    /// A row is unreadable or its time does not parse.
+    #[error("line {line}: {message}")]
+    BadRow {
+        /// Physical line of the row.
+        line: u64,
+        /// What went wrong, with the offending text.
+        message: String,
+    },
+    /// Dates and numbers are mixed in the time column.
+    #[error("the time column mixes dates and numbers (line {line})")]
+    MixedStamps {
+        /// First line of the other kind.
+        line: u64,
+    },
+}
+
+/// Reads the time (and mark) column of every row. Any unreadable row is an error: a fit must
+/// not silently lose events.
+pub fn read_time_table<R: Read>(
+    input: R,
+    time_column: &str,
+    mark_column: Option<&str>,
+) -> Result<TimeTable, TableError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let header = reader
+        .headers()
+        .map_err(|e| TableError::BadRow { line: 1, message: e.to_string() })?
+        .clone();
+    let find = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| TableError::MissingColumn {
+                column: name.into(),
+                available: header.iter().collect::<Vec<_>>().join(", "),
+            })
+    };
+    let time_index = find(time_column)?;
+    let mark_index = mark_column.map(find).transpose()?;
+    let mut table = TimeTable::default();
+    let mut first_is_day: Option<bool> = None;
+    for record in reader.records() {
+        let record = record.map_err(|e| TableError::BadRow {
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let raw = record.get(time_index).unwrap_or("");
+        let stamp = Stamp::parse(raw).map_err(|message| TableError::BadRow {
+            line,
+            message: format!("column `{time_column}`: {message}"),
+        })?;
+        let is_day = matches!(stamp, Stamp::Day(_));
+        if *first_is_day.get_or_insert(is_day) != is_day {
+            return Err(TableError::MixedStamps { line });
+        }
+        let mark = match mark_index {
+            Some(i) => record.get(i).unwrap_or("").trim().to_string(),
+            None => String::new(),
+        };
+        table.rows.push((line, stamp, mark));
+    }
+    Ok(table)
+}
+
+/// A sequence built from a table, and what was left out of the window.
+#[derive(Debug, Clone)]
+pub struct WindowedSequence {
+    /// The sequence on `[0, end - start]`.
+    pub sequence: EventSequence,
+    /// Mark labels in dimension order.
+    pub labels: Vec<String>,
+    /// Rows before the window start or after its end (listed by line, not silently lost).
+    pub outside_window: Vec<u64>,
+    /// Rows whose mark is not among the requested labels (left out, listed by line).
+    pub other_marks: Vec<u64>,
+    /// Events removed by [`TiePolicy::Collapse`].
+    pub collapsed: usize,
+}
+
+/// Builds a sequence on the window `[start, end]` (times shifted so `start` is 0). For day
+/// stamps, an event on the day `end` counts (the window closes at the end of that day, `end + 1`
+/// in day numbers), so `end` names the last observed day. `labels` fixes the dimensions and
+/// their order (rows with other marks are left out and listed); when empty, the distinct marks
+/// in sorted order are used.
+pub fn build_sequence(
+    table: &TimeTable,
+    start: Stamp,
+    end: Stamp,
+    labels: &[String],
+    ties: TiePolicy,
+) -> Result<WindowedSequence, HawkesError> {
+    let is_day = matches!(end, Stamp::Day(_));
+    let kinds_agree = |s: &Stamp| matches!(s, Stamp::Day(_)) == is_day;
+    if !kinds_agree(&start) || !table.rows.iter().all(|(_, s, _)| kinds_agree(s)) {
+        return Err(HawkesError::InvalidData(
+            "window bounds and event times must both be dates or both be numbers".into(),
+        ));
+    }
+    let start_value = start.value();
+    let end_value = end.value() + if is_day { 1.0 } else { 0.0 };
+    if end_value <= start_value {
+        return Err(HawkesError::InvalidData("the window ends before it starts".into()));
+    }
+    let labels: Vec<String> = if labels.is_empty() {
+        let distinct: BTreeMap<&str, ()> =
+            table.rows.iter().map(|(_, _, m)| (m.as_str(), ())).collect();
+        distinct.keys().map(|m| m.to_string()).collect()
+    } else {
+        labels.to_vec()
+    };
+    let mut points = Vec::new();
+    let mut outside_window = Vec::new();
+    let mut other_marks = Vec::new();
+    for (line, stamp, mark) in &table.rows {
+        let Some(dim) = labels.iter().position(|l| l == mark) else {
+            other_marks.push(*line);
+            continue;
+        };
+        let t = stamp.value() - start_value;
+        let outside =
+            t < 0.0 || (is_day && stamp.value() >= end_value) || t > end_value - start_value;
+        if outside {
+            outside_window.push(*line);
+            continue;
+        }
+        points.push((t, dim));
+    }
+    let before = points.len();
+    let resolved = if is_day {
+        resolve_ties(&points, ties)
+    } else {
+        // Numeric times are taken as given; only sort them.
+        resolve_ties(&points, TiePolicy::Keep)
+    };
+    let collapsed = before - resolved.len();
+    let (times, marks): (Vec<f64>, Vec<usize>) = resolved.into_iter().unzip();
+    let sequence = EventSequence::new(times, marks, labels.len(), end_value - start_value)?;
+    Ok(WindowedSequence {
+        sequence,
+        labels,
+        outside_window,
+        other_marks,
+        collapsed,
+    })
+}

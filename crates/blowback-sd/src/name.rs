@@ -1,0 +1,112 @@
+//! Variable names as XMILE compares them.
+//!
+//! XMILE names are case-insensitive, and spaces, underscores and line breaks are the same character
+//! (XMILE 1.0, section 3.2.2). Vensim-made files also escape quotes and backslashes inside quoted names.
+//! Every look-up in the engine goes through [`canonical`], so `"Teacup Temperature"`,
+//! `teacup_temperature` and `TEACUP\ntemperature` all name one variable.
+
+/// Returns the canonical key of a variable name: surrounding quotes removed, runs of whitespace and
+/// underscores folded to one `_`, trimmed, and lower-cased. Escapes `\"` and `\\` are undone and
+/// `\n` written literally counts as a break.
+pub fn canonical(name: &str) -> String {
+    let trimmed = name.trim();
+    let unquoted = trimmed
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or(trimmed);
+    let mut out = String::with_capacity(unquoted.len());
+    let mut pending_separator = false;
+    let mut chars = unquoted.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = match c {
+            '\\' => match chars.peek() {
+                Some('n') => {
+                    chars.next();
+                    ' '
+                }
+                Some(&next) if next == '"' || next == '\\' => {
+                    chars.next();
+                    next
+                }
+                _ => c,
+            },
+            _ => c,
+        };
+        if c.is_whitespace() || c == '_' {
+            pending_separator = !out.is_empty();
+            continue;
+        }
+        if pending_separator {
+            out.push('_');
+            pending_separator = false;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// Returns a name as people read it: quotes removed, underscores and breaks shown as single spaces.
+pub fn display(name: &str) -> String {
+    let trimmed = name.trim();
+    let unquoted = trimmed
+        .strip_prefix('"')
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or(trimmed);
+    let unescaped = unquoted.replace("\\n", " ").replace("\\\"", "\"");
+    unescaped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Edit distance between two canonical names, for did-you-mean hints.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b_chars: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b_chars.len()).collect();
+    let mut current = vec![0; b_chars.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        current[0] = i + 1;
+        for (j, &cb) in b_chars.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b_chars.len()]
+}
+
+/// The closest candidate to `name` if it is close enough to be a plausible typo.
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(2);
+    candidates
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spaces_underscores_case_and_breaks_are_equal() {
+        assert_eq!(canonical("\"Teacup Temperature\""), "teacup_temperature");
+        assert_eq!(canonical("teacup__temperature"), "teacup_temperature");
+        assert_eq!(canonical("TEACUP\n  temperature"), "teacup_temperature");
+        assert_eq!(canonical("a\\nb"), "a_b");
+        assert_eq!(canonical(" _x_ "), "x");
+    }
+
+    #[test]
+    fn display_form_reads_naturally() {
+        assert_eq!(display("\"Heat  Loss\""), "Heat Loss");
+    }
+
+    #[test]
+    fn suggestions_need_to_be_close() {
+        let names = ["population", "birth_rate"];
+        assert_eq!(did_you_mean("populaton", names.into_iter()), Some("population"));
+        assert_eq!(did_you_mean("zzz", names.into_iter()), None);
+    }
+}

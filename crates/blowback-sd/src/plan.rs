@@ -1,0 +1,347 @@
+//! The compiled plan: a flat list of register operations over `f64` slots, and the functions that
+//! execute them. No names, hashing or allocation happen here; the compiler has resolved everything.
+
+use rand::Rng;
+use rand_distr::{Distribution, Exp, Poisson, StandardNormal};
+use rand_pcg::Pcg64Mcg;
+
+use crate::compile::ir::{BinaryFn, RandomFn, ReduceFn, UnaryFn};
+use crate::model::GraphicalFunction;
+
+/// Slot of the current time.
+pub(crate) const TIME: u32 = 0;
+/// Slot of the time step.
+pub(crate) const DT: u32 = 1;
+/// Slot of the start time.
+pub(crate) const START: u32 = 2;
+/// Slot of the stop time.
+pub(crate) const STOP: u32 = 3;
+/// Slot of node 0; node `i` lives at `NODE_BASE + i`.
+pub(crate) const NODE_BASE: u32 = 4;
+/// Marks an absent optional operand.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// One register operation: reads operand slots, writes `dst`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Op {
+    Copy { dst: u32, src: u32 },
+    Unary { f: UnaryFn, dst: u32, a: u32 },
+    Binary { f: BinaryFn, dst: u32, a: u32, b: u32 },
+    Select { dst: u32, condition: u32, a: u32, b: u32 },
+    SafeDiv { dst: u32, a: u32, b: u32, fallback: u32 },
+    /// Reduces the operand slots `operands[start..start + len]`.
+    Reduce { f: ReduceFn, dst: u32, start: u32, len: u32 },
+    Lookup { dst: u32, table: u32, x: u32 },
+    Step { dst: u32, height: u32, start: u32 },
+    Ramp { dst: u32, slope: u32, start: u32, end: u32 },
+    Pulse { dst: u32, magnitude: u32, first: u32, interval: u32 },
+    PulseWindow { dst: u32, start: u32, width: u32 },
+    PulseTrain { dst: u32, start: u32, width: u32, interval: u32, end: u32 },
+    Random { f: RandomFn, dst: u32, site: u32, a: u32, b: u32 },
+    Delay { dst: u32, buffer: u32, delay: u32, initial: u32 },
+}
+
+pub(crate) fn apply_unary(f: UnaryFn, x: f64, ) -> f64 {
+    match f {
+        UnaryFn::Negate => -x,
+        UnaryFn::Not => f64::from(x == 0.0),
+        UnaryFn::Abs => x.abs(),
+        UnaryFn::Exp => x.exp(),
+        UnaryFn::Ln => x.ln(),
+        UnaryFn::Log10 => x.log10(),
+        UnaryFn::Sqrt => x.sqrt(),
+        UnaryFn::Sin => x.sin(),
+        UnaryFn::Cos => x.cos(),
+        UnaryFn::Tan => x.tan(),
+        UnaryFn::ArcSin => x.asin(),
+        UnaryFn::ArcCos => x.acos(),
+        UnaryFn::ArcTan => x.atan(),
+        UnaryFn::Sinh => x.sinh(),
+        UnaryFn::Cosh => x.cosh(),
+        UnaryFn::Tanh => x.tanh(),
+        UnaryFn::Floor => x.floor(),
+        UnaryFn::Truncate => x.trunc(),
+        UnaryFn::NonNegative => x.max(0.0),
+    }
+}
+
+pub(crate) fn apply_binary(f: BinaryFn, a: f64, b: f64) -> f64 {
+    match f {
+        BinaryFn::Add => a + b,
+        BinaryFn::Subtract => a - b,
+        BinaryFn::Multiply => a * b,
+        BinaryFn::Divide => a / b,
+        BinaryFn::Power => a.powf(b),
+        BinaryFn::ModFloor => a - b * (a / b).floor(),
+        BinaryFn::ModTruncate => a % b,
+        BinaryFn::Equal => f64::from(a == b),
+        BinaryFn::NotEqual => f64::from(a != b),
+        BinaryFn::Less => f64::from(a < b),
+        BinaryFn::LessEqual => f64::from(a <= b),
+        BinaryFn::Greater => f64::from(a > b),
+        BinaryFn::GreaterEqual => f64::from(a >= b),
+        BinaryFn::And => f64::from(a != 0.0 && b != 0.0),
+        BinaryFn::Or => f64::from(a != 0.0 || b != 0.0),
+        BinaryFn::Min => a.min(b),
+        BinaryFn::Max => a.max(b),
+        BinaryFn::Log => a.ln() / b.ln(),
+    }
+}
+
+fn reduce(f: ReduceFn, values: impl Iterator<Item = f64> + Clone) -> f64 {
+    match f {
+        ReduceFn::Sum => values.sum(),
+        ReduceFn::Product => values.product(),
+        ReduceFn::Min => values.fold(f64::INFINITY, f64::min),
+        ReduceFn::Max => values.fold(f64::NEG_INFINITY, f64::max),
+        ReduceFn::Mean => {
+            let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+            sum / n as f64
+        }
+        ReduceFn::StdDev => {
+            // Population standard deviation (divide by n), as PySD's and Stella's STDDEV.
+            let (sum, n) = values.clone().fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+            let mean = sum / n as f64;
+            let squares: f64 = values.map(|v| (v - mean) * (v - mean)).sum();
+            (squares / n as f64).sqrt()
+        }
+    }
+}
+
+/// Per-run mutable state beyond the slots: random streams and delay histories.
+pub(crate) struct RunState<'a> {
+    pub tables: &'a [&'a GraphicalFunction],
+    pub rngs: Vec<Pcg64Mcg>,
+    pub histories: Vec<Vec<f64>>,
+}
+
+/// Tolerance for comparing times that are sums of time steps.
+fn eps(dt: f64) -> f64 {
+    dt * 1e-6
+}
+
+/// Executes `ops` in order over `slots`.
+pub(crate) fn execute(ops: &[Op], operands: &[u32], slots: &mut [f64], state: &mut RunState) {
+    for op in ops {
+        match *op {
+            Op::Copy { dst, src } => slots[dst as usize] = slots[src as usize],
+            Op::Unary { f, dst, a } => slots[dst as usize] = apply_unary(f, slots[a as usize]),
+            Op::Binary { f, dst, a, b } => {
+                slots[dst as usize] = apply_binary(f, slots[a as usize], slots[b as usize])
+            }
+            Op::Select {
+                dst,
+                condition,
+                a,
+                b,
+            } => {
+                slots[dst as usize] = if slots[condition as usize] != 0.0 {
+                    slots[a as usize]
+                } else {
+                    slots[b as usize]
+                }
+            }
+            Op::SafeDiv {
+                dst,
+                a,
+                b,
+                fallback,
+            } => {
+                let divisor = slots[b as usize];
+                slots[dst as usize] = if divisor == 0.0 {
+                    slots[fallback as usize]
+                } else {
+                    slots[a as usize] / divisor
+                }
+            }
+            Op::Reduce { f, dst, start, len } => {
+                let range = &operands[start as usize..(start + len) as usize];
+                let values = range.iter().map(|&s| slots[s as usize]);
+                slots[dst as usize] = reduce(f, values);
+            }
+            Op::Lookup { dst, table, x } => {
+                slots[dst as usize] = state.tables[table as usize].eval(slots[x as usize])
+            }
+            Op::Step { dst, height, start } => {
+                let t = slots[TIME as usize];
+                let dt = slots[DT as usize];
+                slots[dst as usize] = if t + eps(dt) >= slots[start as usize] {
+                    slots[height as usize]
+                } else {
+                    0.0
+                }
+            }
+            Op::Ramp {
+                dst,
+                slope,
+                start,
+                end,
+            } => {
+                let t = slots[TIME as usize];
+                let begin = slots[start as usize];
+                let until = if end == NONE {
+                    t
+                } else {
+                    t.min(slots[end as usize])
+                };
+                slots[dst as usize] = if t > begin {
+                    slots[slope as usize] * (until - begin)
+                } else {
+                    0.0
+                }
+            }
+            Op::Pulse {
+                dst,
+                magnitude,
+                first,
+                interval,
+            } => {
+                let t = slots[TIME as usize];
+                let dt = slots[DT as usize];
+                let first = slots[first as usize];
+                let interval = slots[interval as usize];
+                let since = t - first;
+                let phase = if since < -eps(dt) {
+                    f64::INFINITY
+                } else if interval > 0.0 {
+                    since - interval * ((since + eps(dt)) / interval).floor()
+                } else {
+                    since
+                };
+                slots[dst as usize] = if phase.abs() < dt - eps(dt) && phase > -eps(dt) {
+                    slots[magnitude as usize] / dt
+                } else {
+                    0.0
+                }
+            }
+            Op::PulseWindow { dst, start, width } => {
+                let t = slots[TIME as usize];
+                let dt = slots[DT as usize];
+                let begin = slots[start as usize];
+                let width = slots[width as usize].max(dt);
+                slots[dst as usize] =
+                    f64::from(t + eps(dt) >= begin && t + eps(dt) < begin + width);
+            }
+            Op::PulseTrain {
+                dst,
+                start,
+                width,
+                interval,
+                end,
+            } => {
+                let t = slots[TIME as usize];
+                let dt = slots[DT as usize];
+                let begin = slots[start as usize];
+                let interval = slots[interval as usize];
+                let on = if t + eps(dt) < begin || t > slots[end as usize] + eps(dt) {
+                    false
+                } else {
+                    let phase = if interval > 0.0 {
+                        (t - begin + eps(dt)) % interval
+                    } else {
+                        t - begin + eps(dt)
+                    };
+                    phase < slots[width as usize].max(dt)
+                };
+                slots[dst as usize] = f64::from(on);
+            }
+            Op::Random { f, dst, site, a, b } => {
+                let rng = &mut state.rngs[site as usize];
+                let p = slots[a as usize];
+                let q = if b == NONE { 0.0 } else { slots[b as usize] };
+                slots[dst as usize] = draw(f, rng, p, q);
+            }
+            Op::Delay {
+                dst,
+                buffer,
+                delay,
+                initial,
+            } => {
+                let history = &state.histories[buffer as usize];
+                slots[dst as usize] = delayed(
+                    history,
+                    slots[TIME as usize] - slots[delay as usize],
+                    slots[START as usize],
+                    slots[DT as usize],
+                    slots[initial as usize],
+                );
+            }
+        }
+    }
+}
+
+/// The value a delay input had at `when`, from its per-step history (linear between steps).
+fn delayed(history: &[f64], when: f64, start: f64, dt: f64, initial: f64) -> f64 {
+    if when < start - eps(dt) || history.is_empty() {
+        return initial;
+    }
+    let position = ((when - start) / dt).max(0.0);
+    let below = position.floor();
+    let index = below as usize;
+    if index + 1 >= history.len() {
+        return history[history.len() - 1];
+    }
+    let fraction = position - below;
+    if fraction < 1e-9 {
+        history[index]
+    } else {
+        history[index] * (1.0 - fraction) + history[index + 1] * fraction
+    }
+}
+
+fn draw(f: RandomFn, rng: &mut Pcg64Mcg, p: f64, q: f64) -> f64 {
+    match f {
+        RandomFn::Uniform => p + (q - p) * rng.random::<f64>(),
+        RandomFn::Normal => {
+            let z: f64 = StandardNormal.sample(rng);
+            p + q * z
+        }
+        RandomFn::LogNormal => {
+            // p and q are the mean and standard deviation of the variable itself.
+            if p <= 0.0 {
+                return f64::NAN;
+            }
+            let sigma2 = (1.0 + (q * q) / (p * p)).ln();
+            let mu = p.ln() - sigma2 / 2.0;
+            let z: f64 = StandardNormal.sample(rng);
+            (mu + sigma2.sqrt() * z).exp()
+        }
+        RandomFn::Poisson => match Poisson::new(p) {
+            Ok(d) => d.sample(rng),
+            Err(_) if p == 0.0 => 0.0,
+            Err(_) => f64::NAN,
+        },
+        RandomFn::Exponential => match Exp::new(1.0 / p) {
+            Ok(d) => d.sample(rng),
+            Err(_) => f64::NAN,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modulo_dialects() {
+        assert_eq!(apply_binary(BinaryFn::ModFloor, -7.0, 3.0), 2.0);
+        assert_eq!(apply_binary(BinaryFn::ModTruncate, -7.0, 3.0), -1.0);
+        assert_eq!(apply_unary(UnaryFn::Floor, -1.5), -2.0);
+        assert_eq!(apply_unary(UnaryFn::Truncate, -1.5), -1.0);
+    }
+
+    #[test]
+    fn delay_reads_history_between_steps() {
+        let history = [10.0, 20.0, 30.0];
+        assert_eq!(delayed(&history, -1.0, 0.0, 1.0, 5.0), 5.0);
+        assert_eq!(delayed(&history, 1.0, 0.0, 1.0, 5.0), 20.0);
+        assert_eq!(delayed(&history, 1.5, 0.0, 1.0, 5.0), 25.0);
+        assert_eq!(delayed(&history, 9.0, 0.0, 1.0, 5.0), 30.0);
+    }
+
+    #[test]
+    fn population_standard_deviation() {
+        let v = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+        assert_eq!(reduce(ReduceFn::StdDev, v.iter().copied()), 2.0);
+    }
+}
