@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod case;
 mod conflict;
 mod events;
 mod output;

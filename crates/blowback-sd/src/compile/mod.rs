@@ -27,7 +27,17 @@ pub fn compile(project: &Project) -> Result<(Simulation, Vec<Diagnostic>), Diagn
     let nodes = &resolved.nodes;
 
     let dynamic_order = order(nodes, true, &mut diagnostics);
-    let initial_order = order(nodes, false, &mut diagnostics);
+    // A loop among auxiliaries shows in both passes; report it once.
+    let mut initial_diagnostics = Vec::new();
+    let initial_order = order(nodes, false, &mut initial_diagnostics);
+    for d in initial_diagnostics {
+        let same_loop = diagnostics.iter().any(|seen| {
+            seen.kind == DiagnosticKind::AlgebraicLoop && seen.variable == d.variable
+        });
+        if !same_loop {
+            diagnostics.push(d);
+        }
+    }
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Diagnostics(diagnostics));
     }

@@ -80,6 +80,25 @@ fn describe(kind: &TokenKind) -> String {
     }
 }
 
+fn starts_operand(kind: &TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Number(_)
+            | TokenKind::Ident(_)
+            | TokenKind::Quoted(_)
+            | TokenKind::LParen
+            | TokenKind::Minus
+            | TokenKind::Plus
+    )
+}
+
+fn is_closer(kind: &TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::RParen | TokenKind::Comma | TokenKind::RBracket
+    )
+}
+
 fn keyword(kind: &TokenKind) -> Option<String> {
     match kind {
         TokenKind::Ident(s) => Some(s.to_ascii_lowercase()),
@@ -227,13 +246,9 @@ impl Parser {
             }
             TokenKind::ColonWord(ref w) if w == "not" => self.not(start),
             TokenKind::Ident(ref word) if word.eq_ignore_ascii_case("not") => self.not(start),
-            TokenKind::Ident(ref word)
-                if word.eq_ignore_ascii_case("if")
-                    && self.tokens.get(self.pos + 1).map(|t| &t.kind)
-                        != Some(&TokenKind::LParen) =>
-            {
-                self.if_then_else(start)
-            }
+            // No builtin is called `IF`, so `IF (c) THEN ...` is a conditional; Vensim's
+            // `IF THEN ELSE(` reaches here already joined into one name.
+            TokenKind::Ident(ref word) if word.eq_ignore_ascii_case("if") => self.if_then_else(start),
             TokenKind::Ident(name) | TokenKind::Quoted(name) => {
                 self.next();
                 match self.peek_kind() {
@@ -259,9 +274,6 @@ impl Parser {
                     other,
                     TokenKind::RParen | TokenKind::Comma | TokenKind::RBracket
                 );
-                if !closer {
-                    self.next();
-                }
                 let message = match other {
                     TokenKind::Unterminated(what) => format!("unterminated {what}"),
                     _ => format!("expected a value but found {}", describe(&other)),
@@ -271,9 +283,25 @@ impl Parser {
                     token.span.clone(),
                     Some("a value, a name or `(` was expected here".into()),
                 );
+                if closer {
+                    return Expr {
+                        kind: ExprKind::Error,
+                        span: token.span,
+                    };
+                }
+                // Skip the stray tokens, then read the operand that should follow, so that one
+                // mistake gives one diagnostic.
+                while self.peek_kind().is_some_and(|k| !starts_operand(k) && !is_closer(k)) {
+                    self.next();
+                }
+                let end = if self.peek_kind().is_some_and(starts_operand) {
+                    self.prefix().span.end
+                } else {
+                    token.span.end
+                };
                 Expr {
                     kind: ExprKind::Error,
-                    span: token.span,
+                    span: start..end,
                 }
             }
         }

@@ -86,6 +86,8 @@ fn write_number(value: f64, out: &mut String) {
         out.push_str("(0/0)");
     } else if value.is_infinite() {
         out.push_str(if value > 0.0 { "1e999" } else { "-1e999" });
+    } else if value.fract() == 0.0 && value.abs() < 1e15 {
+        out.push_str(&format!("{}", value as i64));
     } else {
         // `{:?}` is the shortest text that reads back to the same f64, with an exponent when large.
         out.push_str(&format!("{value:?}"));

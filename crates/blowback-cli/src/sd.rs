@@ -1,0 +1,241 @@
+//! `blowback run` and `blowback check` for XMILE models, and diagnostic rendering.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use blowback_sd::{compile, read_xmile, Diagnostic, Method, Overrides, Results, Severity, Simulation};
+use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
+
+use crate::output::write_atomic;
+
+/// Arguments of `blowback run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// An XMILE model file, or a case folder (with model.xmile and scenarios.toml).
+    pub path: PathBuf,
+    /// Write results as CSV to FILE (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Write results as JSON to FILE (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Only these variables, comma-separated (model names).
+    #[arg(long, value_name = "A,B")]
+    pub vars: Option<String>,
+    /// Override a constant or a stock's initial value: NAME=VALUE (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Integration method: euler, rk2 or rk4.
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Time step.
+    #[arg(long)]
+    pub dt: Option<f64>,
+    /// Start time.
+    #[arg(long)]
+    pub start: Option<f64>,
+    /// Stop time.
+    #[arg(long)]
+    pub stop: Option<f64>,
+    /// Seed for the random builtins.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// For a case: run only this scenario.
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// For a case: output folder (default out/CASE).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `blowback check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// An XMILE model file, or a case folder.
+    pub path: PathBuf,
+}
+
+/// Prints diagnostics with the offending source text underlined.
+pub fn print_diagnostics(path: &Path, text: &str, diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        eprintln!("{:?}", to_report(path, text, diagnostic));
+    }
+}
+
+fn to_report(path: &Path, text: &str, diagnostic: &Diagnostic) -> Report {
+    let location = diagnostic
+        .line_column(text)
+        .map(|(line, column)| format!("{}:{line}:{column}: ", path.display()))
+        .unwrap_or_else(|| format!("{}: ", path.display()));
+    let variable = diagnostic
+        .variable
+        .as_ref()
+        .map(|v| format!("in `{v}`: "))
+        .unwrap_or_default();
+    let mut rendered = MietteDiagnostic::new(format!("{location}{variable}{}", diagnostic.message))
+        .with_severity(match diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        });
+    if let Some(span) = &diagnostic.span {
+        let start = span.start.min(text.len());
+        let end = span.end.clamp(start, text.len());
+        rendered = rendered.with_label(LabeledSpan::at(start..end, "here"));
+    }
+    if let Some(help) = &diagnostic.help {
+        rendered = rendered.with_help(help.clone());
+    }
+    Report::new(rendered).with_source_code(NamedSource::new(path.display().to_string(), text.to_string()))
+}
+
+/// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
+pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let project = match read_xmile(&text) {
+        Ok((project, warnings)) => {
+            print_diagnostics(path, &text, &warnings);
+            project
+        }
+        Err(errors) => {
+            print_diagnostics(path, &text, &errors.0);
+            return Ok(None);
+        }
+    };
+    match compile(&project) {
+        Ok((simulation, warnings)) => {
+            print_diagnostics(path, &text, &warnings);
+            Ok(Some(simulation))
+        }
+        Err(errors) => {
+            print_diagnostics(path, &text, &errors.0);
+            eprintln!("{} error(s) in {}", errors.error_count(), path.display());
+            Ok(None)
+        }
+    }
+}
+
+/// Builds overrides from the command line.
+pub fn overrides_from(args: &RunArgs) -> anyhow::Result<Overrides> {
+    let mut overrides = Overrides::new();
+    for assignment in &args.set {
+        let Some((name, value)) = assignment.split_once('=') else {
+            bail!("--set expects NAME=VALUE, got `{assignment}`");
+        };
+        let value: f64 = value
+            .trim()
+            .parse()
+            .with_context(|| format!("--set {name}: `{value}` is not a number"))?;
+        overrides.set(name.trim(), value);
+    }
+    if let Some(method) = &args.method {
+        overrides.method = Some(method.parse::<Method>().map_err(anyhow::Error::msg)?);
+    }
+    overrides.dt = args.dt;
+    overrides.start = args.start;
+    overrides.stop = args.stop;
+    overrides.seed = args.seed;
+    Ok(overrides)
+}
+
+/// `blowback run`.
+pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    if args.path.is_dir() {
+        return crate::case::run_case(&args);
+    }
+    let Some(simulation) = load_model(&args.path)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let overrides = overrides_from(&args)?;
+    let results = match &args.vars {
+        Some(vars) => {
+            let names: Vec<&str> = vars.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+            simulation.run_selected(&overrides, &names)?
+        }
+        None => simulation.run(&overrides)?,
+    };
+    if let Some(path) = &args.csv {
+        write_atomic(path, &results_csv(&results)?)?;
+    }
+    if let Some(path) = &args.json {
+        write_atomic(path, &results_json(&results)?)?;
+    }
+    if args.csv.is_none() && args.json.is_none() {
+        print_summary(&results)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `blowback check`.
+pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let path = if args.path.is_dir() {
+        args.path.join("model.xmile")
+    } else {
+        args.path.clone()
+    };
+    match load_model(&path)? {
+        Some(simulation) => {
+            let count = simulation.variables().count();
+            println!("{}: ok ({count} variables)", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        None => Ok(ExitCode::from(1)),
+    }
+}
+
+/// Results as CSV: a `time` column, then one column per variable headed by the model's names.
+pub fn results_csv(results: &Results) -> anyhow::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["time".to_string()];
+    header.extend(results.names().iter().cloned());
+    writer.write_record(&header)?;
+    let columns: Vec<&[f64]> = (0..results.names().len()).map(|c| results.column_at(c)).collect();
+    let mut record = Vec::with_capacity(header.len());
+    for (row, time) in results.times().iter().enumerate() {
+        record.clear();
+        record.push(time.to_string());
+        record.extend(columns.iter().map(|c| c[row].to_string()));
+        writer.write_record(&record)?;
+    }
+    Ok(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+}
+
+fn results_json(results: &Results) -> anyhow::Result<Vec<u8>> {
+    let mut variables = serde_json::Map::new();
+    for (c, name) in results.names().iter().enumerate() {
+        variables.insert(name.clone(), serde_json::json!(results.column_at(c)));
+    }
+    let value = serde_json::json!({ "time": results.times(), "variables": variables });
+    let mut bytes = serde_json::to_vec_pretty(&value)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn print_summary(results: &Results) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let times = results.times();
+    let (first, last) = (times.first().copied().unwrap_or(0.0), times.last().copied().unwrap_or(0.0));
+    let width = results.names().iter().map(|n| n.chars().count()).max().unwrap_or(8).max(8);
+    writeln!(
+        out,
+        "{:<width$}  {:>12}  {:>12}  {:>12}  {:>12}",
+        "variable",
+        format!("t={first}"),
+        format!("t={last}"),
+        "min",
+        "max"
+    )?;
+    for (c, name) in results.names().iter().enumerate() {
+        let column = results.column_at(c);
+        let min = column.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = column.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        writeln!(
+            out,
+            "{name:<width$}  {:>12.6}  {:>12.6}  {min:>12.6}  {max:>12.6}",
+            column.first().copied().unwrap_or(f64::NAN),
+            column.last().copied().unwrap_or(f64::NAN),
+        )?;
+    }
+    writeln!(out, "({} saved rows; --csv FILE or --csv - for every value)", times.len())
+}
