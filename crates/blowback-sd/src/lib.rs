@@ -31,6 +31,7 @@
 mod compile;
 mod diagnostic;
 pub mod equation;
+mod loops;
 mod model;
 mod name;
 mod plan;
@@ -39,6 +40,9 @@ mod xmile;
 
 pub use compile::compile;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
+pub use loops::{
+    Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopOptions, Polarity,
+};
 pub use model::{
     Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
     GraphicalFunctionKind, Header, Macro, Method, Model, Project, SimSpecs, Variable, VariableKind,

@@ -43,7 +43,10 @@ impl Project {
 
     /// The main model.
     pub fn main_model(&self) -> Option<&Model> {
-        self.models.iter().find(|m| m.name.is_none()).or(self.models.first())
+        self.models
+            .iter()
+            .find(|m| m.name.is_none())
+            .or(self.models.first())
     }
 }
 

@@ -106,7 +106,10 @@ mod tests {
     #[test]
     fn suggestions_need_to_be_close() {
         let names = ["population", "birth_rate"];
-        assert_eq!(did_you_mean("populaton", names.into_iter()), Some("population"));
+        assert_eq!(
+            did_you_mean("populaton", names.into_iter()),
+            Some("population")
+        );
         assert_eq!(did_you_mean("zzz", names.into_iter()), None);
     }
 }

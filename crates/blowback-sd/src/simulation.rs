@@ -11,6 +11,7 @@ use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
 use crate::compile::canonical_display;
+use crate::compile::ir::Ir;
 use crate::model::{GraphicalFunction, Method, SimSpecs};
 use crate::name::did_you_mean;
 use crate::plan::{execute, Op, RunState, DT, NODE_BASE, TIME};
@@ -41,8 +42,8 @@ pub(crate) struct NodeInfo {
 #[derive(Debug, Clone)]
 pub(crate) struct StockPlan {
     pub slot: u32,
-    pub inflows: Range<u32>,
-    pub outflows: Range<u32>,
+    /// Its flows in `Simulation::flow_terms`: +1 for inflows, -1 for outflows.
+    pub terms: Range<u32>,
     pub non_negative: bool,
 }
 
@@ -56,7 +57,7 @@ pub struct Simulation {
     pub(crate) initial_steps: Vec<(u32, Range<u32>)>,
     pub(crate) dynamic_ops: Range<u32>,
     pub(crate) stocks: Vec<StockPlan>,
-    pub(crate) flow_slots: Vec<u32>,
+    pub(crate) flow_terms: Vec<(u32, f64)>,
     pub(crate) previous: Vec<(u32, u32)>,
     pub(crate) delay_sources: Vec<u32>,
     pub(crate) tables: Vec<GraphicalFunction>,
@@ -64,6 +65,9 @@ pub struct Simulation {
     pub(crate) random_seeds: Vec<Option<u64>>,
     pub(crate) nodes: Vec<NodeInfo>,
     pub(crate) by_name: HashMap<String, usize>,
+    /// Each node's per-step equation (`None` for stocks and values fixed after the start), kept for
+    /// loop analysis and explanations, which re-evaluate equations with some inputs changed.
+    pub(crate) equations: Vec<Option<Ir>>,
 }
 
 /// Changes to a compiled model for one run: constants, initial values of stocks, graphical
@@ -196,13 +200,11 @@ impl Results {
         }
         let after = self.times.partition_point(|&t| t < time);
         let candidates = [after.saturating_sub(1), after.min(self.times.len() - 1)];
-        candidates
-            .into_iter()
-            .min_by(|&a, &b| {
-                (self.times[a] - time)
-                    .abs()
-                    .total_cmp(&(self.times[b] - time).abs())
-            })
+        candidates.into_iter().min_by(|&a, &b| {
+            (self.times[a] - time)
+                .abs()
+                .total_cmp(&(self.times[b] - time).abs())
+        })
     }
 }
 
@@ -276,11 +278,14 @@ impl Simulation {
 
     fn find(&self, name: &str) -> Result<usize, RunError> {
         let key = canonical_display(name);
-        self.by_name.get(&key).copied().ok_or_else(|| RunError::UnknownName {
-            name: name.to_string(),
-            suggestion: did_you_mean(&key, self.by_name.keys().map(String::as_str))
-                .map(|k| self.nodes[self.by_name[k]].name.clone()),
-        })
+        self.by_name
+            .get(&key)
+            .copied()
+            .ok_or_else(|| RunError::UnknownName {
+                name: name.to_string(),
+                suggestion: did_you_mean(&key, self.by_name.keys().map(String::as_str))
+                    .map(|k| self.nodes[self.by_name[k]].name.clone()),
+            })
     }
 
     /// Runs the simulation with `overrides`, saving every visible variable.
@@ -298,6 +303,14 @@ impl Simulation {
             .map(|n| self.find(n))
             .collect::<Result<Vec<_>, _>>()?;
         self.run_outputs(overrides, &outputs)
+    }
+
+    /// Runs saving every node (hidden ones too) at every step, for loop analysis.
+    pub(crate) fn run_trace(&self, overrides: &Overrides) -> Result<Results, RunError> {
+        let mut every_step = overrides.clone();
+        every_step.save_step = Some(overrides.dt.unwrap_or(self.specs.dt));
+        let all: Vec<usize> = (0..self.nodes.len()).collect();
+        self.run_outputs(&every_step, &all)
     }
 
     fn run_outputs(&self, overrides: &Overrides, outputs: &[usize]) -> Result<Results, RunError> {
@@ -363,9 +376,11 @@ impl Simulation {
         let mut integrator = Integrator::new(self, method);
         let mut previous_values = vec![0.0; self.previous.len()];
 
+        let mut until_save = 0;
         for step in 0..=steps {
             let time = start + step as f64 * dt;
-            if step % save_every == 0 || step == steps {
+            if until_save == 0 || step == steps {
+                until_save = save_every;
                 let row = times.len();
                 times.push(time);
                 for (column, &slot) in output_slots.iter().enumerate() {
@@ -380,6 +395,7 @@ impl Simulation {
                     data[column * rows + row] = value;
                 }
             }
+            until_save -= 1;
             if step == steps {
                 break;
             }
@@ -427,7 +443,10 @@ impl Simulation {
             }
             data = compact;
         }
-        let names: Vec<String> = outputs.iter().map(|&i| self.nodes[i].name.clone()).collect();
+        let names: Vec<String> = outputs
+            .iter()
+            .map(|&i| self.nodes[i].name.clone())
+            .collect();
         let keys = names
             .iter()
             .enumerate()
@@ -443,24 +462,20 @@ impl Simulation {
 
     /// Net rate of change of each stock from the current flow values.
     fn derivatives(&self, slots: &[f64], dt: f64, out: &mut [f64]) {
-        for (k, stock) in self.stocks.iter().enumerate() {
-            let inflow: f64 = self.flow_slots[stock.inflows.start as usize..stock.inflows.end as usize]
-                .iter()
-                .map(|&s| slots[s as usize])
-                .sum();
-            let outflow: f64 = self.flow_slots
-                [stock.outflows.start as usize..stock.outflows.end as usize]
-                .iter()
-                .map(|&s| slots[s as usize])
-                .sum();
-            let mut net = inflow - outflow;
+        for (stock, net) in self.stocks.iter().zip(out.iter_mut()) {
+            let mut sum = 0.0;
+            for &(slot, sign) in
+                &self.flow_terms[stock.terms.start as usize..stock.terms.end as usize]
+            {
+                sum += sign * slots[slot as usize];
+            }
             if stock.non_negative {
                 // The stock may not fall below zero in this step, whether drained by outflows or
                 // by negative inflows; the flow variables keep their computed values, as in
                 // Stella's output.
-                net = net.max(-slots[stock.slot as usize] / dt);
+                sum = sum.max(-slots[stock.slot as usize] / dt);
             }
-            out[k] = net;
+            *net = sum;
         }
     }
 }
@@ -483,7 +498,14 @@ impl Integrator {
     }
 
     /// Advances the stocks from `time` to `time + dt`. Flows must be current for `time`.
-    fn step(&mut self, sim: &Simulation, slots: &mut [f64], state: &mut RunState, time: f64, dt: f64) {
+    fn step(
+        &mut self,
+        sim: &Simulation,
+        slots: &mut [f64],
+        state: &mut RunState,
+        time: f64,
+        dt: f64,
+    ) {
         let stocks = &sim.stocks;
         match self.method {
             Method::Euler => {

@@ -87,6 +87,8 @@ pub(crate) fn element_key(base: &str, elements: &[&str]) -> String {
 }
 
 const MAX_MODULE_DEPTH: usize = 32;
+/// Elements one arrayed variable may expand to; keeps hostile files from exhausting memory.
+const MAX_ELEMENTS: usize = 200_000;
 
 pub(crate) fn flatten(project: &Project, diagnostics: &mut Vec<Diagnostic>) -> Flat {
     let dims: Vec<Dim> = project
@@ -239,7 +241,21 @@ impl Builder<'_> {
             .iter()
             .map(|&d| self.flat.dims[d].elements.len())
             .collect();
-        let total: usize = sizes.iter().product();
+        let total = sizes
+            .iter()
+            .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+            .unwrap_or(usize::MAX);
+        if total > MAX_ELEMENTS {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    DiagnosticKind::Dimension,
+                    format!("`{shown}` would have {total} elements, more than {MAX_ELEMENTS}"),
+                )
+                .with_variable(shown.clone())
+                .with_span(variable.span.clone()),
+            );
+            return;
+        }
         // Element-by-element equations, keyed by canonical element names.
         let mut per_element: HashMap<Vec<String>, (Equation, Option<GraphicalFunction>)> =
             HashMap::new();
@@ -247,10 +263,7 @@ impl Builder<'_> {
             let subscript: Vec<String> = element.subscript.iter().map(|s| canonical(s)).collect();
             per_element.insert(
                 subscript,
-                (
-                    element.equation.clone(),
-                    element.graphical_function.clone(),
-                ),
+                (element.equation.clone(), element.graphical_function.clone()),
             );
         }
         // Vensim exports constant arrays as a list, `1, 2, 3`, in one equation.
@@ -324,7 +337,10 @@ impl Builder<'_> {
             self.diagnostics.push(
                 Diagnostic::error(
                     DiagnosticKind::UnknownName,
-                    format!("module `{}` uses model `{model_name}`, which the file does not define", variable.name),
+                    format!(
+                        "module `{}` uses model `{model_name}`, which the file does not define",
+                        variable.name
+                    ),
                 )
                 .with_variable(variable.name.clone())
                 .with_span(variable.span.clone()),

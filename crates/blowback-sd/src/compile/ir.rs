@@ -204,7 +204,9 @@ pub(crate) enum NodeKind {
     /// Computed once at the start and then fixed (`INIT`).
     InitialOnly,
     /// Holds the value `source` had one step earlier (`PREVIOUS`).
-    Previous { source: usize },
+    Previous {
+        source: usize,
+    },
     /// A named graphical function: callable, but not a value.
     Table,
 }

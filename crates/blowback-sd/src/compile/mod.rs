@@ -10,7 +10,7 @@ mod resolve;
 
 use std::collections::HashMap;
 
-use ir::{Ir, Node, NodeKind};
+use ir::{BinaryFn, Ir, Node, NodeKind};
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::model::Project;
@@ -31,9 +31,9 @@ pub fn compile(project: &Project) -> Result<(Simulation, Vec<Diagnostic>), Diagn
     let mut initial_diagnostics = Vec::new();
     let initial_order = order(nodes, false, &mut initial_diagnostics);
     for d in initial_diagnostics {
-        let same_loop = diagnostics.iter().any(|seen| {
-            seen.kind == DiagnosticKind::AlgebraicLoop && seen.variable == d.variable
-        });
+        let same_loop = diagnostics
+            .iter()
+            .any(|seen| seen.kind == DiagnosticKind::AlgebraicLoop && seen.variable == d.variable);
         if !same_loop {
             diagnostics.push(d);
         }
@@ -49,7 +49,9 @@ pub fn compile(project: &Project) -> Result<(Simulation, Vec<Diagnostic>), Diagn
         .collect();
     for &i in &dynamic_order {
         let node = &nodes[i];
-        let Some(dynamic) = &node.dynamic else { continue };
+        let Some(dynamic) = &node.dynamic else {
+            continue;
+        };
         let mut v = dynamic.reads_clock() || *dynamic != node.initial;
         dynamic.each_node(&mut |j| v |= varies[j]);
         varies[i] = v;
@@ -74,7 +76,7 @@ pub fn compile(project: &Project) -> Result<(Simulation, Vec<Diagnostic>), Diagn
     let dynamic_ops = dynamic_start as u32..emitter.ops.len() as u32;
 
     let mut stocks = Vec::new();
-    let mut flow_slots = Vec::new();
+    let mut flow_terms = Vec::new();
     let mut previous = Vec::new();
     for (i, node) in nodes.iter().enumerate() {
         match &node.kind {
@@ -83,14 +85,12 @@ pub fn compile(project: &Project) -> Result<(Simulation, Vec<Diagnostic>), Diagn
                 outflows,
                 non_negative,
             } => {
-                let inflow_start = flow_slots.len() as u32;
-                flow_slots.extend(inflows.iter().map(|&f| node_slot(f)));
-                let outflow_start = flow_slots.len() as u32;
-                flow_slots.extend(outflows.iter().map(|&f| node_slot(f)));
+                let start = flow_terms.len() as u32;
+                flow_terms.extend(inflows.iter().map(|&f| (node_slot(f), 1.0)));
+                flow_terms.extend(outflows.iter().map(|&f| (node_slot(f), -1.0)));
                 stocks.push(StockPlan {
                     slot: node_slot(i),
-                    inflows: inflow_start..outflow_start,
-                    outflows: outflow_start..flow_slots.len() as u32,
+                    terms: start..flow_terms.len() as u32,
                     non_negative: *non_negative,
                 });
             }
@@ -140,14 +140,23 @@ pub fn compile(project: &Project) -> Result<(Simulation, Vec<Diagnostic>), Diagn
         initial_steps,
         dynamic_ops,
         stocks,
-        flow_slots,
+        flow_terms,
         previous,
-        delay_sources: resolved.delay_inputs.iter().map(|&n| node_slot(n)).collect(),
+        delay_sources: resolved
+            .delay_inputs
+            .iter()
+            .map(|&n| node_slot(n))
+            .collect(),
         tables: resolved.tables,
         table_by_name,
         random_seeds,
         nodes: infos,
         by_name,
+        equations: nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| n.dynamic.clone().filter(|_| varies[i]))
+            .collect(),
     };
     Ok((simulation, diagnostics))
 }
@@ -295,7 +304,11 @@ fn loop_diagnostic(
     } else {
         " while computing initial values"
     };
-    let first = path.iter().find(|&&i| nodes[i].visible).copied().unwrap_or(start);
+    let first = path
+        .iter()
+        .find(|&&i| nodes[i].visible)
+        .copied()
+        .unwrap_or(start);
     Diagnostic::error(
         DiagnosticKind::AlgebraicLoop,
         format!(
@@ -304,7 +317,12 @@ fn loop_diagnostic(
         ),
     )
     .with_variable(names[0].clone())
-    .with_span(nodes[first].equation.as_ref().and_then(|e| e.element.clone()))
+    .with_span(
+        nodes[first]
+            .equation
+            .as_ref()
+            .and_then(|e| e.element.clone()),
+    )
     .with_help(if dynamic {
         "put a stock (or a SMTH1 or DELAY) somewhere on the loop"
     } else {
@@ -361,7 +379,10 @@ impl Emitter {
     fn place(&mut self, source: u32, dst: Option<u32>) -> u32 {
         match dst {
             Some(d) if d != source => {
-                self.ops.push(Op::Copy { dst: d, src: source });
+                self.ops.push(Op::Copy {
+                    dst: d,
+                    src: source,
+                });
                 d
             }
             _ => source,
@@ -401,7 +422,18 @@ impl Emitter {
                     return self.place(slot, dst);
                 }
                 let d = dst.unwrap_or_else(|| self.temp());
-                self.ops.push(Op::Binary { f: *f, dst: d, a, b });
+                self.ops.push(match f {
+                    BinaryFn::Add => Op::Add { dst: d, a, b },
+                    BinaryFn::Subtract => Op::Subtract { dst: d, a, b },
+                    BinaryFn::Multiply => Op::Multiply { dst: d, a, b },
+                    BinaryFn::Divide => Op::Divide { dst: d, a, b },
+                    _ => Op::Binary {
+                        f: *f,
+                        dst: d,
+                        a,
+                        b,
+                    },
+                });
                 d
             }
             Ir::If(c, a, b) => {

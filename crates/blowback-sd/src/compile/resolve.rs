@@ -38,13 +38,72 @@ struct Context<'a> {
 
 /// Names every builtin answers to, for did-you-mean hints.
 const BUILTINS: &[&str] = &[
-    "abs", "exp", "ln", "log10", "log", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan",
-    "sinh", "cosh", "tanh", "int", "mod", "min", "max", "pi", "safediv", "xidz", "zidz", "init",
-    "initial", "previous", "active_initial", "step", "ramp", "pulse", "pulse_train", "smth1",
-    "smooth", "smoothi", "smth3", "smooth3", "smooth3i", "smthn", "smooth_n", "delay", "delay1",
-    "delay1i", "delay3", "delay3i", "delayn", "delay_n", "delay_fixed", "trend", "forcst",
-    "lookup", "random", "uniform", "random_uniform", "normal", "random_normal", "lognormal",
-    "poisson", "exprnd", "sum", "mean", "size", "stddev", "prod", "if_then_else", "game", "time",
+    "abs",
+    "exp",
+    "ln",
+    "log10",
+    "log",
+    "sqrt",
+    "sin",
+    "cos",
+    "tan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "int",
+    "mod",
+    "min",
+    "max",
+    "pi",
+    "safediv",
+    "xidz",
+    "zidz",
+    "init",
+    "initial",
+    "previous",
+    "active_initial",
+    "step",
+    "ramp",
+    "pulse",
+    "pulse_train",
+    "smth1",
+    "smooth",
+    "smoothi",
+    "smth3",
+    "smooth3",
+    "smooth3i",
+    "smthn",
+    "smooth_n",
+    "delay",
+    "delay1",
+    "delay1i",
+    "delay3",
+    "delay3i",
+    "delayn",
+    "delay_n",
+    "delay_fixed",
+    "trend",
+    "forcst",
+    "lookup",
+    "random",
+    "uniform",
+    "random_uniform",
+    "normal",
+    "random_normal",
+    "lognormal",
+    "poisson",
+    "exprnd",
+    "sum",
+    "mean",
+    "size",
+    "stddev",
+    "prod",
+    "if_then_else",
+    "game",
+    "time",
 ];
 
 /// Accepted argument counts of each builtin.
@@ -327,7 +386,10 @@ impl Resolver<'_> {
                 None => self.diagnostics.push(
                     Diagnostic::error(
                         DiagnosticKind::UnknownName,
-                        format!("stock `{}` lists flow `{name}`, which does not exist", item.display),
+                        format!(
+                            "stock `{}` lists flow `{name}`, which does not exist",
+                            item.display
+                        ),
                     )
                     .with_variable(item.display.clone())
                     .with_help(self.suggestion(context.scope, &canonical(name))),
@@ -361,7 +423,14 @@ impl Resolver<'_> {
         }
     }
 
-    fn error(&mut self, context: &Context, expr: &Expr, kind: DiagnosticKind, message: String, help: Option<String>) -> Ir {
+    fn error(
+        &mut self,
+        context: &Context,
+        expr: &Expr,
+        kind: DiagnosticKind,
+        message: String,
+        help: Option<String>,
+    ) -> Ir {
         let mut d = Diagnostic::error(kind, message)
             .with_variable(self.nodes[context.item].display.clone())
             .with_span(context.equation.file_span(&expr.span));
@@ -564,7 +633,13 @@ impl Resolver<'_> {
         }
     }
 
-    fn subscript(&mut self, context: &Context, expr: &Expr, name: &str, indices: &[Index]) -> Value {
+    fn subscript(
+        &mut self,
+        context: &Context,
+        expr: &Expr,
+        name: &str,
+        indices: &[Index],
+    ) -> Value {
         let full = self.lookup_key(context.scope, name);
         let Some(dims) = self.flat.arrays.get(&full).cloned() else {
             let message = if self.flat.index.contains_key(&full) {
@@ -572,7 +647,13 @@ impl Resolver<'_> {
             } else {
                 format!("unknown array `{name}`")
             };
-            return Value::Scalar(self.error(context, expr, DiagnosticKind::Dimension, message, None));
+            return Value::Scalar(self.error(
+                context,
+                expr,
+                DiagnosticKind::Dimension,
+                message,
+                None,
+            ));
         };
         if indices.len() != dims.len() {
             return Value::Scalar(self.error(
@@ -635,7 +716,13 @@ impl Resolver<'_> {
 
     // ----- hidden structure for stateful builtins -----
 
-    fn push_node(&mut self, context: &Context, kind: NodeKind, initial: Ir, dynamic: Option<Ir>) -> usize {
+    fn push_node(
+        &mut self,
+        context: &Context,
+        kind: NodeKind,
+        initial: Ir,
+        dynamic: Option<Ir>,
+    ) -> usize {
         let index = self.nodes.len();
         let display = format!("{}#{}", self.nodes[context.item].display, index);
         self.nodes.push(Node {
@@ -693,13 +780,23 @@ impl Resolver<'_> {
     }
 
     /// An `n`-stage exponential smooth; returns the last stage.
-    fn smooth(&mut self, context: &Context, input: Ir, time: Ir, stages: usize, initial: Option<Ir>) -> Ir {
+    fn smooth(
+        &mut self,
+        context: &Context,
+        input: Ir,
+        time: Ir,
+        stages: usize,
+        initial: Option<Ir>,
+    ) -> Ir {
         let input = self.shared(context, input);
         let initial = match initial {
             Some(i) => self.shared(context, i),
             None => input.clone(),
         };
-        let stage_time = self.shared(context, binary(BinaryFn::Divide, time, Ir::Const(stages as f64)));
+        let stage_time = self.shared(
+            context,
+            binary(BinaryFn::Divide, time, Ir::Const(stages as f64)),
+        );
         let mut previous = input;
         for _ in 0..stages {
             let stock = self.stock(context, initial.clone());
@@ -712,20 +809,33 @@ impl Resolver<'_> {
     }
 
     /// An `n`-stage material delay; returns the outflow of the last stage.
-    fn material_delay(&mut self, context: &Context, input: Ir, time: Ir, stages: usize, initial: Option<Ir>) -> Ir {
+    fn material_delay(
+        &mut self,
+        context: &Context,
+        input: Ir,
+        time: Ir,
+        stages: usize,
+        initial: Option<Ir>,
+    ) -> Ir {
         let input = self.node_of(context, input);
         let initial = match initial {
             Some(i) => self.shared(context, i),
             None => Ir::Node(input),
         };
-        let stage_time = self.shared(context, binary(BinaryFn::Divide, time, Ir::Const(stages as f64)));
+        let stage_time = self.shared(
+            context,
+            binary(BinaryFn::Divide, time, Ir::Const(stages as f64)),
+        );
         let mut inflow = input;
         for _ in 0..stages {
             let stock = self.stock(
                 context,
                 binary(BinaryFn::Multiply, initial.clone(), stage_time.clone()),
             );
-            let outflow = self.flow(context, binary(BinaryFn::Divide, Ir::Node(stock), stage_time.clone()));
+            let outflow = self.flow(
+                context,
+                binary(BinaryFn::Divide, Ir::Node(stock), stage_time.clone()),
+            );
             self.set_flows(stock, Some(inflow), Some(outflow));
             inflow = outflow;
         }
@@ -746,7 +856,13 @@ impl Resolver<'_> {
                 binary(BinaryFn::Multiply, initial_trend, time.clone()),
             ),
         );
-        let average = self.smooth(context, input.clone(), time.clone(), 1, Some(initial_average));
+        let average = self.smooth(
+            context,
+            input.clone(),
+            time.clone(),
+            1,
+            Some(initial_average),
+        );
         binary(
             BinaryFn::Divide,
             binary(BinaryFn::Subtract, input, average.clone()),
@@ -756,7 +872,7 @@ impl Resolver<'_> {
 
     fn constant_stages(&mut self, context: &Context, expr: &Expr) -> Option<usize> {
         match self.scalar(context, expr) {
-            Ir::Const(v) if v >= 1.0 && v <= 1000.0 => Some(v.round() as usize),
+            Ir::Const(v) if (1.0..=1000.0).contains(&v) => Some(v.round() as usize),
             _ => {
                 self.error(
                     context,
@@ -797,12 +913,23 @@ impl Resolver<'_> {
         let name = match &expr.kind {
             ExprKind::Name(n) => n,
             _ => {
-                self.error(context, expr, DiagnosticKind::UnknownName, "expected the name of a graphical function".into(), None);
+                self.error(
+                    context,
+                    expr,
+                    DiagnosticKind::UnknownName,
+                    "expected the name of a graphical function".into(),
+                    None,
+                );
                 return None;
             }
         };
         let key = self.lookup_key(context.scope, name);
-        match self.flat.index.get(&key).and_then(|i| self.table_of_node.get(i)) {
+        match self
+            .flat
+            .index
+            .get(&key)
+            .and_then(|i| self.table_of_node.get(i))
+        {
             Some(&t) => Some(t),
             None => {
                 self.error(
@@ -858,10 +985,7 @@ impl Resolver<'_> {
             };
             return Ir::Reduce(f, values);
         }
-        let stateful = matches!(
-            key.as_str(),
-            "init" | "initial" | "previous" | "lookup"
-        );
+        let stateful = matches!(key.as_str(), "init" | "initial" | "previous" | "lookup");
         let mut a: Vec<Ir> = if stateful || key == "lookup" {
             Vec::new()
         } else {
@@ -895,11 +1019,19 @@ impl Resolver<'_> {
             "log" => binary(BinaryFn::Log, take(0), take(1)),
             "mod" => binary(self.modulo(), take(0), take(1)),
             "min" | "max" => {
-                let f = if key == "min" { BinaryFn::Min } else { BinaryFn::Max };
+                let f = if key == "min" {
+                    BinaryFn::Min
+                } else {
+                    BinaryFn::Max
+                };
                 if n == 2 {
                     binary(f, take(0), take(1))
                 } else {
-                    let rf = if key == "min" { ReduceFn::Min } else { ReduceFn::Max };
+                    let rf = if key == "min" {
+                        ReduceFn::Min
+                    } else {
+                        ReduceFn::Max
+                    };
                     Ir::Reduce(rf, (0..n).map(take).collect())
                 }
             }
@@ -923,7 +1055,12 @@ impl Resolver<'_> {
                     Ir::Pulse(boxed(take(0)), boxed(first), boxed(interval))
                 }
             },
-            "pulse_train" => Ir::PulseTrain(boxed(take(0)), boxed(take(1)), boxed(take(2)), boxed(take(3))),
+            "pulse_train" => Ir::PulseTrain(
+                boxed(take(0)),
+                boxed(take(1)),
+                boxed(take(2)),
+                boxed(take(3)),
+            ),
             "smth1" | "smooth" | "smoothi" => {
                 let initial = if n == 3 { Some(take(2)) } else { None };
                 self.smooth(context, take(0), take(1), 1, initial)
@@ -989,7 +1126,11 @@ impl Resolver<'_> {
                 binary(
                     BinaryFn::Multiply,
                     input,
-                    binary(BinaryFn::Add, Ir::Const(1.0), binary(BinaryFn::Multiply, trend, take(2))),
+                    binary(
+                        BinaryFn::Add,
+                        Ir::Const(1.0),
+                        binary(BinaryFn::Multiply, trend, take(2)),
+                    ),
                 )
             }
             "init" | "initial" => {
@@ -1050,15 +1191,30 @@ impl Resolver<'_> {
     }
 
     /// Calls of graphical functions by name and of macros.
-    fn call_user(&mut self, context: &Context, expr: &Expr, name: &str, key: &str, args: &[Expr]) -> Ir {
+    fn call_user(
+        &mut self,
+        context: &Context,
+        expr: &Expr,
+        name: &str,
+        key: &str,
+        args: &[Expr],
+    ) -> Ir {
         let full = self.lookup_key(context.scope, name);
-        if let Some(&table) = self.flat.index.get(&full).and_then(|i| self.table_of_node.get(i)) {
+        if let Some(&table) = self
+            .flat
+            .index
+            .get(&full)
+            .and_then(|i| self.table_of_node.get(i))
+        {
             if args.len() != 1 {
                 return self.error(
                     context,
                     expr,
                     DiagnosticKind::Arity,
-                    format!("graphical function `{name}` takes 1 argument but is given {}", args.len()),
+                    format!(
+                        "graphical function `{name}` takes 1 argument but is given {}",
+                        args.len()
+                    ),
                     None,
                 );
             }
@@ -1080,7 +1236,13 @@ impl Resolver<'_> {
                 );
             }
             if self.macro_depth > 16 {
-                return self.error(context, expr, DiagnosticKind::Structure, format!("macro `{name}` calls itself too deeply"), None);
+                return self.error(
+                    context,
+                    expr,
+                    DiagnosticKind::Structure,
+                    format!("macro `{name}` calls itself too deeply"),
+                    None,
+                );
             }
             let mut locals = HashMap::new();
             for (parameter, arg) in definition.parameters.iter().zip(args) {
@@ -1102,7 +1264,13 @@ impl Resolver<'_> {
                 self.macro_depth -= 1;
                 return ir;
             }
-            return self.error(context, expr, DiagnosticKind::Syntax, format!("macro `{name}` has an equation that does not parse"), None);
+            return self.error(
+                context,
+                expr,
+                DiagnosticKind::Syntax,
+                format!("macro `{name}` has an equation that does not parse"),
+                None,
+            );
         }
         let help = match did_you_mean(key, BUILTINS.iter().copied()) {
             Some(close) => format!("did you mean `{}`?", close.to_ascii_uppercase()),

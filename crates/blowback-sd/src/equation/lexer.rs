@@ -126,7 +126,10 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             let mut word = text[i..end].to_string();
             if let Some(joined_end) = join_multi_word(text, i) {
                 end = joined_end;
-                word = text[i..end].split_whitespace().collect::<Vec<_>>().join(" ");
+                word = text[i..end]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
             }
             tokens.push(Token {
                 kind: TokenKind::Ident(word),
@@ -309,8 +312,14 @@ mod tests {
 
     #[test]
     fn multi_word_builtins_join_only_before_a_parenthesis() {
-        assert_eq!(kinds("IF  THEN ELSE(")[0], TokenKind::Ident("IF THEN ELSE".into()));
-        assert_eq!(kinds("IF a THEN b ELSE c")[0], TokenKind::Ident("IF".into()));
+        assert_eq!(
+            kinds("IF  THEN ELSE(")[0],
+            TokenKind::Ident("IF THEN ELSE".into())
+        );
+        assert_eq!(
+            kinds("IF a THEN b ELSE c")[0],
+            TokenKind::Ident("IF".into())
+        );
     }
 
     #[test]

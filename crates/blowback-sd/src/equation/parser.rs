@@ -37,7 +37,10 @@ pub fn parse(text: &str) -> (Option<Expr>, Vec<ParseError>) {
     let expr = parser.expression(0);
     if let Some(token) = parser.peek().cloned() {
         parser.error(
-            format!("unexpected {} after the end of the expression", describe(&token.kind)),
+            format!(
+                "unexpected {} after the end of the expression",
+                describe(&token.kind)
+            ),
             token.span.start..parser.end,
             Some("an operator or a comma may be missing".into()),
         );
@@ -175,7 +178,9 @@ impl Parser {
             self.error(
                 "expression nested too deeply".into(),
                 span.clone(),
-                Some(format!("at most {MAX_DEPTH} levels of nesting are supported")),
+                Some(format!(
+                    "at most {MAX_DEPTH} levels of nesting are supported"
+                )),
             );
             self.pos = self.tokens.len();
             Expr {
@@ -248,7 +253,9 @@ impl Parser {
             TokenKind::Ident(ref word) if word.eq_ignore_ascii_case("not") => self.not(start),
             // No builtin is called `IF`, so `IF (c) THEN ...` is a conditional; Vensim's
             // `IF THEN ELSE(` reaches here already joined into one name.
-            TokenKind::Ident(ref word) if word.eq_ignore_ascii_case("if") => self.if_then_else(start),
+            TokenKind::Ident(ref word) if word.eq_ignore_ascii_case("if") => {
+                self.if_then_else(start)
+            }
             TokenKind::Ident(name) | TokenKind::Quoted(name) => {
                 self.next();
                 match self.peek_kind() {
@@ -291,7 +298,10 @@ impl Parser {
                 }
                 // Skip the stray tokens, then read the operand that should follow, so that one
                 // mistake gives one diagnostic.
-                while self.peek_kind().is_some_and(|k| !starts_operand(k) && !is_closer(k)) {
+                while self
+                    .peek_kind()
+                    .is_some_and(|k| !starts_operand(k) && !is_closer(k))
+                {
                     self.next();
                 }
                 let end = if self.peek_kind().is_some_and(starts_operand) {
@@ -470,7 +480,10 @@ mod tests {
     fn if_then_else_both_spellings() {
         assert_eq!(round("IF a > 1 THEN 2 ELSE 3"), "IF a > 1 THEN 2 ELSE 3");
         assert_eq!(round("IF THEN ELSE(a, 2, 3)"), "IF_THEN_ELSE(a, 2, 3)");
-        assert_eq!(round("1 + if x then 2 else 3 + 4"), "1 + (IF x THEN 2 ELSE 3 + 4)");
+        assert_eq!(
+            round("1 + if x then 2 else 3 + 4"),
+            "1 + (IF x THEN 2 ELSE 3 + 4)"
+        );
     }
 
     #[test]

@@ -260,7 +260,9 @@ impl Reader<'_> {
             }
         }
         for model in children(root, "model") {
-            project.models.push(self.model(model, behavior, &project.dimensions));
+            project
+                .models
+                .push(self.model(model, behavior, &project.dimensions));
         }
         for node in children(root, "macro") {
             if let Some(m) = self.macro_definition(node) {
@@ -315,7 +317,7 @@ impl Reader<'_> {
                     .and_then(parse_bool)
                     .unwrap_or(false);
                 specs.dt = if reciprocal { 1.0 / dt } else { dt };
-                if !(specs.dt > 0.0) || !specs.dt.is_finite() {
+                if specs.dt <= 0.0 || !specs.dt.is_finite() {
                     self.error(
                         DiagnosticKind::Structure,
                         format!("the time step must be positive, found {dt}"),
@@ -466,8 +468,12 @@ impl Reader<'_> {
         };
         let kind = match tag {
             "stock" => VariableKind::Stock {
-                inflows: children(node, "inflow").map(|n| text_of(n).trim().to_string()).collect(),
-                outflows: children(node, "outflow").map(|n| text_of(n).trim().to_string()).collect(),
+                inflows: children(node, "inflow")
+                    .map(|n| text_of(n).trim().to_string())
+                    .collect(),
+                outflows: children(node, "outflow")
+                    .map(|n| text_of(n).trim().to_string())
+                    .collect(),
                 non_negative: non_negative(behavior.stocks),
             },
             "flow" => VariableKind::Flow {

@@ -202,7 +202,13 @@ fn write_points(out: &mut String, indent: usize, gf: &GraphicalFunction, wrap: b
             number(max)
         );
     }
-    let join = |values: &[f64]| values.iter().map(|v| number(*v)).collect::<Vec<_>>().join(",");
+    let join = |values: &[f64]| {
+        values
+            .iter()
+            .map(|v| number(*v))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     element(out, inner, "xpts", &join(&gf.xs));
     element(out, inner, "ypts", &join(&gf.ys));
     if wrap {

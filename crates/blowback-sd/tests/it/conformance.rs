@@ -62,7 +62,10 @@ struct Expected {
 }
 
 fn read_expected(path: &Path) -> Expected {
-    let text = fs::read_to_string(path).unwrap().replace("\r\n", "\n").replace('\r', "\n");
+    let text = fs::read_to_string(path)
+        .unwrap()
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header = lines.next().unwrap();
     let separator = if header.contains('\t') { '\t' } else { ',' };
@@ -156,7 +159,10 @@ fn check_model(model: &Path, folder: &str, expected: &Expected) -> Outcome {
 }
 
 fn located(diagnostics: &[blowback_sd::Diagnostic], text: &str) -> String {
-    let first = diagnostics.iter().find(|d| d.is_error()).or(diagnostics.first());
+    let first = diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .or(diagnostics.first());
     match first {
         Some(d) => match d.line_column(text) {
             Some((line, column)) => format!("{line}:{column}: {d}"),
@@ -185,16 +191,26 @@ fn community_suite() {
             .iter()
             .map(|f| folder.join(f))
             .find(|p| p.exists());
-        let Some(expected_path) = expected_path else { continue };
+        let Some(expected_path) = expected_path else {
+            continue;
+        };
         let expected = read_expected(&expected_path);
         let mut models: Vec<PathBuf> = fs::read_dir(folder)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("xmile" | "stmx")))
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("xmile" | "stmx")
+                )
+            })
             .collect();
         models.sort();
         for model in models {
-            let id = format!("{folder_name}/{}", model.file_name().unwrap().to_string_lossy());
+            let id = format!(
+                "{folder_name}/{}",
+                model.file_name().unwrap().to_string_lossy()
+            );
             let defect = KNOWN_DEFECTS
                 .iter()
                 .find(|(file, _)| *file == id)
@@ -219,7 +235,9 @@ fn community_suite() {
                     format!("differs as expected: {message} [upstream defect: {why}]")
                 }
                 (Outcome::Pass(_), Some(why)) => {
-                    failures.push(format!("{id}: passes although listed as defective ({why}); update the list"));
+                    failures.push(format!(
+                        "{id}: passes although listed as defective ({why}); update the list"
+                    ));
                     "unexpected pass".into()
                 }
                 (Outcome::Fail(message), None) | (Outcome::Error(message), None) => {
@@ -231,7 +249,14 @@ fn community_suite() {
         }
     }
     eprintln!("{table}");
-    eprintln!("{passed} passed, {defects} upstream defects handled, {} failed", failures.len());
+    eprintln!(
+        "{passed} passed, {defects} upstream defects handled, {} failed",
+        failures.len()
+    );
     assert!(passed > 50, "too few models ran: {passed}");
-    assert!(failures.is_empty(), "conformance failures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "conformance failures:\n{}",
+        failures.join("\n")
+    );
 }

@@ -24,34 +24,61 @@ fn check(variables: &str, kind: DiagnosticKind, line: usize, fragment: &str) {
     let text = model("<start>0</start><stop>1</stop><dt>1</dt>", variables);
     let found = errors(&text);
     assert!(
-        found.iter().any(|(k, l, m)| *k == kind && *l == line && m.contains(fragment)),
+        found
+            .iter()
+            .any(|(k, l, m)| *k == kind && *l == line && m.contains(fragment)),
         "expected {kind:?} on line {line} containing `{fragment}`, got {found:#?}"
     );
 }
 
 #[test]
 fn unknown_name_with_suggestion() {
-    check("\n<aux name=\"speed\"><eqn>1</eqn></aux>\n<aux name=\"b\"><eqn>sped * 2</eqn></aux>", DiagnosticKind::UnknownName, 6, "sped");
+    check(
+        "\n<aux name=\"speed\"><eqn>1</eqn></aux>\n<aux name=\"b\"><eqn>sped * 2</eqn></aux>",
+        DiagnosticKind::UnknownName,
+        6,
+        "sped",
+    );
 }
 
 #[test]
 fn wrong_arity() {
-    check("\n<aux name=\"a\"><eqn>SMTH1(1)</eqn></aux>", DiagnosticKind::Arity, 5, "SMTH1 takes 2 to 3");
+    check(
+        "\n<aux name=\"a\"><eqn>SMTH1(1)</eqn></aux>",
+        DiagnosticKind::Arity,
+        5,
+        "SMTH1 takes 2 to 3",
+    );
 }
 
 #[test]
 fn syntax_error() {
-    check("\n\n<aux name=\"a\"><eqn>(1 + 2</eqn></aux>", DiagnosticKind::Syntax, 6, "expected `)`");
+    check(
+        "\n\n<aux name=\"a\"><eqn>(1 + 2</eqn></aux>",
+        DiagnosticKind::Syntax,
+        6,
+        "expected `)`",
+    );
 }
 
 #[test]
 fn algebraic_loop_names_the_cycle() {
-    check("\n<aux name=\"a\"><eqn>b</eqn></aux><aux name=\"b\"><eqn>a</eqn></aux>", DiagnosticKind::AlgebraicLoop, 5, "->");
+    check(
+        "\n<aux name=\"a\"><eqn>b</eqn></aux><aux name=\"b\"><eqn>a</eqn></aux>",
+        DiagnosticKind::AlgebraicLoop,
+        5,
+        "->",
+    );
 }
 
 #[test]
 fn missing_initial_value() {
-    check("\n<stock name=\"s\"></stock>", DiagnosticKind::MissingEquation, 0, "initial value");
+    check(
+        "\n<stock name=\"s\"></stock>",
+        DiagnosticKind::MissingEquation,
+        0,
+        "initial value",
+    );
 }
 
 #[test]
@@ -61,7 +88,12 @@ fn dimension_mismatch() {
 <model><variables><aux name="a"><dimensions><dim name="d"/></dimensions><eqn>1</eqn></aux>
 <aux name="b"><eqn>a + 1</eqn></aux></variables></model></xmile>"#;
     let found = errors(text);
-    assert!(found.iter().any(|(k, l, _)| *k == DiagnosticKind::Dimension && *l == 4), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(k, l, _)| *k == DiagnosticKind::Dimension && *l == 4),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -75,7 +107,12 @@ fn every_error_is_reported_in_one_pass() {
 
 #[test]
 fn unsorted_graphical_function() {
-    check("\n<aux name=\"g\"><eqn>TIME</eqn><gf><xpts>0,2,1</xpts><ypts>0,1,2</ypts></gf></aux>", DiagnosticKind::GraphicalFunction, 5, "not sorted");
+    check(
+        "\n<aux name=\"g\"><eqn>TIME</eqn><gf><xpts>0,2,1</xpts><ypts>0,1,2</ypts></gf></aux>",
+        DiagnosticKind::GraphicalFunction,
+        5,
+        "not sorted",
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 mod conformance;
 mod diagnostics;
+mod loops;
 mod properties;
 mod semantics;
 

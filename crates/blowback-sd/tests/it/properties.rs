@@ -14,26 +14,40 @@ fn name() -> impl Strategy<Value = String> {
         "[A-Z][a-z]{1,4} [a-z]{1,4}".prop_map(|s| s),
     ]
     .prop_filter("keywords are not names", |s| {
-        !["if", "then", "else", "and", "or", "not", "mod"].contains(&s.to_ascii_lowercase().as_str())
+        !["if", "then", "else", "and", "or", "not", "mod"]
+            .contains(&s.to_ascii_lowercase().as_str())
     })
 }
 
 fn expression() -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
         (0.0f64..1e6).prop_map(|v| format!("{v}")),
-        name().prop_map(|n| if n.contains(' ') { format!("\"{n}\"") } else { n }),
+        name().prop_map(|n| if n.contains(' ') {
+            format!("\"{n}\"")
+        } else {
+            n
+        }),
         Just("TIME".to_string()),
     ];
     leaf.prop_recursive(5, 40, 4, |inner| {
         prop_oneof![
-            (inner.clone(), prop::sample::select(vec!["+", "-", "*", "/", "^", "<", ">=", "=", "<>", "AND", "OR", "MOD"]), inner.clone())
+            (
+                inner.clone(),
+                prop::sample::select(vec![
+                    "+", "-", "*", "/", "^", "<", ">=", "=", "<>", "AND", "OR", "MOD"
+                ]),
+                inner.clone()
+            )
                 .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
             inner.clone().prop_map(|a| format!("-{a}")),
             inner.clone().prop_map(|a| format!("NOT ({a})")),
             inner.clone().prop_map(|a| format!("({a})")),
             (inner.clone(), inner.clone(), inner.clone())
                 .prop_map(|(c, a, b)| format!("IF {c} THEN {a} ELSE {b}")),
-            (prop::sample::select(vec!["MAX", "min", "Abs", "SMTH1", "step"]), prop::collection::vec(inner, 1..4))
+            (
+                prop::sample::select(vec!["MAX", "min", "Abs", "SMTH1", "step"]),
+                prop::collection::vec(inner, 1..4)
+            )
                 .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
         ]
     })
@@ -87,12 +101,20 @@ fn variable() -> impl Strategy<Value = Variable> {
     )
         .prop_map(|(name, kind, eqn, doc, units, flag, ys)| {
             let kind = match kind {
-                0 => VariableKind::Stock { inflows: vec!["f".into()], outflows: vec![], non_negative: flag },
+                0 => VariableKind::Stock {
+                    inflows: vec!["f".into()],
+                    outflows: vec![],
+                    non_negative: flag,
+                },
                 1 => VariableKind::Flow { non_negative: flag },
                 _ => VariableKind::Aux,
             };
             let graphical_function = ys.map(|ys| GraphicalFunction {
-                kind: if flag { GraphicalFunctionKind::Extrapolate } else { GraphicalFunctionKind::Continuous },
+                kind: if flag {
+                    GraphicalFunctionKind::Extrapolate
+                } else {
+                    GraphicalFunctionKind::Continuous
+                },
                 xs: (0..ys.len()).map(|i| i as f64 * 0.5).collect(),
                 ys,
                 y_scale: None,
@@ -112,12 +134,31 @@ fn variable() -> impl Strategy<Value = Variable> {
 }
 
 fn project() -> impl Strategy<Value = Project> {
-    (prop::collection::vec(variable(), 1..6), 0.0f64..10.0, 1.0f64..50.0, prop::sample::select(vec![0.25, 0.5, 1.0]))
+    (
+        prop::collection::vec(variable(), 1..6),
+        0.0f64..10.0,
+        1.0f64..50.0,
+        prop::sample::select(vec![0.25, 0.5, 1.0]),
+    )
         .prop_map(|(variables, start, length, dt)| Project {
-            header: blowback_sd::Header { name: Some("m".into()), vendor: None, product: Some("blowback".into()) },
-            sim_specs: SimSpecs { start, stop: start + length, dt, save_step: None, method: Method::Rk4, time_units: Some("year".into()) },
+            header: blowback_sd::Header {
+                name: Some("m".into()),
+                vendor: None,
+                product: Some("blowback".into()),
+            },
+            sim_specs: SimSpecs {
+                start,
+                stop: start + length,
+                dt,
+                save_step: None,
+                method: Method::Rk4,
+                time_units: Some("year".into()),
+            },
             dimensions: Vec::new(),
-            models: vec![Model { name: None, variables }],
+            models: vec![Model {
+                name: None,
+                variables,
+            }],
             macros: Vec::new(),
         })
 }
@@ -152,11 +193,18 @@ fn euler_error_shrinks_with_dt() {
         let results = simulation.run(&overrides).unwrap();
         errors.push((results.column("s").unwrap().last().unwrap() - exact).abs());
     }
-    assert!(errors[1] < errors[0] * 0.6 && errors[2] < errors[1] * 0.6, "{errors:?}");
+    assert!(
+        errors[1] < errors[0] * 0.6 && errors[2] < errors[1] * 0.6,
+        "{errors:?}"
+    );
     // RK4 at the coarsest step beats Euler at the finest.
     let mut overrides = Overrides::new();
     overrides.method = Some(Method::Rk4);
     let rk4 = simulation.run(&overrides).unwrap();
     let rk4_error = (rk4.column("s").unwrap().last().unwrap() - exact).abs();
-    assert!(rk4_error < errors[2] / 100.0, "rk4 {rk4_error} vs euler {}", errors[2]);
+    assert!(
+        rk4_error < errors[2] / 100.0,
+        "rk4 {rk4_error} vs euler {}",
+        errors[2]
+    );
 }

@@ -16,7 +16,10 @@ const SPECS: &str = "<start>0</start><stop>10</stop><dt>0.25</dt>";
 
 #[test]
 fn smth1_is_a_first_order_exponential_smooth_stepped_by_euler() {
-    let text = model(SPECS, r#"<aux name="x"><eqn>STEP(10, 1)</eqn></aux><aux name="s"><eqn>SMTH1(x, 2)</eqn></aux>"#);
+    let text = model(
+        SPECS,
+        r#"<aux name="x"><eqn>STEP(10, 1)</eqn></aux><aux name="s"><eqn>SMTH1(x, 2)</eqn></aux>"#,
+    );
     // After the step at t=1 the smooth closes 1/8 of the gap each step of 0.25 (dt / time).
     let expected = 10.0 * (1.0 - (1.0f64 - 0.25 / 2.0).powi(36));
     assert!((last(&text, "s") - expected).abs() < 1e-9);
@@ -75,18 +78,25 @@ fn init_and_previous() {
 
 #[test]
 fn int_and_mod_follow_the_dialect() {
-    let variables = r#"<aux name="i"><eqn>INT(-1.5)</eqn></aux><aux name="m"><eqn>MOD(-7, 3)</eqn></aux>"#;
+    let variables =
+        r#"<aux name="i"><eqn>INT(-1.5)</eqn></aux><aux name="m"><eqn>MOD(-7, 3)</eqn></aux>"#;
     let xmile = model(SPECS, variables);
     assert_eq!(last(&xmile, "i"), -2.0);
     assert_eq!(last(&xmile, "m"), 2.0);
-    let vensim = xmile.replace("<product>test</product>", "<product>Vensim, xmutil</product>");
+    let vensim = xmile.replace(
+        "<product>test</product>",
+        "<product>Vensim, xmutil</product>",
+    );
     assert_eq!(last(&vensim, "i"), -1.0);
     assert_eq!(last(&vensim, "m"), -1.0);
 }
 
 #[test]
 fn random_draws_are_reproducible_per_seed() {
-    let text = model(SPECS, r#"<aux name="u"><eqn>RANDOM(0, 1)</eqn></aux><aux name="n"><eqn>NORMAL(0, 1, 7)</eqn></aux>"#);
+    let text = model(
+        SPECS,
+        r#"<aux name="u"><eqn>RANDOM(0, 1)</eqn></aux><aux name="n"><eqn>NORMAL(0, 1, 7)</eqn></aux>"#,
+    );
     let (project, _) = read_xmile(&text).unwrap();
     let (simulation, _) = compile(&project).unwrap();
     let mut overrides = Overrides::new();
@@ -115,12 +125,17 @@ fn overrides_are_checked() {
     let mut overrides = Overrides::new();
     overrides.set("growth rat", 0.2);
     match simulation.run(&overrides) {
-        Err(RunError::UnknownName { suggestion, .. }) => assert_eq!(suggestion.as_deref(), Some("growth rate")),
+        Err(RunError::UnknownName { suggestion, .. }) => {
+            assert_eq!(suggestion.as_deref(), Some("growth rate"))
+        }
         other => panic!("{other:?}"),
     }
     let mut overrides = Overrides::new();
     overrides.set("growth", 0.2);
-    assert!(matches!(simulation.run(&overrides), Err(RunError::NotAConstant { .. })));
+    assert!(matches!(
+        simulation.run(&overrides),
+        Err(RunError::NotAConstant { .. })
+    ));
     // Overriding a constant reaches the constants computed from it.
     let mut overrides = Overrides::new();
     overrides.set("Growth_Rate", 0.0).set("stock", 3.0);
@@ -190,7 +205,10 @@ fn non_negative_stock_stops_at_zero() {
         "<start>0</start><stop>5</stop><dt>1</dt>",
         r#"<stock name="s"><eqn>2.5</eqn><outflow>drain</outflow><non_negative/></stock><flow name="drain"><eqn>1</eqn></flow>"#,
     );
-    assert_eq!(run_text(&text).column("s").unwrap(), &[2.5, 1.5, 0.5, 0.0, 0.0, 0.0]);
+    assert_eq!(
+        run_text(&text).column("s").unwrap(),
+        &[2.5, 1.5, 0.5, 0.0, 0.0, 0.0]
+    );
 }
 
 #[test]
