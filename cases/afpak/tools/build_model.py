@@ -87,10 +87,10 @@ const("strike_policy", 1, "dmnl",
 aux("us_presence", "TIME", "dmnl",
     "Exogenous input: US and coalition military presence in Afghanistan, 1 = full presence. Source: "
     "public record via data/timeline.csv (invasion late 2001, end of the ISAF combat mission Dec 2014, "
-    "Doha agreement Feb 2020, withdrawal complete Aug 2021 = 2021.62). Intermediate levels are "
-    "judgement (0.6 after 2014, 0.4 during the 2021 drawdown). [P3] [P12]",
-    gf=([2001, 2001.75, 2001.95, 2014.9, 2015.1, 2020.15, 2021.3, 2021.62, 2035],
-        [0, 0, 1, 1, 0.6, 0.6, 0.4, 0, 0]))
+    "Doha agreement Feb 2020, Bagram handed over July 2021, withdrawal complete 30 Aug 2021 = 2021.66). Intermediate levels are "
+    "judgement (0.6 after 2014, 0.4 as the 2021 drawdown began). [P3] [P12]",
+    gf=([2001, 2001.75, 2001.95, 2014.9, 2015.1, 2020.15, 2021.3, 2021.5, 2021.66, 2035],
+        [0, 0, 1, 1, 0.6, 0.6, 0.4, 0.1, 0, 0]))
 aux("post_911_alignment", "TIME", "dmnl",
     "Exogenous input: how far Pakistan's September 2001 decision to side with the US suppressed its "
     "backing of the Taliban, fading as the insurgency was rebuilt from Pakistani soil. Source: public "
@@ -246,8 +246,8 @@ const("us_barrier", 0.75, "dmnl", judg(0.5, 0.9, "Share of Taliban potential US 
 aux("taliban_gain_time", "fast_takeover_time + insurgency_gain_time * us_presence", "year",
     "Time for the Taliban to take ground: years while US forces fight them, months once they leave "
     "(Kabul fell weeks after the withdrawal). [P3] [P12]")
-const("fast_takeover_time", 0.25, "year", judg(0.1, 0.5, "Time to take the country once US forces "
-      "leave (public record: about three months in 2021).", "[P3]"))
+const("fast_takeover_time", 0.1, "year", judg(0.07, 0.5, "Time to take the country once US forces "
+      "leave (public record: most provincial capitals fell within ten days in August 2021).", "[P3]"))
 const("insurgency_gain_time", 6.0, "year", judg(3, 10, "Time for the insurgency to gain ground "
       "against US forces.", "[P9]"))
 const("taliban_loss_time", 0.3, "year", judg(0.2, 1.0, "Time for the Taliban to lose ground when "
@@ -322,12 +322,13 @@ const("republic_era_shelter", 0.25, "dmnl", judg(0.1, 0.4, "Shelter the TTP foun
 const("sanctuary_adjust_time", 0.5, "year", judg(0.25, 1.0, "Time for sanctuary conditions to change.",
       "[P4]"))
 aux("taliban_restraint_of_ttp",
-    "MIN(1, goodwill_restraint * MAX(0, pak_kabul_relations) * leverage_over_kabul + "
-    "compliance_restraint * taliban_compliance)", "dmnl",
-    "How far Kabul reins in the TTP: a little out of goodwill when relations are good and Pakistan has "
-    "leverage, more under sustained pressure. [P4] [P12] [P13] [P17]")
-const("goodwill_restraint", 0.4, "dmnl", judg(0.1, 0.6, "Restraint Kabul offers out of goodwill.",
-      "[P13]"))
+    "MIN(1, goodwill_restraint * leverage_over_kabul * MIN(1, MAX(0, 0.5 + "
+    "taliban_relations_component)) + compliance_restraint * taliban_compliance)", "dmnl",
+    "How far the Afghan Taliban rein in the TTP: some, while they depend on Pakistan and relations with "
+    "it are good (as insurgents before 2021); less once they rule all of Afghanistan and strikes sour "
+    "relations; more under sustained pressure. [P4] [P12] [P13] [P17]")
+const("goodwill_restraint", 0.8, "dmnl", judg(0.3, 1.0, "Restraint the Taliban offer per unit of "
+      "Pakistani leverage when relations are good.", "[P12] [P13]"))
 const("compliance_restraint", 0.7, "dmnl", judg(0.4, 0.9, "Restraint that full compliance with "
       "Pakistani pressure brings.", "[P17]"))
 
@@ -340,8 +341,9 @@ flow("ttp_recruitment",
      "persons/year",
      "Flow: recruits join when jihadi networks, grievance and a victorious narrative push them, provided "
      "the group has a safe place to organise; talks let it regroup. [P4] [P13] [P14]")
-const("recruitment_capacity", 9000.0, "persons/year", judg(4000, 15000, "Recruits per year at full "
-      "pressure and full safe space; set so fighters peak near 20,000 before 2014."))
+const("recruitment_capacity", 5400.0, "persons/year", judg(4000, 15000, "Recruits per year at full "
+      "pressure and full safe space. Fitted with tools/fit_pysd.py to the PIPS series to mid-2022 (TTP fighters in 2021 held inside the UN range); "
+      "fitted value 5400."))
 aux("recruitment_pressure",
     "infra_recruit_weight * jihadi_infrastructure + grievance_recruit_weight * pashtun_grievance + "
     "momentum_recruit_weight * militant_momentum", "dmnl",
@@ -371,8 +373,8 @@ flow("prisoner_release",
      "power). [P4] [P13]")
 const("released_prisoners", 1500.0, "persons", judg(500, 3000, "TTP members freed in August 2021 "
       "(reports speak of hundreds to a few thousand).", "[P13]"))
-const("release_duration", 0.125, "year", "Modelling convention: the release is spread over two time "
-      "steps (1.5 months).")
+const("release_duration", 0.25, "year", "Modelling convention: the release is spread over a quarter "
+      "year, as the Taliban emptied prisons province by province.")
 flow("ttp_attrition",
      "ttp_fighters * (natural_exit_rate + ct_attrition_rate * ct_capacity * ct_exposure * "
      "(1 - talks_ct_pause * talks_posture) + strike_attrition * cross_border_strikes)", "persons/year",
@@ -381,8 +383,9 @@ flow("ttp_attrition",
      "[P14]")
 const("natural_exit_rate", 0.1, "1/year", judg(0.05, 0.2, "Fighters leaving or dying without state "
       "action."))
-const("ct_attrition_rate", 0.8, "1/year", judg(0.3, 1.5, "Attrition per unit of CT capacity against "
-      "fully exposed fighters.", "[P13]"))
+const("ct_attrition_rate", 1.5, "1/year", judg(0.3, 1.5, "Attrition per unit of CT capacity against "
+      "fully exposed fighters. Fitted with tools/fit_pysd.py to the PIPS series to mid-2022 (TTP fighters in 2021 held inside the UN range); fitted value 1.5 (at the "
+      "top of its range).", "[P13]"))
 const("talks_ct_pause", 0.5, "dmnl", judg(0.2, 0.8, "How much operations pause while talks run.",
       "[P14]"))
 const("strike_attrition", 0.1, "1/year", judg(0.0, 0.3, "Attrition from cross-border strikes at unit "
@@ -401,14 +404,15 @@ aux("ttp_attacks_per_year",
     "Output: TTP attacks in Pakistan (PIPS counts). Fighters times their tempo, limited by reach into "
     "Pakistan and by CT, raised by momentum, cut by ceasefires. Fitted to data/group_attacks.csv. [P4] "
     "[P13] [P14]")
-const("attacks_per_fighter", 0.06, "attacks/person/year", judg(0.02, 0.2, "Attack tempo per fighter at "
-      "full reach and no suppression; calibrated to the 2014-2021 PIPS series."))
+const("attacks_per_fighter", 0.11, "attacks/person/year", judg(0.02, 0.2, "Attack tempo per fighter at "
+      "full reach and no suppression. Fitted with tools/fit_pysd.py to the PIPS series to mid-2022 (TTP fighters in 2021 held inside the UN range); "
+      "fitted value 0.11."))
 aux("operational_reach", "tribal_haven + (1 - tribal_haven) * cross_border_reach * cross_border_access",
     "dmnl",
     "How easily fighters reach targets: full from a home haven, only partly from across the border, "
     "and less as the fence closes it. [P4] [P13]")
-const("cross_border_reach", 0.4, "dmnl", judg(0.2, 0.7, "Reach of fighters based across an open "
-      "border relative to a home haven (calibrated).", "[P13]"))
+const("cross_border_reach", 0.33, "dmnl", judg(0.2, 0.7, "Reach of fighters based across an open "
+      "border relative to a home haven. Fitted with tools/fit_pysd.py to the PIPS series to mid-2022 (TTP fighters in 2021 held inside the UN range); fitted value 0.33.", "[P13]"))
 const("momentum_attack_effect", 1.0, "dmnl", judg(0.3, 2.0, "Extra tempo of a galvanised movement.",
       "[P4]"))
 aux("ct_suppression", "1 / (1 + ct_suppression_strength * ct_capacity)", "dmnl",
@@ -497,7 +501,8 @@ aux("ct_target",
     "campaign, scaled by what the budget allows and blunted by Taliban sympathisers in politics. [P12] "
     "[P13] [P18]")
 const("ct_base", 0.2, "dmnl", judg(0.1, 0.3, "CT effort without a recent threat."))
-const("threat_response", 0.4, "dmnl", judg(0.2, 0.8, "Extra effort at 1000 attacks a year.", "[P13]"))
+const("threat_response", 0.2, "dmnl", judg(0.2, 0.8, "Extra effort at 1000 attacks a year. "
+      "Fitted with tools/fit_pysd.py to the PIPS series to mid-2022 (TTP fighters in 2021 held inside the UN range); fitted value 0.2 (bottom of range).", "[P13]"))
 aux("perceived_threat", "MIN(1.5, SMTH1(terrorist_attacks_per_year, threat_perception_time) / "
     "threat_reference)", "dmnl",
     "Recent terrorism as the state perceives it, relative to a reference level. [P13]")
@@ -562,10 +567,12 @@ const("republic_relations", -0.4, "dmnl", judg(-0.7, -0.1, "Relations with the r
       "accepted the border and leaned to India.", "[P6] [P8]"))
 aux("taliban_relations_component",
     "patronage_goodwill * support_for_taliban - strike_damage * cross_border_strikes - friction_damage "
-    "* border_friction - pressure_cost * MAX(0, pressure_on_taliban * policy_active - "
-    "taliban_compliance)", "dmnl",
+    "* border_friction - pressure_cost * pressure_resentment", "dmnl",
     "Relations with the Taliban: goodwill from years of patronage minus strikes, border friction and "
     "the resentment of pressure. [P4] [P14] [P17]")
+aux("pressure_resentment", "MAX(0, pressure_on_taliban * policy_active - taliban_compliance)", "dmnl",
+    "Pressure Kabul has not yet bowed to; it resents it, which is the short-term price of the pressure "
+    "option. [P17]")
 const("patronage_goodwill", 0.8, "dmnl", judg(0.5, 1.0, "Goodwill bought by backing.", "[P12]"))
 const("strike_damage", 1.0, "dmnl", judg(0.3, 1.2, "Damage to relations from strikes at unit "
       "intensity.", "[P4] [P14]"))
@@ -698,16 +705,16 @@ aux("baloch_grievance_drive",
 const("baloch_growth_rate", 0.5, "1/year", judg(0.2, 1.0, "Growth rate at unit drive.", "[P15]"))
 const("baloch_grievance_base", 0.3, "dmnl", judg(0.1, 0.5, "Standing Baloch grievance (Source: Grare, "
       "Carnegie 2013, via the design's actor map).", "[P15]"))
-const("distress_weight", 0.4, "dmnl", judg(0.1, 0.6, "Drive from economic distress.", "[P15] [P18]"))
-const("alleged_foreign_support", 0.1, "dmnl", judg(0.0, 0.3, "Drive from the foreign help Pakistan "
+const("distress_weight", 0.6, "dmnl", judg(0.1, 0.6, "Drive from economic distress.", "[P15] [P18]"))
+const("alleged_foreign_support", 0.05, "dmnl", judg(0.0, 0.3, "Drive from the foreign help Pakistan "
       "alleges (disputed).", "[P15]"))
 flow("baloch_attrition", "baloch_strength * baloch_ct_attrition * ct_in_balochistan", "1/year",
      "Flow: losses to security operations in Balochistan. [P15]")
-const("baloch_ct_attrition", 0.8, "1/year", judg(0.3, 1.5, "Attrition per unit of CT capacity.",
-      "[P15]"))
+const("baloch_ct_attrition", 1.45, "1/year", judg(0.3, 1.5, "Attrition per unit of CT capacity. "
+      "Fitted with tools/fit_pysd.py to the PIPS series to mid-2022 (TTP fighters in 2021 held inside the UN range); fitted value 1.45.", "[P15]"))
 aux("ct_in_balochistan", "ct_capacity * (1 - ct_diversion * MIN(1, ttp_threat_index))", "dmnl",
     "CT capacity left for Balochistan once the TTP front draws forces away (design link L34). [P15]")
-const("ct_diversion", 0.5, "dmnl", judg(0.2, 0.7, "Share of capacity a full TTP threat diverts.",
+const("ct_diversion", 0.6, "dmnl", judg(0.2, 0.7, "Share of capacity a full TTP threat diverts.",
       "[P15]"))
 aux("ttp_threat_index", "SMTH1(ttp_attacks_per_year, threat_perception_time) / strike_threshold",
     "dmnl", "TTP violence as the state perceives it, relative to the strike threshold. [P4]")
@@ -715,17 +722,17 @@ aux("baloch_attacks_per_year", "baloch_strength * baloch_attack_scale * ct_suppr
     "attacks/year",
     "Output: attacks by Baloch nationalist insurgents, including on Chinese-built projects. Checked "
     "against data/group_attacks.csv (80 in 2018). [P15]")
-const("baloch_attack_scale", 450.0, "attacks/year", judg(200, 800, "Baloch attacks per year at full "
-      "strength and no suppression; calibrated to PIPS 2018.", "[P15]"))
+const("baloch_attack_scale", 235.0, "attacks/year", judg(200, 800, "Baloch attacks per year at full "
+      "strength and no suppression. Fitted with tools/fit_pysd.py to the PIPS series to mid-2022 (TTP fighters in 2021 held inside the UN range); fitted value 235.", "[P15]"))
 aux("other_attacks_per_year",
     "other_attack_scale * jihadi_infrastructure * (other_base_reach + tribal_haven + "
     "other_momentum_weight * militant_momentum) * ct_suppression", "attacks/year",
     "Output: attacks by other militant and sectarian groups (IS-K, sectarian and local outfits), fed "
     "by the jihadi infrastructure and havens. [P19] [P20]")
-const("other_attack_scale", 450.0, "attacks/year", judg(200, 800, "Scale of other militant attacks; "
-      "calibrated to the PIPS residual."))
+const("other_attack_scale", 440.0, "attacks/year", judg(200, 800, "Scale of other militant attacks. "
+      "Fitted with tools/fit_pysd.py to the PIPS series to mid-2022 (TTP fighters in 2021 held inside the UN range); fitted value 440."))
 const("other_base_reach", 0.15, "dmnl", judg(0.05, 0.3, "Reach of other groups without a haven."))
-const("other_momentum_weight", 0.5, "dmnl", judg(0.2, 1.0, "Extra activity from militant momentum.",
+const("other_momentum_weight", 0.3, "dmnl", judg(0.2, 1.0, "Extra activity from militant momentum.",
       "[P4]"))
 aux("terrorist_attacks_per_year",
     "ttp_attacks_per_year + baloch_attacks_per_year + other_attacks_per_year", "attacks/year",
@@ -773,16 +780,18 @@ stock("fx_reserves", 3.5, ["external_support_disbursed", "underlying_balance"], 
           "2017-2022). [P18] [P19]")
 flow("underlying_balance",
      "balance_sensitivity * (economic_confidence - balance_neutral_confidence) + import_compression * "
-     "economic_need - structural_drain", "busd/year",
-     "Flow (bi-directional): the balance of payments before official support: better with confidence, "
-     "and imports are squeezed when reserves run low. Judgement on the form. [P18]")
+     "(1 - fx_reserves / reserve_comfort) - structural_drain", "busd/year",
+     "Flow (bi-directional): the balance of payments before official support: better with confidence; "
+     "imports are squeezed when reserves run below comfort and expand above it. Judgement on the form. "
+     "[P18]")
 const("balance_sensitivity", 4.0, "busd/year", judg(5, 20, "Change in the balance per unit "
       "confidence."))
 const("balance_neutral_confidence", 0.5, "dmnl", judg(0.4, 0.7, "Confidence at which the private "
       "balance is neutral."))
-const("import_compression", 3.0, "busd/year", judg(1, 6, "Balance improvement when reserves are "
-      "exhausted."))
-const("structural_drain", 2.0, "busd/year", judg(0.5, 4, "Debt service and structural deficit.",
+const("import_compression", 4.0, "busd/year", judg(1, 6, "Balance improvement when reserves are "
+      "exhausted (and deterioration per unit of reserves above comfort)."))
+const("structural_drain", 3.9, "busd/year", judg(0.5, 4, "Debt service and structural deficit. "
+      "Fitted with tools/fit_pysd.py to SBP reserves 2017-2022 (data/fx_reserves.csv); fitted value 3.9.",
       "[P18]"))
 flow("external_support_disbursed", "external_support", "busd/year",
      "Flow: official money from the US, the IMF and friendly lenders entering reserves. [P19]")
@@ -792,9 +801,10 @@ stock("external_support", 1.5, ["support_pipeline_change"], [], units="busd/year
 flow("support_pipeline_change", "(external_support_target - external_support) / disbursement_lag",
      "busd/year/year", "Flow (bi-directional): disbursements follow commitments with a lag. [P19]")
 aux("external_support_target",
-    "us_aid_history / 1000 + other_official_inflows + new_us_package", "busd/year",
+    "us_aid_history / musd_per_busd + other_official_inflows + new_us_package", "busd/year",
     "Official money Pakistan can count on: the historical US aid stream, other official lenders (IMF, "
     "China, Gulf) and any new US package. [P9] [P19]")
+const("musd_per_busd", 1000.0, "musd/busd", "Unit conversion: a billion is a thousand million.")
 const("other_official_inflows", 1.5, "busd/year", judg(0.5, 3.0, "Baseline support from the IMF, "
       "China and Gulf states (rollovers and programmes).", "[P19]"))
 aux("new_us_package",

@@ -23,15 +23,14 @@ import run_pysd as R
 # name: (start, lo, hi) -- bounds are the plausible ranges stated in the variables' docs
 PARAMS = {
     "attacks_per_fighter": (0.12, 0.02, 0.2),
-    "recruitment_capacity": (6500.0, 4000.0, 15000.0),
-    "ct_attrition_rate": (1.2, 0.3, 1.5),
-    "cross_border_reach": (0.25, 0.2, 0.7),
-    "other_attack_scale": (450.0, 200.0, 800.0),
-    "baloch_attack_scale": (450.0, 200.0, 800.0),
-    "baloch_ct_attrition": (0.8, 0.3, 1.5),
-    "threat_response": (0.4, 0.2, 0.8),
-    "structural_drain": (2.0, 0.5, 4.0),
-    "other_official_inflows": (1.5, 0.5, 3.0),
+    "recruitment_capacity": (4300.0, 4000.0, 15000.0),
+    "ct_attrition_rate": (1.5, 0.3, 1.5),
+    "cross_border_reach": (0.33, 0.2, 0.7),
+    "other_attack_scale": (420.0, 200.0, 800.0),
+    "baloch_attack_scale": (200.0, 200.0, 800.0),
+    "baloch_ct_attrition": (1.45, 0.3, 1.5),
+    "threat_response": (0.2, 0.2, 0.8),
+    "structural_drain": (3.4, 0.5, 4.0),
 }
 
 

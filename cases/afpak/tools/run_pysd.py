@@ -28,20 +28,37 @@ _model_cache = {}
 
 
 def load():
+    # PySD writes its Python translation beside the model file; translate a copy in a temporary
+    # folder so that no generated file lands in the case folder.
     if "m" not in _model_cache:
-        _model_cache["m"] = pysd.read_xmile(str(MODEL))
+        import shutil
+        import tempfile
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="afpak-pysd-"))
+        shutil.copy(MODEL, tmp / "model.xmile")
+        _model_cache["m"] = pysd.read_xmile(str(tmp / "model.xmile"))
     return _model_cache["m"]
 
 
+def stock_names():
+    import re
+    return set(re.findall(r'<stock name="([a-z0-9_]+)"', MODEL.read_text()))
+
+
+STOCKS = stock_names()
+
+
 def run(overrides: dict | None = None, start: float | None = None):
-    """Run one scenario; returns a pandas DataFrame indexed by time, columns = snake_case names."""
+    """Run one scenario; returns a pandas DataFrame indexed by time, columns = snake_case names.
+    Overrides of stocks set their initial values (as the project's engine does)."""
     m = load()
-    params = dict(overrides or {})
+    params = {k: v for k, v in (overrides or {}).items() if k not in STOCKS}
+    inits = {k: v for k, v in (overrides or {}).items() if k in STOCKS}
     if start is not None:
         params["policy_start_year"] = start
     m.reload()
+    kw = {"initial_condition": (2001, inits)} if inits else {}
     df = m.run(params=params, return_columns=None, final_time=2035, time_step=0.0625,
-               saveper=0.0625, progress=False)
+               saveper=0.0625, progress=False, **kw)
     df.columns = [c.lower().replace(" ", "_") for c in df.columns]
     return df
 
@@ -53,6 +70,8 @@ def window(df, var, lo, hi):
 
 
 def stat(df, var, st, lo, hi):
+    lo = -1e9 if lo is None else lo
+    hi = 1e9 if hi is None else hi
     t, y = window(df, var, lo, hi)
     if st == "mean":
         return float(np.mean(y))
@@ -130,8 +149,10 @@ def run_tests(runs):
     for t in tests:
         if t["kind"] == "compare":
             def side(s):
+                if "value" in s:
+                    return s["value"]
                 df = runs[s["scenario"]]
-                return stat(df, s["var"], s["stat"], s["from"], s["to"])
+                return stat(df, s["var"], s.get("stat", "mean"), s.get("from"), s.get("to"))
             lv, rv = side(t["left"]), side(t["right"])
             ok = {">": lv > rv, "<": lv < rv, ">=": lv >= rv, "<=": lv <= rv}[t["op"]]
             detail = f"{lv:.4g} {t['op']} {rv:.4g}"
@@ -154,6 +175,70 @@ def run_tests(runs):
         print(f"{'PASS' if ok else 'FAIL'} {t['name']}: {detail}")
     print(f"{len(tests) - failed}/{len(tests)} tests passed")
     return failed
+
+
+def polarity_tests():
+    """The lead's polarity semantics (crates/blowback/src/claims.rs): a constant cause is raised 10% (0.1
+    if zero) and the effect's mean change over the run must have the claimed sign; a stock cause has its
+    initial value raised and the effect must move at the first saved time (one step later for a stock
+    effect); anything else is checked structurally (here: the name appears in the equation)."""
+    import re
+    claims = load_toml("claims.toml")["claim"]
+    xml = MODEL.read_text()
+    eqns = dict(re.findall(r'name="([a-z0-9_]+)">\s*<doc>.*?</doc>\s*<eqn>(.*?)</eqn>', xml, re.S))
+    inflows = {}
+    for name, body in re.findall(r'<stock name="([a-z0-9_]+)">(.*?)</stock>', xml, re.S):
+        for f in re.findall(r"<inflow>(.*?)</inflow>", body):
+            inflows[(f, name)] = "+"
+        for f in re.findall(r"<outflow>(.*?)</outflow>", body):
+            inflows[(f, name)] = "-"
+    base = run()
+    fails = 0
+    n = 0
+    seen = set()
+    for c in claims:
+        for l in c["links"]:
+            key = (l["from"], l["to"], l["polarity"])
+            if key in seen:
+                continue
+            seen.add(key)
+            n += 1
+            frm, to, pol = key
+            sign = 1 if pol == "+" else -1
+            if frm not in eqns or to not in eqns:
+                print(f"FAIL {frm} -> {to}: unknown variable")
+                fails += 1
+                continue
+            if (frm, to) in inflows:
+                ok = inflows[(frm, to)] == pol
+                res = "flow sign"
+            elif not re.search(r"\b%s\b" % frm, eqns[to]):
+                ok, res = False, "effect's equation does not name the cause"
+            elif frm in STOCKS or re.fullmatch(r"[-0-9.e]+", eqns[frm].strip()):
+                try:
+                    cur = float(eqns[frm])
+                except ValueError:
+                    cur = 0.0
+                step = 0.1 if cur == 0 else 0.1 * abs(cur)
+                after = run({frm: cur + step})
+                if frm in STOCKS:
+                    row = 1 if to in STOCKS else 0
+                    d = after[to].values[row] - base[to].values[row]
+                    if abs(d) < 1e-12:
+                        ok, res = True, "no change at start (structural)"
+                    else:
+                        ok, res = d * sign > 0, f"start change {d:+.3e}"
+                else:
+                    d = float(np.mean(after[to].values - base[to].values))
+                    ok, res = d * sign > 1e-9 * max(1e-12, float(np.mean(np.abs(base[to].values)))), \
+                        f"mean change {d:+.3e}"
+            else:
+                ok, res = True, "structural"
+            fails += not ok
+            if not ok or "-v" in sys.argv:
+                print(f"{'PASS' if ok else 'FAIL'} {frm} -> {to} ({pol}): {res}")
+    print(f"polarity: {n - fails}/{n} links pass")
+    return fails
 
 
 KEY = ["terrorist_attacks_per_year", "ttp_attacks_per_year", "ttp_fighters", "pak_kabul_relations",
@@ -180,6 +265,8 @@ def main():
     ap.add_argument("--csv", help="directory to write one CSV per scenario")
     ap.add_argument("--no-tests", action="store_true")
     ap.add_argument("--show", nargs="*", help="print these variables of status_quo by year")
+    ap.add_argument("--polarity", action="store_true", help="also run the polarity tests of claims.toml")
+    ap.add_argument("-v", action="store_true", help="print passing polarity tests too")
     args = ap.parse_args()
     base = run()
     fit_report(base)
@@ -195,8 +282,12 @@ def main():
         d.mkdir(parents=True, exist_ok=True)
         for name, df in runs.items():
             df.to_csv(d / f"{name}.csv", index_label="time")
+    failed = 0
+    if args.polarity:
+        failed += polarity_tests()
     if not args.no_tests and (CASE / "tests.toml").exists():
-        sys.exit(1 if run_tests(runs) else 0)
+        failed += run_tests(runs)
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":

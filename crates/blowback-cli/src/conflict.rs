@@ -1,12 +1,636 @@
-//! `blowback conflict`: placeholder until the conflict engine lands.
+//! `blowback conflict`: reads a conflict (TOML or `blowback-gmcr-model/1` JSON), runs the Graph
+//! Model analysis from `blowback-conflict` and renders tables or `blowback-gmcr-expected/1` JSON.
+//! No analysis logic lives here.
 
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use blowback_conflict::{
+    analyze, default_concepts, expected_document, explain, inverse_analysis, inverse_by_statements,
+    reachable_by_improvements, read_json, read_toml, Concept, Conflict, ConflictSpec, Form, Game,
+    PreferenceSpec, Stability,
+};
+
+use crate::output::write_atomic;
 
 /// Conflict subcommands.
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Stability of every state for every decision maker, and the equilibria.
+    Analyze {
+        /// Conflict file: `.toml` (blowback format) or `.json` (blowback-gmcr-model/1).
+        file: PathBuf,
+        /// Solution concepts, comma-separated: nash, gmr, smr, seq, sim, lh.
+        #[arg(long)]
+        concepts: Option<String>,
+        /// Horizon h for limited-move stability (lh).
+        #[arg(long, default_value_t = 2)]
+        horizon: u32,
+        /// Write `blowback-gmcr-expected/1` JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Where to write (`-` is standard output).
+        #[arg(long, short, default_value = "-")]
+        output: PathBuf,
+        /// Also analyse these decision makers acting as one (comma-separated names).
+        #[arg(long)]
+        coalition: Option<String>,
+    },
+    /// Why a state is or is not stable: the sanction that blocks each improvement.
+    Explain {
+        /// Conflict file.
+        file: PathBuf,
+        /// State id.
+        #[arg(long)]
+        state: u32,
+        /// Only this decision maker (default: all).
+        #[arg(long)]
+        dm: Option<String>,
+        /// Solution concept (default: seq).
+        #[arg(long, default_value = "seq")]
+        concept: String,
+        /// Horizon h for limited-move stability (lh).
+        #[arg(long, default_value_t = 2)]
+        horizon: u32,
+    },
+    /// States reachable from the status quo by unilateral improvements, with a shortest path.
+    StatusQuo {
+        /// Conflict file.
+        file: PathBuf,
+        /// Start state id (default: the file's status quo).
+        #[arg(long)]
+        state: Option<u32>,
+        /// Mark which reachable states are equilibria under these concepts.
+        #[arg(long, default_value = "nash,gmr,smr,seq")]
+        concepts: String,
+    },
+    /// Which rank raises of a state would make it an equilibrium under a concept.
+    Inverse {
+        /// Conflict file.
+        file: PathBuf,
+        /// Target state id.
+        #[arg(long)]
+        state: u32,
+        /// Solution concept.
+        #[arg(long, default_value = "seq")]
+        concept: String,
+        /// Horizon h for limited-move stability (lh).
+        #[arg(long, default_value_t = 2)]
+        horizon: u32,
+        /// Search limit: states passed in all rankings together (`--by rank`) or adjacent
+        /// statement swaps (`--by statements`).
+        #[arg(long, default_value_t = 4)]
+        max_changes: usize,
+        /// What may change: `rank` raises the target in rankings; `statements` swaps adjacent
+        /// prioritisation statements (option-prioritisation files only).
+        #[arg(long, default_value = "statements")]
+        by: String,
+    },
+}
 
 /// Runs a conflict subcommand.
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
-    match command {}
+    match command {
+        Command::Analyze {
+            file,
+            concepts,
+            horizon,
+            json,
+            output,
+            coalition,
+        } => {
+            let conflict = load(&file)?;
+            let concepts = match concepts {
+                Some(list) => Concept::parse_list(&list, horizon)?,
+                None => default_concepts(&conflict),
+            };
+            let coalition: Option<Vec<String>> =
+                coalition.map(|list| list.split(',').map(|n| n.trim().to_string()).collect());
+            let coalition_refs: Option<Vec<&str>> = coalition
+                .as_ref()
+                .map(|names| names.iter().map(String::as_str).collect());
+            let text = if json {
+                let doc = expected_document(&conflict, &concepts, coalition_refs.as_deref())?;
+                let mut text = serde_json::to_string_pretty(&doc)?;
+                text.push('\n');
+                text
+            } else {
+                let game = Game::individual(&conflict);
+                let stability = analyze(&game, &concepts)?;
+                let mut text = render_analysis(&conflict, &game, &stability);
+                if let Some(names) = &coalition_refs {
+                    let coalition_game = Game::with_coalition(&conflict, names)?;
+                    let usable: Vec<Concept> = concepts
+                        .iter()
+                        .copied()
+                        .filter(|c| !matches!(c, Concept::Limited(_)))
+                        .collect();
+                    let coalition_stability = analyze(&coalition_game, &usable)?;
+                    text.push_str("\nCoalition analysis\n");
+                    text.push_str(&render_equilibria(&conflict, &coalition_stability));
+                }
+                text
+            };
+            write_atomic(&output, text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explain {
+            file,
+            state,
+            dm,
+            concept,
+            horizon,
+        } => {
+            let conflict = load(&file)?;
+            let concept = single_concept(&concept, horizon)?;
+            let index = state_index(&conflict, state)?;
+            let game = Game::individual(&conflict);
+            let players: Vec<usize> = match &dm {
+                Some(name) => vec![game
+                    .player_index(name)
+                    .with_context(|| format!("no decision maker called `{name}`"))?],
+                None => (0..game.n_players()).collect(),
+            };
+            let mut text = format!("State {}: {}\n", state, describe_state(&conflict, index));
+            for player in players {
+                let explanation = explain(&game, player, index, concept)?;
+                render_explanation(&mut text, &conflict, &game, &explanation);
+            }
+            write_atomic(Path::new("-"), text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::StatusQuo {
+            file,
+            state,
+            concepts,
+        } => {
+            let conflict = load(&file)?;
+            let start = match state {
+                Some(id) => state_index(&conflict, id)?,
+                None => conflict
+                    .status_quo()
+                    .context("the file gives no status quo; pass --state ID")?,
+            };
+            let concepts = Concept::parse_list(&concepts, 2)?;
+            let game = Game::individual(&conflict);
+            let stability = analyze(&game, &concepts)?;
+            let names = game.player_names();
+            let mut text = format!(
+                "Status quo: state {} ({})\nReachable by legal sequences of unilateral improvements:\n",
+                conflict.state_id(start),
+                describe_state(&conflict, start)
+            );
+            for entry in reachable_by_improvements(&game, start) {
+                let equilibria: Vec<String> = concepts
+                    .iter()
+                    .enumerate()
+                    .filter(|(c, _)| stability.equilibria[*c].contains(entry.state))
+                    .map(|(_, concept)| concept.to_string())
+                    .collect();
+                let path: Vec<String> = entry
+                    .path
+                    .iter()
+                    .map(|&(p, s)| format!("{} -> {}", names[p], conflict.state_id(s)))
+                    .collect();
+                let _ = writeln!(
+                    text,
+                    "  {:>5}  {:<28} path: {:<40} equilibrium: {}",
+                    conflict.state_id(entry.state),
+                    describe_state_short(&conflict, entry.state),
+                    if path.is_empty() {
+                        "(start)".to_string()
+                    } else {
+                        path.join(", ")
+                    },
+                    if equilibria.is_empty() {
+                        "-".to_string()
+                    } else {
+                        equilibria.join(" ")
+                    }
+                );
+            }
+            write_atomic(Path::new("-"), text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Inverse {
+            file,
+            state,
+            concept,
+            horizon,
+            max_changes,
+            by,
+        } => {
+            let (spec, conflict) = load_with_spec(&file)?;
+            let concept = single_concept(&concept, horizon)?;
+            let target = state_index(&conflict, state)?;
+            let dms = conflict.decision_makers();
+            let mut text = format!(
+                "Target: state {} ({}) under {}\n",
+                state,
+                describe_state(&conflict, target),
+                concept
+            );
+            match by.as_str() {
+                "statements" => {
+                    let result =
+                        inverse_by_statements(&spec, &conflict, target, concept, max_changes)?;
+                    render_unstable(&mut text, dms, &result.unstable_for);
+                    match result.minimal_swaps {
+                        Some(0) => {}
+                        Some(swaps) if result.exhaustive => {
+                            let _ = writeln!(
+                                text,
+                                "Fewest adjacent statement swaps that make it an equilibrium: {swaps}; {} way(s):",
+                                result.solutions.len()
+                            );
+                            render_swaps(&mut text, &spec, dms, &result.solutions);
+                        }
+                        Some(swaps) => {
+                            let _ = writeln!(
+                                text,
+                                "No sequence of up to {} swaps works jointly. Fixing one decision maker at a time with its fewest swaps: {swaps} swap(s):",
+                                result.searched_up_to
+                            );
+                            render_swaps(&mut text, &spec, dms, &result.solutions);
+                        }
+                        None => {
+                            let _ = writeln!(
+                                text,
+                                "No sequence of up to {} adjacent statement swaps makes it an equilibrium.",
+                                result.searched_up_to
+                            );
+                            if let Some(dm) = result.no_order_works_for {
+                                let _ = writeln!(
+                                    text,
+                                    "No order of {}'s own statements makes it stable for {}: it needs a new preference, not a reordering.",
+                                    dms[dm], dms[dm]
+                                );
+                            }
+                        }
+                    }
+                }
+                "rank" => {
+                    let result = inverse_analysis(&conflict, target, concept, max_changes)?;
+                    render_unstable(&mut text, dms, &result.unstable_for);
+                    match result.minimal_total {
+                        Some(0) => {}
+                        Some(total) => {
+                            if result.exhaustive {
+                                let _ = writeln!(
+                                    text,
+                                    "Fewest rank raises that make it an equilibrium: {total} state(s) passed; {} way(s):",
+                                    result.solutions.len()
+                                );
+                            } else {
+                                let _ = writeln!(
+                                    text,
+                                    "No combination passing up to {} states works. Greedy search: raises passing {total} state(s) in all, each as small as it can be:",
+                                    result.searched_up_to
+                                );
+                            }
+                            for (n, solution) in result.solutions.iter().enumerate() {
+                                let _ = writeln!(text, "  way {}:", n + 1);
+                                for change in solution {
+                                    let shown: Vec<String> = change
+                                        .passed
+                                        .iter()
+                                        .take(12)
+                                        .map(|&s| conflict.state_id(s).to_string())
+                                        .collect();
+                                    let more = change.passed.len().saturating_sub(12);
+                                    let status_quo = conflict
+                                        .status_quo()
+                                        .filter(|sq| change.passed.contains(sq))
+                                        .map(|sq| {
+                                            format!(
+                                                " (including the status quo {})",
+                                                conflict.state_id(sq)
+                                            )
+                                        })
+                                        .unwrap_or_default();
+                                    let _ = writeln!(
+                                        text,
+                                        "    {} must come to prefer state {state} to {} state(s){status_quo}: {}{}",
+                                        dms[change.decision_maker],
+                                        change.passed.len(),
+                                        shown.join(", "),
+                                        if more > 0 { format!(", ... {more} more") } else { String::new() }
+                                    );
+                                }
+                            }
+                        }
+                        None => {
+                            let _ = writeln!(
+                                text,
+                                "No combination of rank raises makes it an equilibrium (searched exhaustively up to {} states passed, then greedily).",
+                                result.searched_up_to
+                            );
+                        }
+                    }
+                }
+                other => bail!("--by must be `rank` or `statements`, not `{other}`"),
+            }
+            write_atomic(Path::new("-"), text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn render_unstable(text: &mut String, dms: &[String], unstable_for: &[usize]) {
+    if unstable_for.is_empty() {
+        text.push_str("Already an equilibrium; no change needed.\n");
+    } else {
+        let names: Vec<&str> = unstable_for.iter().map(|&dm| dms[dm].as_str()).collect();
+        let _ = writeln!(text, "Unstable for: {}", names.join(", "));
+    }
+}
+
+fn render_swaps(
+    text: &mut String,
+    spec: &ConflictSpec,
+    dms: &[String],
+    solutions: &[Vec<blowback_conflict::StatementSwap>],
+) {
+    for (n, solution) in solutions.iter().enumerate() {
+        let _ = writeln!(text, "  way {}:", n + 1);
+        for swap in solution {
+            let statements = statement_texts(spec, swap.decision_maker);
+            let _ = writeln!(
+                text,
+                "    {}: put `{}` above `{}`",
+                dms[swap.decision_maker], statements[swap.promoted], statements[swap.demoted]
+            );
+        }
+    }
+}
+
+fn statement_texts(spec: &ConflictSpec, dm: usize) -> Vec<String> {
+    match &spec.preferences[dm] {
+        PreferenceSpec::Prioritization(statements) => {
+            statements.iter().map(|st| st.text.clone()).collect()
+        }
+        PreferenceSpec::Ranking(_) => Vec::new(),
+    }
+}
+
+fn load(path: &Path) -> anyhow::Result<Conflict> {
+    Ok(load_with_spec(path)?.1)
+}
+
+fn load_with_spec(path: &Path) -> anyhow::Result<(ConflictSpec, Conflict)> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let is_json = path.extension().is_some_and(|e| e == "json")
+        || (path.extension().map_or(true, |e| e != "toml") && text.trim_start().starts_with('{'));
+    let spec = if is_json {
+        read_json(&text)
+    } else {
+        read_toml(&text)
+    };
+    let spec = spec.map_err(|error| located(path, error))?;
+    let conflict = Conflict::build(&spec).map_err(|error| located(path, error))?;
+    Ok((spec, conflict))
+}
+
+/// Prefixes every diagnostic with the file, as `file:line:column: message`.
+fn located(path: &Path, error: blowback_conflict::Error) -> anyhow::Error {
+    match error {
+        blowback_conflict::Error::Invalid(diagnostics) => {
+            let lines: Vec<String> = diagnostics
+                .iter()
+                .map(|diagnostic| {
+                    let separator = if diagnostic.line.is_some() { ":" } else { ": " };
+                    format!("{}{separator}{diagnostic}", path.display())
+                })
+                .collect();
+            anyhow::anyhow!("{}", lines.join("\nerror: "))
+        }
+        other => anyhow::anyhow!("{}: {other}", path.display()),
+    }
+}
+
+fn single_concept(text: &str, horizon: u32) -> anyhow::Result<Concept> {
+    let concepts = Concept::parse_list(text, horizon)?;
+    match concepts.as_slice() {
+        [one] => Ok(*one),
+        _ => bail!("give exactly one concept (nash, gmr, smr, seq, sim or lh), not `{text}`"),
+    }
+}
+
+fn state_index(conflict: &Conflict, id: u32) -> anyhow::Result<usize> {
+    conflict.state_index(id).with_context(|| {
+        format!(
+            "state {id} does not exist; states run from 1 to {}",
+            conflict.n_states()
+        )
+    })
+}
+
+/// The options taken in a state, by id (option form), or its pattern (graph form).
+fn describe_state(conflict: &Conflict, state: usize) -> String {
+    match conflict.form() {
+        Form::Option => {
+            let decimal = conflict.state_decimal(state).unwrap_or(0);
+            let taken: Vec<&str> = conflict
+                .option_ids()
+                .iter()
+                .enumerate()
+                .filter(|(bit, _)| decimal & (1 << bit) != 0)
+                .map(|(_, id)| id.as_str())
+                .collect();
+            let pattern = conflict.state_pattern(state).unwrap_or_default();
+            if taken.is_empty() {
+                format!("{pattern}: no option taken")
+            } else {
+                format!("{pattern}: {}", taken.join(", "))
+            }
+        }
+        Form::Graph => conflict.state_pattern(state).unwrap_or_else(|| "-".into()),
+    }
+}
+
+fn describe_state_short(conflict: &Conflict, state: usize) -> String {
+    conflict.state_pattern(state).unwrap_or_else(|| "-".into())
+}
+
+fn render_analysis(conflict: &Conflict, game: &Game, stability: &Stability) -> String {
+    let mut text = String::new();
+    let names = game.player_names();
+    let _ = writeln!(
+        text,
+        "Conflict: {} ({} feasible states, {} decision makers)",
+        conflict.name(),
+        conflict.n_states(),
+        names.len()
+    );
+    if conflict.form() == Form::Option {
+        text.push_str("Options (pattern position = option number):\n");
+        for (index, id) in conflict.option_ids().iter().enumerate() {
+            let _ = writeln!(
+                text,
+                "  {:>2}  {:<22} {:<20} {}",
+                index + 1,
+                id,
+                names[conflict.option_decision_makers()[index]],
+                conflict.option_names()[index]
+            );
+        }
+    }
+    let _ = writeln!(
+        text,
+        "Decision makers (one mark each, in this order): {}",
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{}={n}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    const MAX_ROWS: usize = 512;
+    if conflict.n_states() <= MAX_ROWS {
+        let _ = write!(text, "\n{:>6}  {:<12}", "state", "pattern");
+        for concept in &stability.concepts {
+            let _ = write!(
+                text,
+                " {:<width$}",
+                concept.to_string(),
+                width = names.len().max(4)
+            );
+        }
+        text.push_str("  equilibrium under\n");
+        for state in 0..conflict.n_states() {
+            let _ = write!(
+                text,
+                "{:>6}  {:<12}",
+                conflict.state_id(state),
+                describe_state_short(conflict, state)
+            );
+            for c in 0..stability.concepts.len() {
+                let marks: String = (0..names.len())
+                    .map(|p| {
+                        if stability.stable[p][c].contains(state) {
+                            '*'
+                        } else {
+                            '.'
+                        }
+                    })
+                    .collect();
+                let _ = write!(text, " {:<width$}", marks, width = names.len().max(4));
+            }
+            let equilibria: Vec<String> = stability
+                .concepts
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| stability.equilibria[*c].contains(state))
+                .map(|(_, concept)| concept.to_string())
+                .collect();
+            let _ = writeln!(text, "  {}", equilibria.join(" "));
+        }
+        text.push_str("('*' = stable for that decision maker, '.' = not)\n");
+    } else {
+        let _ = writeln!(
+            text,
+            "\n({} states: per-state table omitted above {MAX_ROWS})",
+            conflict.n_states()
+        );
+    }
+    text.push('\n');
+    text.push_str(&render_equilibria(conflict, stability));
+    text
+}
+
+fn render_equilibria(conflict: &Conflict, stability: &Stability) -> String {
+    let mut text = String::new();
+    for (c, concept) in stability.concepts.iter().enumerate() {
+        let count = stability.equilibria[c].count();
+        let _ = writeln!(text, "{concept} equilibria ({count}):");
+        for state in stability.equilibria[c].iter().take(50) {
+            let _ = writeln!(
+                text,
+                "  {:>6}  {}",
+                conflict.state_id(state),
+                describe_state(conflict, state)
+            );
+        }
+        if count > 50 {
+            let _ = writeln!(text, "  ... and {} more", count - 50);
+        }
+    }
+    text
+}
+
+fn render_explanation(
+    text: &mut String,
+    conflict: &Conflict,
+    game: &Game,
+    explanation: &blowback_conflict::Explanation,
+) {
+    let names = game.player_names();
+    let player = names[explanation.player];
+    let verdict = if explanation.stable {
+        "stable"
+    } else {
+        "NOT stable"
+    };
+    let _ = writeln!(text, "\n{player}: {verdict} under {}", explanation.concept);
+    if explanation.checks.is_empty() {
+        let _ = writeln!(text, "  no unilateral improvement from here");
+    }
+    for check in &explanation.checks {
+        let target = conflict.state_id(check.target);
+        if let Concept::Limited(_) = explanation.concept {
+            let outcomes: Vec<String> = check
+                .anticipated
+                .iter()
+                .map(|&s| conflict.state_id(s).to_string())
+                .collect();
+            let _ = writeln!(
+                text,
+                "  move to {target}: anticipated outcome(s) {} -> {}",
+                outcomes.join(", "),
+                if check.destabilizes {
+                    "worth moving"
+                } else {
+                    "not worth moving"
+                }
+            );
+            continue;
+        }
+        match &check.sanction {
+            Some(sanction) => {
+                let steps: Vec<String> = sanction
+                    .steps
+                    .iter()
+                    .map(|&(p, s)| format!("{} -> {}", names[p], conflict.state_id(s)))
+                    .collect();
+                let how = if explanation.concept == Concept::Sim {
+                    "simultaneously"
+                } else {
+                    "then"
+                };
+                let _ = writeln!(
+                    text,
+                    "  improvement to {target} is sanctioned: {how} {} ends in {} ({}), which {player} does not prefer to {}",
+                    steps.join(", "),
+                    conflict.state_id(sanction.outcome),
+                    describe_state(conflict, sanction.outcome),
+                    conflict.state_id(explanation.state)
+                );
+            }
+            None => {
+                let why = if explanation.concept == Concept::Nash {
+                    "Nash ignores sanctions"
+                } else {
+                    "no sanction exists"
+                };
+                let _ = writeln!(
+                    text,
+                    "  improvement to {target} ({}) is not deterred: {why}",
+                    describe_state(conflict, check.target)
+                );
+            }
+        }
+    }
 }

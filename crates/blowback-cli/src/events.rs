@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use blowback_events::hawkes::fit::{fit, likelihood_ratio_test, FitOptions, HawkesFit};
+use blowback_events::hawkes::gof::{qq_points_exponential, rescaled_intervals};
 use blowback_events::hawkes::model::{log_likelihood, HawkesParams};
 use blowback_events::hawkes::table::{build_sequence, read_time_table, Stamp};
 use blowback_events::hawkes::ties::TiePolicy;
@@ -191,7 +192,7 @@ pub struct FitArgs {
     #[arg(long = "change-point", value_name = "DATE")]
     change_points: Vec<String>,
     /// Same-day ties: `jitter` (uniform time within the day, seeded), `collapse` (one event per
-    /// day and mark) or `keep`.
+    /// day and mark, then jittered) or `keep` (ties do not excite each other; breaks the KS test).
     #[arg(long, default_value = "jitter", value_name = "jitter|collapse|keep")]
     ties: String,
     /// Seed of the jitter.
@@ -203,6 +204,10 @@ pub struct FitArgs {
     /// Write JSON to PATH (`-` or no value for standard output) instead of text.
     #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "-")]
     json: Option<PathBuf>,
+    /// Write the QQ plot of the rescaled inter-event times against Exp(1) as CSV to PATH
+    /// (columns `dimension`, `theoretical`, `observed`).
+    #[arg(long, value_name = "PATH")]
+    qq: Option<PathBuf>,
 }
 
 /// Arguments of `blowback events likelihood`.
@@ -245,20 +250,26 @@ fn open(path: &Path) -> anyhow::Result<BufReader<File>> {
     Ok(BufReader::new(file))
 }
 
-/// Warnings (rows kept with a data-quality issue) are summarised unless `all` asks for the list,
-/// because UCDP files can carry hundreds of them.
+/// Warnings (rows kept with a data-quality issue) are one line unless `all` asks for the list,
+/// because UCDP files carry hundreds of them.
 fn report_warnings(path: &Path, warnings: &[BadRow], all: bool) {
     if warnings.is_empty() {
         return;
     }
     eprintln!(
-        "note: {}: {} row(s) kept with a data-quality warning{}",
+        "note: {}: {} row(s) kept with a data-quality warning ({})",
         path.display(),
         warnings.len(),
-        if all { ":" } else { " (--show-warnings lists them), e.g.:" }
+        if all {
+            "listed below"
+        } else {
+            "--show-warnings lists them"
+        }
     );
-    for warning in warnings.iter().take(if all { usize::MAX } else { 3 }) {
-        eprintln!("  {}:{warning}", path.display());
+    if all {
+        for warning in warnings {
+            eprintln!("  {}:{warning}", path.display());
+        }
     }
 }
 
@@ -371,7 +382,7 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
     }
     let ties = match args.ties.as_str() {
         "jitter" => TiePolicy::Jitter { seed: args.seed },
-        "collapse" => TiePolicy::Collapse,
+        "collapse" => TiePolicy::Collapse { seed: args.seed },
         "keep" => TiePolicy::Keep,
         other => bail!("--ties `{other}`: expected jitter, collapse or keep"),
     };
@@ -402,6 +413,16 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
         ..FitOptions::default()
     };
     let result = fit(&windowed.sequence, &options)?;
+    if let Some(path) = &args.qq {
+        let intervals = rescaled_intervals(&windowed.sequence, &change_points, &result.params);
+        let mut text = String::from("dimension,theoretical,observed\n");
+        for (label, sample) in windowed.labels.iter().zip(&intervals) {
+            for (theoretical, observed) in qq_points_exponential(sample) {
+                writeln!(text, "{label},{theoretical},{observed}")?;
+            }
+        }
+        write_atomic(path, text.as_bytes())?;
+    }
     let restricted = if change_points.is_empty() {
         None
     } else {
@@ -413,8 +434,16 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
             },
         )?)
     };
-    let unit = if matches!(end, Stamp::Day(_)) { "day" } else { "time unit" };
-    let ties_name = if matches!(end, Stamp::Day(_)) { args.ties.as_str() } else { "none (numeric times)" };
+    let unit = if matches!(end, Stamp::Day(_)) {
+        "day"
+    } else {
+        "time unit"
+    };
+    let ties_name = if matches!(end, Stamp::Day(_)) {
+        args.ties.as_str()
+    } else {
+        "none (numeric times)"
+    };
     let fit_json = |fit: &HawkesFit| {
         json!({
             "mu": fit.params.mu,
@@ -449,9 +478,15 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
     object.insert("change_point_times".into(), json!(change_points));
     object.insert("ties".into(), json!(ties_name));
     object.insert("seed".into(), json!(args.seed));
-    object.insert("rows_outside_window".into(), json!(windowed.outside_window.len()));
+    object.insert(
+        "rows_outside_window".into(),
+        json!(windowed.outside_window.len()),
+    );
     object.insert("collapsed_ties".into(), json!(windowed.collapsed));
-    object.insert("rows_with_other_marks".into(), json!(windowed.other_marks.len()));
+    object.insert(
+        "rows_with_other_marks".into(),
+        json!(windowed.other_marks.len()),
+    );
     if let Some(restricted) = &restricted {
         let test = likelihood_ratio_test(restricted, &result);
         object.insert("without_change_points".into(), fit_json(restricted));

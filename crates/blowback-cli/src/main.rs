@@ -8,9 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod case;
+mod charts;
 mod conflict;
 mod events;
 mod output;
+mod report;
 mod sd;
 
 /// Model, simulate and stress-test strategic feedback systems.
@@ -27,6 +29,8 @@ enum Command {
     Run(sd::RunArgs),
     /// Check a model and print located diagnostics; exits 1 when there are errors.
     Check(sd::CheckArgs),
+    /// Fit a case's uncertain parameters to its historical data (least squares).
+    Calibrate(case::CalibrateArgs),
     /// Graph Model for Conflict Resolution: which strategic outcomes are stable.
     #[command(subcommand)]
     Conflict(conflict::Command),
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => sd::run(args),
         Command::Check(args) => sd::check(args),
+        Command::Calibrate(args) => case::calibrate(args),
         Command::Conflict(command) => conflict::run(command),
         Command::Events(command) => events::run(command),
     };

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use blowback_sd::{compile, read_xmile, Diagnostic, Method, Overrides, Results, Severity, Simulation};
+use blowback_sd::{
+    compile, read_xmile, Diagnostic, Method, Overrides, Results, Severity, Simulation,
+};
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 
 use crate::output::write_atomic;
@@ -86,12 +88,16 @@ fn to_report(path: &Path, text: &str, diagnostic: &Diagnostic) -> Report {
     if let Some(help) = &diagnostic.help {
         rendered = rendered.with_help(help.clone());
     }
-    Report::new(rendered).with_source_code(NamedSource::new(path.display().to_string(), text.to_string()))
+    Report::new(rendered).with_source_code(NamedSource::new(
+        path.display().to_string(),
+        text.to_string(),
+    ))
 }
 
 /// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
 pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let project = match read_xmile(&text) {
         Ok((project, warnings)) => {
             print_diagnostics(path, &text, &warnings);
@@ -149,7 +155,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let overrides = overrides_from(&args)?;
     let results = match &args.vars {
         Some(vars) => {
-            let names: Vec<&str> = vars.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+            let names: Vec<&str> = vars
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
             simulation.run_selected(&overrides, &names)?
         }
         None => simulation.run(&overrides)?,
@@ -189,7 +199,9 @@ pub fn results_csv(results: &Results) -> anyhow::Result<Vec<u8>> {
     let mut header = vec!["time".to_string()];
     header.extend(results.names().iter().cloned());
     writer.write_record(&header)?;
-    let columns: Vec<&[f64]> = (0..results.names().len()).map(|c| results.column_at(c)).collect();
+    let columns: Vec<&[f64]> = (0..results.names().len())
+        .map(|c| results.column_at(c))
+        .collect();
     let mut record = Vec::with_capacity(header.len());
     for (row, time) in results.times().iter().enumerate() {
         record.clear();
@@ -215,8 +227,17 @@ fn print_summary(results: &Results) -> std::io::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     let times = results.times();
-    let (first, last) = (times.first().copied().unwrap_or(0.0), times.last().copied().unwrap_or(0.0));
-    let width = results.names().iter().map(|n| n.chars().count()).max().unwrap_or(8).max(8);
+    let (first, last) = (
+        times.first().copied().unwrap_or(0.0),
+        times.last().copied().unwrap_or(0.0),
+    );
+    let width = results
+        .names()
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
     writeln!(
         out,
         "{:<width$}  {:>12}  {:>12}  {:>12}  {:>12}",
@@ -237,5 +258,9 @@ fn print_summary(results: &Results) -> std::io::Result<()> {
             column.last().copied().unwrap_or(f64::NAN),
         )?;
     }
-    writeln!(out, "({} saved rows; --csv FILE or --csv - for every value)", times.len())
+    writeln!(
+        out,
+        "({} saved rows; --csv FILE or --csv - for every value)",
+        times.len()
+    )
 }

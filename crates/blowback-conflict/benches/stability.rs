@@ -11,15 +11,17 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use blowback_conflict::{
-    analyze, Concept, Condition, Conflict, ConflictSpec, DecisionMakerSpec, Form, Game,
-    OptionSpec, PreferenceSpec, Reversibility, Statement,
+    analyze, Concept, Condition, Conflict, ConflictSpec, DecisionMakerSpec, Form, Game, OptionSpec,
+    PreferenceSpec, Reversibility, Statement,
 };
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 fn generated_conflict(n_options: usize, seed: u64) -> Conflict {
     let mut state = seed;
     let mut next = move || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 33) as usize
     };
     let n_dms = 4;
@@ -58,7 +60,11 @@ fn generated_conflict(n_options: usize, seed: u64) -> Conflict {
                         } else {
                             Condition::Or(Box::new(a), Box::new(b))
                         };
-                        Statement { text: String::new(), condition, source: None }
+                        Statement {
+                            text: String::new(),
+                            condition,
+                            source: None,
+                        }
                     })
                     .collect(),
             )
@@ -88,13 +94,16 @@ fn sizes() -> Vec<usize> {
 }
 
 fn concepts() -> Vec<Concept> {
-    let list = std::env::var("BLOWBACK_BENCH_CONCEPTS").unwrap_or_else(|_| "nash,gmr,smr,seq,sim".into());
+    let list =
+        std::env::var("BLOWBACK_BENCH_CONCEPTS").unwrap_or_else(|_| "nash,gmr,smr,seq,sim".into());
     Concept::parse_list(&list, 2).expect("BLOWBACK_BENCH_CONCEPTS lists concepts")
 }
 
 fn stability(c: &mut Criterion) {
     let mut group = c.benchmark_group("stability");
-    group.sample_size(10).warm_up_time(Duration::from_millis(200));
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(200));
     for n_options in sizes() {
         let conflict = generated_conflict(n_options, 7);
         let game = Game::individual(&conflict);

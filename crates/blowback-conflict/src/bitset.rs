@@ -13,7 +13,10 @@ pub struct StateSet {
 impl StateSet {
     /// An empty set over `len` states.
     pub fn new(len: usize) -> Self {
-        StateSet { words: vec![0; len.div_ceil(64)], len }
+        StateSet {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
     }
 
     /// The set of every state `0..len`.
@@ -60,7 +63,10 @@ impl StateSet {
 
     /// The number of members.
     pub fn count(&self) -> usize {
-        self.words.iter().map(|word| word.count_ones() as usize).sum()
+        self.words
+            .iter()
+            .map(|word| word.count_ones() as usize)
+            .sum()
     }
 
     /// The members in increasing order.

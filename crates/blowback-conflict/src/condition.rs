@@ -176,7 +176,13 @@ pub fn parse_statement(
     resolve: &dyn Fn(&str) -> Option<usize>,
 ) -> Result<Condition, StatementError> {
     let tokens = tokenize(text)?;
-    let mut parser = StatementParser { tokens, pos: 0, text_len: text.len(), n_options, resolve };
+    let mut parser = StatementParser {
+        tokens,
+        pos: 0,
+        text_len: text.len(),
+        n_options,
+        resolve,
+    };
     let condition = parser.implication()?;
     if let Some((offset, token)) = parser.tokens.get(parser.pos) {
         return Err(StatementError {
@@ -202,7 +208,9 @@ impl StatementParser<'_> {
     }
 
     fn offset(&self) -> usize {
-        self.tokens.get(self.pos).map_or(self.text_len, |(offset, _)| *offset)
+        self.tokens
+            .get(self.pos)
+            .map_or(self.text_len, |(offset, _)| *offset)
     }
 
     fn implication(&mut self) -> Result<Condition, StatementError> {

@@ -57,7 +57,10 @@ pub(crate) enum Moves {
         index_of_decimal: Vec<u32>,
     },
     /// Graph form: explicit moves and their reverse, per decision maker.
-    Explicit { forward: Vec<Adjacency>, backward: Vec<Adjacency> },
+    Explicit {
+        forward: Vec<Adjacency>,
+        backward: Vec<Adjacency>,
+    },
 }
 
 /// An enumerated conflict, ready for analysis.
@@ -87,8 +90,10 @@ impl Conflict {
         let n_dms = spec.decision_makers.len();
         if n_dms < 2 {
             problems.push(
-                Diagnostic::new(format!("a conflict needs at least two decision makers, found {n_dms}"))
-                    .with_hint("add another decision maker"),
+                Diagnostic::new(format!(
+                    "a conflict needs at least two decision makers, found {n_dms}"
+                ))
+                .with_hint("add another decision maker"),
             );
         }
         if spec.preferences.len() != n_dms {
@@ -122,7 +127,9 @@ impl Conflict {
         match reference {
             StateRef::Id(id) => self.state_ids.binary_search(&id).ok(),
             StateRef::Decimal(decimal) => match &self.moves {
-                Moves::Options { index_of_decimal, .. } => index_of_decimal
+                Moves::Options {
+                    index_of_decimal, ..
+                } => index_of_decimal
                     .get(decimal as usize)
                     .filter(|&&index| index != NO_STATE)
                     .map(|&index| index as usize),
@@ -241,7 +248,9 @@ fn build_option_form(spec: &ConflictSpec) -> Result<Conflict, Error> {
     let n_options = spec.options.len();
     let mut problems = Vec::new();
     if n_options == 0 {
-        problems.push(Diagnostic::new("an option-form conflict needs at least one option"));
+        problems.push(Diagnostic::new(
+            "an option-form conflict needs at least one option",
+        ));
     }
     if n_options > MAX_OPTIONS {
         problems.push(
@@ -289,7 +298,11 @@ fn build_option_form(spec: &ConflictSpec) -> Result<Conflict, Error> {
     let mut index_of_decimal = vec![NO_STATE; n_codes];
     let mut decimals = Vec::new();
     for decimal in 0..n_codes as u64 {
-        if !spec.infeasible.iter().any(|condition| condition.holds(decimal)) {
+        if !spec
+            .infeasible
+            .iter()
+            .any(|condition| condition.holds(decimal))
+        {
             index_of_decimal[decimal as usize] = decimals.len() as u32;
             decimals.push(decimal);
         }
@@ -321,11 +334,20 @@ fn build_option_form(spec: &ConflictSpec) -> Result<Conflict, Error> {
         option_ids: spec.options.iter().map(|o| o.id.clone()).collect(),
         option_names: spec.options.iter().map(|o| o.name.clone()).collect(),
         option_decision_maker: spec.options.iter().map(|o| o.decision_maker).collect(),
-        decision_makers: spec.decision_makers.iter().map(|dm| dm.name.clone()).collect(),
+        decision_makers: spec
+            .decision_makers
+            .iter()
+            .map(|dm| dm.name.clone())
+            .collect(),
         state_ids: (1..=decimals.len() as u32).collect(),
         decimals,
         graph_patterns: Vec::new(),
-        moves: Moves::Options { masks, up_ok, down_ok, index_of_decimal },
+        moves: Moves::Options {
+            masks,
+            up_ok,
+            down_ok,
+            index_of_decimal,
+        },
         perceived,
         payoffs: Vec::new(),
         status_quo: None,
@@ -342,11 +364,16 @@ fn build_graph_form(spec: &ConflictSpec) -> Result<Conflict, Error> {
     states.sort_by_key(|state| state.id);
     for pair in states.windows(2) {
         if pair[0].id == pair[1].id {
-            problems.push(Diagnostic::new(format!("state id {} is listed twice", pair[0].id)));
+            problems.push(Diagnostic::new(format!(
+                "state id {} is listed twice",
+                pair[0].id
+            )));
         }
     }
     if states.is_empty() {
-        problems.push(Diagnostic::new("a graph-form conflict needs at least one state"));
+        problems.push(Diagnostic::new(
+            "a graph-form conflict needs at least one state",
+        ));
     }
     let state_ids: Vec<u32> = states.iter().map(|state| state.id).collect();
     let n_states = state_ids.len();
@@ -387,7 +414,11 @@ fn build_graph_form(spec: &ConflictSpec) -> Result<Conflict, Error> {
         option_ids: spec.options.iter().map(|o| o.id.clone()).collect(),
         option_names: spec.options.iter().map(|o| o.name.clone()).collect(),
         option_decision_maker: spec.options.iter().map(|o| o.decision_maker).collect(),
-        decision_makers: spec.decision_makers.iter().map(|dm| dm.name.clone()).collect(),
+        decision_makers: spec
+            .decision_makers
+            .iter()
+            .map(|dm| dm.name.clone())
+            .collect(),
         graph_patterns: states.iter().map(|state| state.pattern.clone()).collect(),
         state_ids,
         decimals: Vec::new(),
@@ -478,8 +509,10 @@ fn build_payoffs(spec: &ConflictSpec, conflict: &Conflict) -> Result<Vec<Vec<u32
                     .collect();
                 if !missing.is_empty() {
                     problems.push(
-                        Diagnostic::new(format!("`{dm_name}`'s ranking leaves out states {missing:?}"))
-                            .with_hint("a ranking must place every feasible state"),
+                        Diagnostic::new(format!(
+                            "`{dm_name}`'s ranking leaves out states {missing:?}"
+                        ))
+                        .with_hint("a ranking must place every feasible state"),
                     );
                 }
                 let scores: Vec<u64> = level_of.iter().map(|level| level.unwrap_or(0)).collect();

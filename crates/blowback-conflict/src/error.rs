@@ -20,7 +20,13 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic without a location.
     pub fn new(message: impl Into<String>) -> Self {
-        Diagnostic { message: message.into(), line: None, column: None, snippet: None, hint: None }
+        Diagnostic {
+            message: message.into(),
+            line: None,
+            column: None,
+            snippet: None,
+            hint: None,
+        }
     }
 
     /// Adds a hint.
@@ -34,10 +40,16 @@ impl Diagnostic {
         let offset = offset.min(source.len());
         let before = &source[..offset];
         let line_start = before.rfind('\n').map_or(0, |pos| pos + 1);
-        let line_end = source[offset..].find('\n').map_or(source.len(), |pos| offset + pos);
+        let line_end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |pos| offset + pos);
         self.line = Some(before.matches('\n').count() + 1);
         self.column = Some(source[line_start..offset].chars().count() + 1);
-        self.snippet = Some(source[line_start..line_end].trim_end_matches('\r').to_string());
+        self.snippet = Some(
+            source[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
+        );
         self
     }
 }

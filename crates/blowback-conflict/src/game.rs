@@ -2,9 +2,10 @@
 //! as one. Provides allocation-free move enumeration (forward and backward) and the preference
 //! tests the stability definitions are written in.
 //!
-//! A coalition moves over the union of its members' options; a move is an improvement only if
-//! every member strictly prefers it, and a state sanctions the coalition unless every member
-//! strictly prefers it (GMCR+ style). For a single decision maker these reduce to the usual tests.
+//! A coalition moves over the union of its members' options (in graph form: any member's move);
+//! a move is an improvement only if every member strictly prefers it, and a state sanctions the
+//! coalition unless every member strictly prefers it (GMCR+ style). For a single decision maker
+//! these reduce to the usual tests.
 
 use crate::conflict::{Conflict, Moves, NO_STATE};
 use crate::error::Error;
@@ -53,7 +54,9 @@ impl<'a> Game<'a> {
             }
         }
         if indices.len() < 2 {
-            return Err(Error::Unsupported("a coalition needs two or more decision makers".into()));
+            return Err(Error::Unsupported(
+                "a coalition needs two or more decision makers".into(),
+            ));
         }
         indices.sort_unstable();
         let mut players = Vec::new();
@@ -66,7 +69,9 @@ impl<'a> Game<'a> {
                         .collect::<Vec<_>>()
                         .join("+"),
                     members: indices.clone(),
-                    mask: indices.iter().fold(0, |mask, &m| mask | conflict.dm_mask(m)),
+                    mask: indices
+                        .iter()
+                        .fold(0, |mask, &m| mask | conflict.dm_mask(m)),
                 });
             } else if !indices.contains(&dm) {
                 players.push(Player {
@@ -110,7 +115,9 @@ impl<'a> Game<'a> {
 
     fn perceives(&self, player: usize, state: usize) -> bool {
         self.players[player].members.iter().all(|&m| {
-            self.conflict.perceived[m].as_ref().map_or(true, |flags| flags[state])
+            self.conflict.perceived[m]
+                .as_ref()
+                .map_or(true, |flags| flags[state])
         })
     }
 
@@ -118,7 +125,12 @@ impl<'a> Game<'a> {
     #[inline]
     pub(crate) fn for_each_move(&self, player: usize, state: usize, mut visit: impl FnMut(usize)) {
         match &self.conflict.moves {
-            Moves::Options { up_ok, down_ok, index_of_decimal, .. } => {
+            Moves::Options {
+                up_ok,
+                down_ok,
+                index_of_decimal,
+                ..
+            } => {
                 let decimal = self.conflict.decimals[state];
                 let movable =
                     self.players[player].mask & ((!decimal & up_ok) | (decimal & down_ok));
@@ -159,7 +171,12 @@ impl<'a> Game<'a> {
         mut visit: impl FnMut(usize),
     ) {
         match &self.conflict.moves {
-            Moves::Options { up_ok, down_ok, index_of_decimal, .. } => {
+            Moves::Options {
+                up_ok,
+                down_ok,
+                index_of_decimal,
+                ..
+            } => {
                 let decimal = self.conflict.decimals[state];
                 // A flip u -> state is allowed when the bits that end up Y may go up and the
                 // bits that end up N may go down.

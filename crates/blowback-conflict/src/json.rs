@@ -118,7 +118,8 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
         "graph" => Form::Graph,
         other => {
             problems.push(
-                Diagnostic::new(format!("form `{other}` is unknown")).with_hint("use option or graph"),
+                Diagnostic::new(format!("form `{other}` is unknown"))
+                    .with_hint("use option or graph"),
             );
             Form::Option
         }
@@ -198,7 +199,9 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
             }
             DecisionMakerSpec {
                 name: raw_dm.name.clone(),
-                options: (0..options.len()).filter(|&o| options[o].decision_maker == dm).collect(),
+                options: (0..options.len())
+                    .filter(|&o| options[o].decision_maker == dm)
+                    .collect(),
             }
         })
         .collect();
@@ -220,7 +223,9 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
     let mut preferences = Vec::new();
     for name in &dm_names {
         let Some(preference) = raw.preferences.get(name) else {
-            problems.push(Diagnostic::new(format!("no preferences for decision maker `{name}`")));
+            problems.push(Diagnostic::new(format!(
+                "no preferences for decision maker `{name}`"
+            )));
             preferences.push(PreferenceSpec::Ranking(Vec::new()));
             continue;
         };
@@ -272,7 +277,12 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
             }
         }
     }
-    for name in raw.preferences.keys().chain(raw.misperceived.keys()).chain(raw.moves.keys()) {
+    for name in raw
+        .preferences
+        .keys()
+        .chain(raw.misperceived.keys())
+        .chain(raw.moves.keys())
+    {
         if dm_index(name).is_none() {
             problems.push(Diagnostic::new(format!("`{name}` is not a decision maker")));
         }
@@ -301,7 +311,10 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
                 label: state.label.clone(),
             })
             .collect(),
-        moves: dm_names.iter().map(|name| raw.moves.get(name).cloned().unwrap_or_default()).collect(),
+        moves: dm_names
+            .iter()
+            .map(|name| raw.moves.get(name).cloned().unwrap_or_default())
+            .collect(),
     });
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));

@@ -49,7 +49,10 @@ pub use condition::{parse_statement, Condition, Pattern, StatementError};
 pub use conflict::{Conflict, MAX_OPTIONS};
 pub use error::{Diagnostic, Error};
 pub use game::Game;
-pub use inverse::{inverse_analysis, InverseResult, PreferenceChange};
+pub use inverse::{
+    inverse_analysis, inverse_by_statements, InverseResult, PreferenceChange,
+    StatementInverseResult, StatementSwap,
+};
 pub use json::{read_json, MODEL_SCHEMA};
 pub use model::{
     ConflictSpec, DecisionMakerSpec, Form, GraphSpec, GraphState, OptionSpec, PreferenceSpec,

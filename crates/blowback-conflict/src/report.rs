@@ -34,7 +34,10 @@ pub fn ranking(conflict: &Conflict, dm: usize) -> Vec<Vec<u32>> {
     let payoffs = conflict.payoffs(dm);
     let mut by_level: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for (state, &payoff) in payoffs.iter().enumerate() {
-        by_level.entry(payoff).or_default().push(conflict.state_id(state));
+        by_level
+            .entry(payoff)
+            .or_default()
+            .push(conflict.state_id(state));
     }
     by_level.into_values().rev().collect()
 }
@@ -86,7 +89,13 @@ pub fn expected_document(
     for (dm, name) in conflict.decision_makers().iter().enumerate() {
         let ranked: Vec<Value> = ranking(conflict, dm)
             .into_iter()
-            .map(|group| if group.len() == 1 { json!(group[0]) } else { json!(group) })
+            .map(|group| {
+                if group.len() == 1 {
+                    json!(group[0])
+                } else {
+                    json!(group)
+                }
+            })
             .collect();
         rankings.insert(name.clone(), Value::from(ranked));
         payoffs.insert(name.clone(), json!(conflict.payoffs(dm)));
@@ -110,7 +119,10 @@ pub fn expected_document(
     doc.insert("rankings".into(), Value::Object(rankings));
     doc.insert("payoffs".into(), Value::Object(payoffs));
     doc.insert("moves".into(), Value::Object(moves));
-    doc.insert("unilateral_improvements".into(), Value::Object(improvements));
+    doc.insert(
+        "unilateral_improvements".into(),
+        Value::Object(improvements),
+    );
     let (stable, equilibria) = stability_sections(&game, &stability);
     doc.insert("stable".into(), stable);
     doc.insert("equilibria".into(), equilibria);
@@ -118,7 +130,10 @@ pub fn expected_document(
         doc.insert("status_quo".into(), status_quo_section(&game, start));
     }
     if let Some(members) = coalition {
-        doc.insert("coalition_analysis".into(), coalition_section(conflict, members, concepts)?);
+        doc.insert(
+            "coalition_analysis".into(),
+            coalition_section(conflict, members, concepts)?,
+        );
     }
     Ok(Value::Object(doc))
 }
@@ -129,9 +144,15 @@ pub fn status_quo_section(game: &Game, start: usize) -> Value {
     let names = game.player_names();
     let mut reachable = Map::new();
     for entry in reachable_by_improvements(game, start) {
-        let path: Vec<Value> =
-            entry.path.iter().map(|&(p, s)| json!([names[p], conflict.state_id(s)])).collect();
-        reachable.insert(conflict.state_id(entry.state).to_string(), Value::from(path));
+        let path: Vec<Value> = entry
+            .path
+            .iter()
+            .map(|&(p, s)| json!([names[p], conflict.state_id(s)]))
+            .collect();
+        reachable.insert(
+            conflict.state_id(entry.state).to_string(),
+            Value::from(path),
+        );
     }
     json!({ "state": conflict.state_id(start), "ui_reachable": reachable })
 }
@@ -143,8 +164,11 @@ pub fn coalition_section(
     members: &[&str],
     concepts: &[Concept],
 ) -> Result<Value, Error> {
-    let concepts: Vec<Concept> =
-        concepts.iter().copied().filter(|c| !matches!(c, Concept::Limited(_))).collect();
+    let concepts: Vec<Concept> = concepts
+        .iter()
+        .copied()
+        .filter(|c| !matches!(c, Concept::Limited(_)))
+        .collect();
     let game = Game::with_coalition(conflict, members)?;
     let stability = analyze(&game, &concepts)?;
     let individual = analyze(&Game::individual(conflict), &concepts)?;

@@ -75,7 +75,9 @@ impl Concept {
                 },
             };
             if let Concept::Limited(0) = concept {
-                return Err(Error::Unsupported("the horizon of L_h must be at least 1".into()));
+                return Err(Error::Unsupported(
+                    "the horizon of L_h must be at least 1".into(),
+                ));
             }
             if !concepts.contains(&concept) {
                 concepts.push(concept);
@@ -89,6 +91,7 @@ impl fmt::Display for Concept {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Concept::Limited(h) => write!(f, "L{h}"),
+            Concept::Nash => write!(f, "Nash"),
             other => write!(f, "{}", other.key().to_ascii_uppercase()),
         }
     }
@@ -114,14 +117,23 @@ pub fn analyze(game: &Game, concepts: &[Concept]) -> Result<Stability, Error> {
         check_supported(game, *concept)?;
     }
     let n_states = game.n_states();
-    let mut stable = Vec::with_capacity(game.n_players());
-    for player in 0..game.n_players() {
-        let mut sets = Vec::with_capacity(concepts.len());
-        for concept in concepts {
-            sets.push(stable_states(game, player, *concept));
-        }
-        stable.push(sets);
-    }
+    let needs_limited = concepts.iter().any(|c| matches!(c, Concept::Limited(_)));
+    let per_player = |player: usize| -> Vec<StateSet> {
+        concepts
+            .iter()
+            .map(|concept| stable_states(game, player, *concept))
+            .collect()
+    };
+    // Players are independent: run them in parallel (the look-ahead memo of L_h is not Sync, so
+    // requests including L_h run players in turn).
+    let stable: Vec<Vec<StateSet>> = if needs_limited {
+        (0..game.n_players()).map(per_player).collect()
+    } else {
+        (0..game.n_players())
+            .into_par_iter()
+            .map(per_player)
+            .collect()
+    };
     let equilibria = (0..concepts.len())
         .map(|c| {
             let mut set = StateSet::full(n_states);
@@ -131,7 +143,11 @@ pub fn analyze(game: &Game, concepts: &[Concept]) -> Result<Stability, Error> {
             set
         })
         .collect();
-    Ok(Stability { concepts: concepts.to_vec(), stable, equilibria })
+    Ok(Stability {
+        concepts: concepts.to_vec(),
+        stable,
+        equilibria,
+    })
 }
 
 fn check_supported(game: &Game, concept: Concept) -> Result<(), Error> {
@@ -139,7 +155,9 @@ fn check_supported(game: &Game, concept: Concept) -> Result<(), Error> {
         Concept::Sim if !game.option_form() => Err(Error::Unsupported(
             "SIM needs option form: simultaneous moves combine option changes".into(),
         )),
-        Concept::Limited(0) => Err(Error::Unsupported("the horizon of L_h must be at least 1".into())),
+        Concept::Limited(0) => Err(Error::Unsupported(
+            "the horizon of L_h must be at least 1".into(),
+        )),
         Concept::Limited(horizon) => {
             if game.players.iter().any(|p| p.members.len() > 1) {
                 return Err(Error::Unsupported(
@@ -199,7 +217,22 @@ fn stable_states(game: &Game, player: usize, concept: Concept) -> StateSet {
             let least = least_reachable_label(game, &others, &counter, false);
             sanctioned_everywhere(game, player, |s, s1| least[s1] <= own[s])
         }
-        Concept::Smr | Concept::Sim => (0..n_states)
+        Concept::Sim => (0..n_states)
+            .into_par_iter()
+            .map(|s| {
+                let improvements = game.improvements(player, s);
+                if improvements.is_empty() {
+                    return true;
+                }
+                // The others' improvements from s are shared by every move of the player.
+                let mut search = SimultaneousSearch::new(game, player, s);
+                improvements.into_iter().all(|s1| {
+                    search.choice.iter_mut().for_each(|c| *c = None);
+                    search.from(0, game.conflict.decimals[s1]).is_some()
+                })
+            })
+            .collect(),
+        Concept::Smr => (0..n_states)
             .into_par_iter()
             .map(|s| {
                 game.improvements(player, s)
@@ -209,7 +242,9 @@ fn stable_states(game: &Game, player: usize, concept: Concept) -> StateSet {
             .collect(),
         Concept::Limited(horizon) => {
             let mut look_ahead = LimitedMove::new(game);
-            (0..n_states).map(|s| look_ahead.stable(player, s, horizon)).collect()
+            (0..n_states)
+                .map(|s| look_ahead.stable(player, s, horizon))
+                .collect()
         }
     };
     StateSet::from_flags(&flags)
@@ -251,6 +286,7 @@ pub(crate) fn least_reachable_label(
     if n_movers == 0 {
         return vec![u32::MAX; n_states];
     }
+    // With one mover the layout `y * n_movers + mover` is just `y`.
     let value: Vec<u32> = if n_movers == 1 {
         // One mover cannot move twice in a row: R_H(s1) is its single moves.
         label.to_vec()
@@ -263,8 +299,8 @@ pub(crate) fn least_reachable_label(
             let start = start as usize;
             let level = label[start];
             for mover in 0..n_movers {
-                if value[mover * n_states + start] == u32::MAX {
-                    value[mover * n_states + start] = level;
+                if value[start * n_movers + mover] == u32::MAX {
+                    value[start * n_movers + mover] = level;
                     stack.push((start as u32, mover as u32));
                 }
             }
@@ -276,7 +312,7 @@ pub(crate) fn least_reachable_label(
                         return;
                     }
                     for previous in 0..n_movers {
-                        let node = previous * n_states + x;
+                        let node = x * n_movers + previous;
                         if previous != mover && value[node] == u32::MAX {
                             value[node] = level;
                             stack.push((x as u32, previous as u32));
@@ -292,10 +328,10 @@ pub(crate) fn least_reachable_label(
         .map(|s1| {
             let mut least = u32::MAX;
             for (mover, &player) in coalition.iter().enumerate() {
-                let offset = if n_movers == 1 { 0 } else { mover * n_states };
                 game.for_each_move(player, s1, |y| {
                     if !improvements_only || game.improves(player, s1, y) {
-                        least = least.min(value[offset + y]);
+                        // Node layout is state-major so one state's movers share a cache line.
+                        least = least.min(value[y * n_movers + mover]);
                     }
                 });
             }
@@ -358,7 +394,11 @@ pub fn explain(
                 .into_iter()
                 .map(|s1| {
                     let anticipated = look_ahead.outcomes(horizon - 1, Some(player), s1);
-                    let worst = anticipated.iter().map(|&o| own(o)).min().unwrap_or(u32::MAX);
+                    let worst = anticipated
+                        .iter()
+                        .map(|&o| own(o))
+                        .min()
+                        .unwrap_or(u32::MAX);
                     MoveCheck {
                         target: s1,
                         sanction: None,
@@ -387,7 +427,13 @@ pub fn explain(
             .collect(),
     };
     let stable = checks.iter().all(|check| !check.destabilizes);
-    Ok(Explanation { player, state, concept, stable, checks })
+    Ok(Explanation {
+        player,
+        state,
+        concept,
+        stable,
+        checks,
+    })
 }
 
 /// Searches the opponents' legal sequences from `s1` for a sanction of `player`'s move s -> s1,
@@ -406,13 +452,13 @@ pub(crate) fn find_sanction(
     }
     let improvements_only = concept == Concept::Seq;
     let others: Vec<usize> = (0..game.n_players()).filter(|&p| p != player).collect();
-    let n_states = game.n_states();
-    let n_movers = others.len();
     let is_sanction = |y: usize| {
         game.at_least_as_good(player, s, y)
             && (concept != Concept::Smr || {
                 let mut holds = true;
-                game.for_each_move(player, y, |s3| holds &= game.at_least_as_good(player, s, s3));
+                game.for_each_move(player, y, |s3| {
+                    holds &= game.at_least_as_good(player, s, s3)
+                });
                 holds
             })
     };
@@ -428,7 +474,6 @@ pub(crate) fn find_sanction(
             }
         }
     }
-    let _ = n_states;
     while let Some((y, mover)) = queue.pop_front() {
         if is_sanction(y) {
             let mut steps = vec![(others[mover], y)];
@@ -440,11 +485,10 @@ pub(crate) fn find_sanction(
             steps.reverse();
             return Some(Sanction { steps, outcome: y });
         }
-        for next_mover in 0..n_movers {
+        for (next_mover, &p) in others.iter().enumerate() {
             if next_mover == mover {
                 continue;
             }
-            let p = others[next_mover];
             for z in game.moves(p, y) {
                 if (!improvements_only || game.improves(p, y, z))
                     && !parent.contains_key(&(z, next_mover))
@@ -461,50 +505,71 @@ pub(crate) fn find_sanction(
 /// SIM: the other players each make one of their improvements from s (or stay), at the same time
 /// as `player` moves to s1; the combined state must be feasible and not preferred by `player`.
 fn simultaneous_sanction(game: &Game, player: usize, s: usize, s1: usize) -> Option<Sanction> {
-    let conflict = game.conflict;
-    let base = conflict.decimals[s];
     let others: Vec<usize> = (0..game.n_players()).filter(|&p| p != player).collect();
-    let options: Vec<Vec<usize>> = others.iter().map(|&p| game.improvements(p, s)).collect();
-    let mut choice: Vec<Option<usize>> = vec![None; others.len()];
-    fn search(
-        game: &Game,
-        player: usize,
-        s: usize,
-        depth: usize,
-        decimal: u64,
-        base: u64,
-        options: &[Vec<usize>],
-        choice: &mut Vec<Option<usize>>,
-    ) -> Option<usize> {
-        if depth == options.len() {
-            if choice.iter().all(Option::is_none) {
-                return None;
-            }
-            let combined = game.conflict.state_of_decimal(decimal)?;
-            return game.at_least_as_good(player, s, combined).then_some(combined);
-        }
-        if let Some(found) = search(game, player, s, depth + 1, decimal, base, options, choice) {
-            return Some(found);
-        }
-        for &target in &options[depth] {
-            choice[depth] = Some(target);
-            let flipped = decimal ^ (game.conflict.decimals[target] ^ base);
-            if let Some(found) = search(game, player, s, depth + 1, flipped, base, options, choice)
-            {
-                return Some(found);
-            }
-        }
-        choice[depth] = None;
-        None
-    }
-    let start = conflict.decimals[s1];
-    let outcome = search(game, player, s, 0, start, base, &options, &mut choice)?;
+    let mut search = SimultaneousSearch::new(game, player, s);
+    let outcome = search.from(0, game.conflict.decimals[s1])?;
     let steps = others
         .iter()
-        .zip(&choice)
+        .zip(&search.choice)
         .filter_map(|(&p, target)| target.map(|t| (p, t)))
         .collect();
     Some(Sanction { steps, outcome })
+}
+
+/// Depth-first search over the other players' simultaneous choices (stay or one improvement).
+struct SimultaneousSearch<'g, 'a> {
+    game: &'g Game<'a>,
+    player: usize,
+    s: usize,
+    base: u64,
+    /// Per other player, its improvements from s.
+    options: Vec<Vec<usize>>,
+    /// The current choice per other player; holds the sanction when the search succeeds.
+    choice: Vec<Option<usize>>,
+}
+
+impl<'g, 'a> SimultaneousSearch<'g, 'a> {
+    fn new(game: &'g Game<'a>, player: usize, s: usize) -> Self {
+        let options: Vec<Vec<usize>> = (0..game.n_players())
+            .filter(|&p| p != player)
+            .map(|p| game.improvements(p, s))
+            .collect();
+        SimultaneousSearch {
+            game,
+            player,
+            s,
+            base: game.conflict.decimals[s],
+            choice: vec![None; options.len()],
+            options,
+        }
+    }
+
+    fn from(&mut self, depth: usize, decimal: u64) -> Option<usize> {
+        if depth == self.options.len() {
+            if self.choice.iter().all(Option::is_none) {
+                return None;
+            }
+            let combined = self.game.conflict.state_of_decimal(decimal)?;
+            return self
+                .game
+                .at_least_as_good(self.player, self.s, combined)
+                .then_some(combined);
+        }
+        if let Some(found) = self.from(depth + 1, decimal) {
+            return Some(found);
+        }
+        for index in 0..self.options[depth].len() {
+            let target = self.options[depth][index];
+            self.choice[depth] = Some(target);
+            // Players control disjoint options, so their changes combine by XOR.
+            let flipped = decimal ^ (self.game.conflict.decimals[target] ^ self.base);
+            if let Some(found) = self.from(depth + 1, flipped) {
+                return Some(found);
+            }
+        }
+        self.choice[depth] = None;
+        None
+    }
 }
 
 /// Limited-move look-ahead, generalised from two decision makers (Kilgour 1985; Fang, Hipel &
@@ -519,11 +584,16 @@ pub(crate) struct LimitedMove<'g, 'a> {
 
 impl<'g, 'a> LimitedMove<'g, 'a> {
     pub(crate) fn new(game: &'g Game<'a>) -> Self {
-        LimitedMove { game, memo: HashMap::new() }
+        LimitedMove {
+            game,
+            memo: HashMap::new(),
+        }
     }
 
     fn payoff(&self, player: usize, state: usize) -> u32 {
-        self.game.conflict.payoff(self.game.players[player].members[0], state)
+        self.game
+            .conflict
+            .payoff(self.game.players[player].members[0], state)
     }
 
     /// Stable for `player` at `state` with `horizon` moves of look-ahead.
@@ -531,7 +601,12 @@ impl<'g, 'a> LimitedMove<'g, 'a> {
         let here = self.payoff(player, state);
         self.game.moves(player, state).into_iter().all(|s1| {
             let outcomes = self.outcomes(horizon - 1, Some(player), s1);
-            outcomes.iter().map(|&o| self.payoff(player, o)).min().unwrap_or(u32::MAX) <= here
+            outcomes
+                .iter()
+                .map(|&o| self.payoff(player, o))
+                .min()
+                .unwrap_or(u32::MAX)
+                <= here
         })
     }
 
@@ -560,8 +635,11 @@ impl<'g, 'a> LimitedMove<'g, 'a> {
             let mut chosen: Vec<Rc<Vec<usize>>> = Vec::new();
             for s1 in self.game.moves(mover, state) {
                 let outcomes = self.outcomes(remaining - 1, Some(mover), s1);
-                let worst =
-                    outcomes.iter().map(|&o| self.payoff(mover, o)).min().unwrap_or(u32::MAX);
+                let worst = outcomes
+                    .iter()
+                    .map(|&o| self.payoff(mover, o))
+                    .min()
+                    .unwrap_or(u32::MAX);
                 if worst > best {
                     best = worst;
                     chosen.clear();

@@ -98,7 +98,11 @@ struct Reader<'s> {
 
 impl Reader<'_> {
     fn error(&mut self, span: Range<usize>, message: String, hint: &str) {
-        self.problems.push(Diagnostic::new(message).at(self.source, span.start).with_hint(hint));
+        self.problems.push(
+            Diagnostic::new(message)
+                .at(self.source, span.start)
+                .with_hint(hint),
+        );
     }
 
     /// Parses a statement written in a TOML string whose value starts at `span`.
@@ -114,7 +118,9 @@ impl Reader<'_> {
             && trimmed.len() == n_options
             && trimmed.chars().all(|c| matches!(c, 'Y' | 'N' | '-'))
         {
-            return Pattern::parse(trimmed, n_options).ok().map(Condition::Pattern);
+            return Pattern::parse(trimmed, n_options)
+                .ok()
+                .map(Condition::Pattern);
         }
         let resolve = |word: &str| option_ids.iter().position(|id| id == word);
         match parse_statement(text.get_ref(), n_options, &resolve) {
@@ -122,17 +128,29 @@ impl Reader<'_> {
             Err(error) => {
                 // +1 skips the opening quote; exact for strings without escapes.
                 let offset = text.span().start + 1 + error.offset;
-                self.error(offset..offset, format!("{what}: {}", error.message), &error.hint);
+                self.error(
+                    offset..offset,
+                    format!("{what}: {}", error.message),
+                    &error.hint,
+                );
                 None
             }
         }
     }
 
-    fn state_ref(&mut self, value: &toml::Value, span: Range<usize>, n_options: usize) -> Option<StateRef> {
+    fn state_ref(
+        &mut self,
+        value: &toml::Value,
+        span: Range<usize>,
+        n_options: usize,
+    ) -> Option<StateRef> {
         match value {
-            toml::Value::Integer(id) if *id >= 1 && *id <= u32::MAX as i64 => Some(StateRef::Id(*id as u32)),
+            toml::Value::Integer(id) if *id >= 1 && *id <= u32::MAX as i64 => {
+                Some(StateRef::Id(*id as u32))
+            }
             toml::Value::String(pattern)
-                if pattern.len() == n_options && pattern.chars().all(|c| matches!(c, 'Y' | 'N')) =>
+                if pattern.len() == n_options
+                    && pattern.chars().all(|c| matches!(c, 'Y' | 'N')) =>
             {
                 let decimal = pattern
                     .chars()
@@ -155,9 +173,8 @@ impl Reader<'_> {
 
 fn from_toml_error(source: &str, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().to_string();
-    let diagnostic = Diagnostic::new(message).with_hint(
-        "see the TOML conflict format in the blowback-conflict docs (FORMAT.md)",
-    );
+    let diagnostic = Diagnostic::new(message)
+        .with_hint("see the TOML conflict format in the blowback-conflict docs (FORMAT.md)");
     match error.span() {
         Some(span) => diagnostic.at(source, span.start),
         None => diagnostic,
@@ -166,9 +183,12 @@ fn from_toml_error(source: &str, error: &toml::de::Error) -> Diagnostic {
 
 /// Parses a conflict written in the TOML format.
 pub fn read_toml(source: &str) -> Result<ConflictSpec, Error> {
-    let raw: RawFile =
-        toml::from_str(source).map_err(|error| Error::Invalid(vec![from_toml_error(source, &error)]))?;
-    let mut reader = Reader { source, problems: Vec::new() };
+    let raw: RawFile = toml::from_str(source)
+        .map_err(|error| Error::Invalid(vec![from_toml_error(source, &error)]))?;
+    let mut reader = Reader {
+        source,
+        problems: Vec::new(),
+    };
     if let Some(schema) = &raw.schema {
         if schema.get_ref() != TOML_SCHEMA {
             reader.error(
@@ -182,23 +202,36 @@ pub fn read_toml(source: &str) -> Result<ConflictSpec, Error> {
         None | Some(("option", _)) => Form::Option,
         Some(("graph", _)) => Form::Graph,
         Some((other, span)) => {
-            reader.error(span, format!("form `{other}` is unknown"), "use option or graph");
+            reader.error(
+                span,
+                format!("form `{other}` is unknown"),
+                "use option or graph",
+            );
             Form::Option
         }
     };
     let mut decision_makers = Vec::new();
     let mut options = Vec::new();
     for (dm, raw_dm) in raw.decision_makers.iter().enumerate() {
-        if raw.decision_makers[..dm].iter().any(|other| other.name.get_ref() == raw_dm.name.get_ref()) {
+        if raw.decision_makers[..dm]
+            .iter()
+            .any(|other| other.name.get_ref() == raw_dm.name.get_ref())
+        {
             reader.error(
                 raw_dm.name.span(),
-                format!("decision maker `{}` is declared twice", raw_dm.name.get_ref()),
+                format!(
+                    "decision maker `{}` is declared twice",
+                    raw_dm.name.get_ref()
+                ),
                 "names must be unique",
             );
         }
         let mut owned = Vec::new();
         for option in &raw_dm.options {
-            if options.iter().any(|o: &OptionSpec| &o.id == option.id.get_ref()) {
+            if options
+                .iter()
+                .any(|o: &OptionSpec| &o.id == option.id.get_ref())
+            {
                 reader.error(
                     option.id.span(),
                     format!("option id `{}` is declared twice", option.id.get_ref()),
@@ -217,7 +250,11 @@ pub fn read_toml(source: &str) -> Result<ConflictSpec, Error> {
                     "use letters, digits and _, not only digits, and not a keyword (not, and, or, if, iff)",
                 );
             }
-            let reversibility = match option.reversibility.as_ref().map(|r| (r.get_ref().as_str(), r.span())) {
+            let reversibility = match option
+                .reversibility
+                .as_ref()
+                .map(|r| (r.get_ref().as_str(), r.span()))
+            {
                 None | Some(("both", _)) => Reversibility::Both,
                 Some(("forward_only", _)) => Reversibility::ForwardOnly,
                 Some(("backward_only", _)) => Reversibility::BackwardOnly,
@@ -239,7 +276,10 @@ pub fn read_toml(source: &str) -> Result<ConflictSpec, Error> {
                 source: option.source.clone(),
             });
         }
-        decision_makers.push(DecisionMakerSpec { name: raw_dm.name.get_ref().clone(), options: owned });
+        decision_makers.push(DecisionMakerSpec {
+            name: raw_dm.name.get_ref().clone(),
+            options: owned,
+        });
     }
     let option_ids: Vec<String> = options.iter().map(|o| o.id.clone()).collect();
     let n_options = option_ids.len();
@@ -268,9 +308,14 @@ pub fn read_toml(source: &str) -> Result<ConflictSpec, Error> {
                             let group: Vec<StateRef> = match entry {
                                 toml::Value::Array(tie) => tie
                                     .iter()
-                                    .filter_map(|value| reader.state_ref(value, ranking.span(), n_options))
+                                    .filter_map(|value| {
+                                        reader.state_ref(value, ranking.span(), n_options)
+                                    })
                                     .collect(),
-                                value => reader.state_ref(value, ranking.span(), n_options).into_iter().collect(),
+                                value => reader
+                                    .state_ref(value, ranking.span(), n_options)
+                                    .into_iter()
+                                    .collect(),
                             };
                             groups.push(group);
                         }
@@ -305,7 +350,9 @@ pub fn read_toml(source: &str) -> Result<ConflictSpec, Error> {
             (Some(ranking), false) => {
                 reader.error(
                     ranking.span(),
-                    format!("`{name}` has both a ranking and [[decision_maker.preference]] statements"),
+                    format!(
+                        "`{name}` has both a ranking and [[decision_maker.preference]] statements"
+                    ),
                     "keep one of the two",
                 );
                 preferences.push(PreferenceSpec::Ranking(Vec::new()));
@@ -324,12 +371,21 @@ pub fn read_toml(source: &str) -> Result<ConflictSpec, Error> {
         states: raw
             .states
             .iter()
-            .map(|state| GraphState { id: state.id, pattern: state.pattern.clone(), label: state.label.clone() })
+            .map(|state| GraphState {
+                id: state.id,
+                pattern: state.pattern.clone(),
+                label: state.label.clone(),
+            })
             .collect(),
         moves: raw
             .decision_makers
             .iter()
-            .map(|dm| dm.moves.as_ref().map(|m| m.get_ref().clone()).unwrap_or_default())
+            .map(|dm| {
+                dm.moves
+                    .as_ref()
+                    .map(|m| m.get_ref().clone())
+                    .unwrap_or_default()
+            })
             .collect(),
     });
     let status_quo = match &raw.status_quo {
@@ -338,7 +394,10 @@ pub fn read_toml(source: &str) -> Result<ConflictSpec, Error> {
             toml::Value::Array(taken) => {
                 let mut decimal = 0u64;
                 for item in taken {
-                    match item.as_str().and_then(|id| option_ids.iter().position(|o| o == id)) {
+                    match item
+                        .as_str()
+                        .and_then(|id| option_ids.iter().position(|o| o == id))
+                    {
                         Some(index) => decimal |= 1 << index,
                         None => reader.error(
                             value.span(),

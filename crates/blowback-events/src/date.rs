@@ -110,7 +110,10 @@ fn parse_day_month_name_year(text: &str) -> Option<(i64, i64, i64)> {
         .iter()
         .position(|m| m.starts_with(&month_word) && month_word.len() >= 3)?;
     let year = words.next()?.parse().ok()?;
-    words.next().is_none().then_some((year, month as i64 + 1, day))
+    words
+        .next()
+        .is_none()
+        .then_some((year, month as i64 + 1, day))
 }
 
 /// Number of days in `month` of `year`.
@@ -170,7 +173,10 @@ mod tests {
             assert_eq!(Date::parse(text), Ok(want), "{text}");
         }
         assert!(Date::parse("2014-02-30").is_err());
-        assert!(Date::parse("15/06/2014").is_err(), "day-first is not a UCDP spelling");
+        assert!(
+            Date::parse("15/06/2014").is_err(),
+            "day-first is not a UCDP spelling"
+        );
         assert!(Date::parse("yesterday").is_err());
     }
 }

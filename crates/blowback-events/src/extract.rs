@@ -56,11 +56,17 @@ pub fn write_extract<R: Read, W: Write>(
         columns
             .iter()
             .map(|name| {
-                full_header.iter().position(|h| h.trim() == name.trim()).ok_or_else(|| {
-                    ExtractError::Read(ReadError::UnknownLayout {
-                        hint: format!("no column `{name}` to keep (have {})", full_header.join(", ")),
+                full_header
+                    .iter()
+                    .position(|h| h.trim() == name.trim())
+                    .ok_or_else(|| {
+                        ExtractError::Read(ReadError::UnknownLayout {
+                            hint: format!(
+                                "no column `{name}` to keep (have {})",
+                                full_header.join(", ")
+                            ),
+                        })
                     })
-                })
             })
             .collect::<Result<_, _>>()?
     };
@@ -101,7 +107,9 @@ pub fn write_extract<R: Read, W: Write>(
         writer.write_record(&fields).map_err(write_error)?;
         report.rows_written += 1;
     }
-    writer.flush().map_err(|e| ExtractError::Write(e.to_string()))?;
+    writer
+        .flush()
+        .map_err(|e| ExtractError::Write(e.to_string()))?;
     report.warnings = reader.warnings().to_vec();
     Ok(report)
 }

@@ -109,7 +109,8 @@ impl Filter {
     /// True when the event meets every criterion that was set. A missing precision code fails a
     /// precision criterion, because the point of such a criterion is to keep only known precision.
     pub fn matches(&self, event: &Event) -> bool {
-        let any_or_empty = |list: &[String], value: &str| list.is_empty() || list.iter().any(|n| n == value);
+        let any_or_empty =
+            |list: &[String], value: &str| list.is_empty() || list.iter().any(|n| n == value);
         let actor_ok = (self.actors.is_empty() && self.actor_patterns.is_empty())
             || self.actors.iter().any(|name| event.involves(name))
             || self
@@ -133,6 +134,43 @@ impl Filter {
             && self
                 .max_where_prec
                 .map_or(true, |max| event.where_prec.is_some_and(|p| p <= max))
-            && self.min_deaths_best.map_or(true, |min| event.deaths_best >= min)
+            && self
+                .min_deaths_best
+                .map_or(true, |min| event.deaths_best >= min)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::read_events;
+
+    const CSV: &str = "id,date_start,date_end,side_a,side_b,country,type_of_violence,date_prec,where_prec,best,high,low\n\
+        1,2014-06-15,,Government of Pakistan,TTP ,Pakistan,1,1,2,3,3,3\n\
+        2,2014-06-20,,TTP,Civilians,Pakistan,3,4,1,0,0,0\n\
+        3,2015-01-01,,Government of United States of America,al-Qaida ,Pakistan,1,1,1,5,5,5\n";
+
+    fn ids(filter: &Filter) -> Vec<String> {
+        let report = read_events(CSV.as_bytes(), true).unwrap();
+        report.events.iter().filter(|e| filter.matches(e)).map(|e| e.id.clone()).collect()
+    }
+
+    #[test]
+    fn criteria_combine_with_and_and_repeat_with_or() {
+        assert_eq!(ids(&Filter::new()), ["1", "2", "3"]);
+        assert_eq!(ids(&Filter::new().actor(" TTP")), ["1", "2"]);
+        assert_eq!(ids(&Filter::new().actor("al-Qaida")), ["3"], "trailing space in data");
+        assert_eq!(ids(&Filter::new().actor_regex("^Government").unwrap()), ["1", "3"]);
+        assert!(Filter::new().actor_regex("(").is_err());
+        assert_eq!(ids(&Filter::new().actor("TTP").type_of_violence(3)), ["2"]);
+        assert_eq!(ids(&Filter::new().actor("TTP").max_date_prec(1)), ["1"]);
+        assert_eq!(ids(&Filter::new().max_where_prec(1)), ["2", "3"]);
+        assert_eq!(ids(&Filter::new().min_deaths(1)), ["1", "3"]);
+        let june = Filter::new()
+            .since(Date::new(2014, 6, 16).unwrap())
+            .until(Date::new(2014, 12, 31).unwrap());
+        assert_eq!(ids(&june), ["2"]);
+        assert_eq!(ids(&Filter::new().dyad("Government of Pakistan - TTP")), ["1"]);
+        assert_eq!(ids(&Filter::new().side_b("Civilians").country("Pakistan")), ["2"]);
     }
 }

@@ -39,7 +39,11 @@ impl Period {
                 Date::from_days_since_epoch(date.days_since_epoch() - i64::from(date.weekday()))
             }
             Period::Month => Date { day: 1, ..date },
-            Period::Year => Date { month: 1, day: 1, ..date },
+            Period::Year => Date {
+                month: 1,
+                day: 1,
+                ..date
+            },
         }
     }
 
@@ -50,7 +54,11 @@ impl Period {
             Period::Day => plus_days(1),
             Period::Week => plus_days(7),
             Period::Month => plus_days(i64::from(days_in_month(start.year, start.month))),
-            Period::Year => Date { year: start.year + 1, month: 1, day: 1 },
+            Period::Year => Date {
+                year: start.year + 1,
+                month: 1,
+                day: 1,
+            },
         }
     }
 
@@ -72,7 +80,9 @@ impl std::str::FromStr for Period {
             "week" => Ok(Period::Week),
             "month" => Ok(Period::Month),
             "year" => Ok(Period::Year),
-            other => Err(format!("`{other}` is not a period (day, week, month or year)")),
+            other => Err(format!(
+                "`{other}` is not a period (day, week, month or year)"
+            )),
         }
     }
 }
@@ -149,7 +159,9 @@ pub fn panel<'a>(
 }
 
 /// Totals per PRIO-GRID cell (events without a cell are left out and counted in the second value).
-pub fn by_priogrid_cell<'a>(events: impl IntoIterator<Item = &'a Event>) -> (BTreeMap<u32, Counts>, u64) {
+pub fn by_priogrid_cell<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+) -> (BTreeMap<u32, Counts>, u64) {
     let mut cells: BTreeMap<u32, Counts> = BTreeMap::new();
     let mut without_cell = 0;
     for event in events {

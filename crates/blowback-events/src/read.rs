@@ -108,7 +108,14 @@ impl<R: Read> EventReader<R> {
         let by_name: HashMap<String, usize> = header
             .iter()
             .enumerate()
-            .map(|(i, name)| (name.trim().trim_start_matches('\u{feff}').to_ascii_lowercase(), i))
+            .map(|(i, name)| {
+                (
+                    name.trim()
+                        .trim_start_matches('\u{feff}')
+                        .to_ascii_lowercase(),
+                    i,
+                )
+            })
             .collect();
         let layout = detect(&by_name, header.len())?;
         Ok(EventReader {
@@ -355,7 +362,11 @@ impl Layout {
                 .parse()
                 .map_err(|_| bad(Some(key), raw, "expected a death count".into()))?;
             if value < 0.0 || value.fract() != 0.0 || value > f64::from(u32::MAX) {
-                return Err(bad(Some(key), raw, "expected a whole, non-negative count".into()));
+                return Err(bad(
+                    Some(key),
+                    raw,
+                    "expected a whole, non-negative count".into(),
+                ));
             }
             Ok(value as u32)
         };
@@ -404,16 +415,21 @@ impl Layout {
             bad(
                 Some("low/high"),
                 &format!("low {deaths_low}, best {deaths_best}, high {deaths_high}"),
-                "death estimates out of order (kept as given; expected low <= best <= high)"
-                    .into(),
+                "death estimates out of order (kept as given; expected low <= best <= high)".into(),
             )
         });
         let latitude = coordinate("latitude")?;
         let longitude = coordinate("longitude")?;
         let priogrid_gid = match get("priogrid_gid").trim() {
-            "" => latitude.zip(longitude).and_then(|(la, lo)| priogrid_cell(la, lo)),
+            "" => latitude
+                .zip(longitude)
+                .and_then(|(la, lo)| priogrid_cell(la, lo)),
             raw => Some(raw.parse::<u32>().map_err(|_| {
-                bad(Some("priogrid_gid"), raw, "expected a PRIO-GRID cell id".into())
+                bad(
+                    Some("priogrid_gid"),
+                    raw,
+                    "expected a PRIO-GRID cell id".into(),
+                )
             })?),
         };
         let side_a = text("side_a");
@@ -476,17 +492,15 @@ impl Layout {
         } else {
             1
         };
-        let date = Date::new(
-            year as i32,
-            month.max(1) as u32,
-            day.max(1) as u32,
-        )
-        .ok_or_else(|| BadRow {
-            line,
-            column: Some("iday".into()),
-            text: format!("{year}-{month}-{day}"),
-            message: "not a day of the calendar".into(),
-        })?;
+        let date =
+            Date::new(year as i32, month.max(1) as u32, day.max(1) as u32).ok_or_else(|| {
+                BadRow {
+                    line,
+                    column: Some("iday".into()),
+                    text: format!("{year}-{month}-{day}"),
+                    message: "not a day of the calendar".into(),
+                }
+            })?;
         Ok((date, date, Some(precision)))
     }
 }
@@ -506,7 +520,10 @@ mod tests {
         assert_eq!(report.events.len(), 2);
         let first = &report.events[0];
         assert_eq!(first.side_b, "TTP", "trailing space trimmed");
-        assert_eq!((first.deaths_low, first.deaths_best, first.deaths_high), (2, 3, 5));
+        assert_eq!(
+            (first.deaths_low, first.deaths_best, first.deaths_high),
+            (2, 3, 5)
+        );
         assert_eq!(first.line, 2);
         assert_eq!(report.events[1].date_end, Date::new(2014, 6, 17).unwrap());
     }

@@ -4,6 +4,9 @@
 //! `cargo bench -p blowback-sd --bench engine`; `bench/pysd_compare.sh` runs PySD on the same
 //! models and prints the ratios.
 
+// criterion_group! generates an undocumented public function.
+#![allow(missing_docs)]
+
 use std::hint::black_box;
 use std::path::Path;
 

@@ -22,7 +22,11 @@ fn every_conformance_model_reproduces_its_expected_file() {
         .collect();
     entries.sort();
     for model_path in entries {
-        let name = model_path.file_name().unwrap().to_string_lossy().to_string();
+        let name = model_path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
         let model = std::fs::read_to_string(&model_path).unwrap();
         let expected: Value = serde_json::from_str(
             &std::fs::read_to_string(conformance_dir().join("expected").join(&name)).unwrap(),

@@ -12,7 +12,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: u64) -> u64 {
@@ -42,7 +45,10 @@ fn random_conflict(seed: u64) -> Conflict {
                 source: None,
             });
         }
-        dms.push(DecisionMakerSpec { name: format!("dm{dm}"), options: owned });
+        dms.push(DecisionMakerSpec {
+            name: format!("dm{dm}"),
+            options: owned,
+        });
     }
     let n_options = options.len();
     let mut infeasible = Vec::new();
@@ -115,11 +121,25 @@ fn check_game(game: &Game, concepts: &[Concept], label: &str) {
 
 #[test]
 fn fast_stability_matches_explicit_sanction_search() {
-    let concepts = [Concept::Nash, Concept::Gmr, Concept::Smr, Concept::Seq, Concept::Sim];
+    let concepts = [
+        Concept::Nash,
+        Concept::Gmr,
+        Concept::Smr,
+        Concept::Seq,
+        Concept::Sim,
+    ];
     for seed in 0..120 {
         let conflict = random_conflict(seed);
-        check_game(&Game::individual(&conflict), &concepts, &format!("seed {seed}"));
-        let names: Vec<&str> = conflict.decision_makers().iter().map(String::as_str).collect();
+        check_game(
+            &Game::individual(&conflict),
+            &concepts,
+            &format!("seed {seed}"),
+        );
+        let names: Vec<&str> = conflict
+            .decision_makers()
+            .iter()
+            .map(String::as_str)
+            .collect();
         if names.len() >= 3 {
             let game = Game::with_coalition(&conflict, &names[..2]).unwrap();
             check_game(&game, &concepts, &format!("seed {seed} coalition"));
@@ -133,7 +153,10 @@ fn limited_move_with_horizon_one_is_nash() {
         let conflict = random_conflict(seed);
         let game = Game::individual(&conflict);
         let stability = analyze(&game, &[Concept::Nash, Concept::Limited(1)]).unwrap();
-        assert_eq!(stability.equilibria[0], stability.equilibria[1], "seed {seed}");
+        assert_eq!(
+            stability.equilibria[0], stability.equilibria[1],
+            "seed {seed}"
+        );
     }
 }
 
@@ -147,7 +170,10 @@ fn concept_inclusions_hold() {
         let stability = analyze(&game, &concepts).unwrap();
         for sets in &stability.stable {
             let subset = |a: usize, b: usize| sets[a].iter().all(|s| sets[b].contains(s));
-            assert!(subset(0, 3) && subset(3, 1) && subset(0, 2) && subset(2, 1), "seed {seed}");
+            assert!(
+                subset(0, 3) && subset(3, 1) && subset(0, 2) && subset(2, 1),
+                "seed {seed}"
+            );
         }
     }
 }

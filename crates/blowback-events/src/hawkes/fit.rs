@@ -9,7 +9,8 @@ use argmin::solver::quasinewton::LBFGS;
 
 use crate::hawkes::gof::{chi_square_sf, ks_p_value, ks_statistic_exponential, rescaled_intervals};
 use crate::hawkes::model::{
-    evaluate, segment_bounds, spectral_radius, validate_change_points, EventSequence, HawkesParams,
+    evaluate, log_likelihood_hessian, segment_bounds, spectral_radius, validate_change_points,
+    EventSequence, HawkesParams,
 };
 use crate::hawkes::HawkesError;
 
@@ -23,7 +24,7 @@ pub struct FitOptions {
     pub beta_starts: Vec<f64>,
     /// L-BFGS iteration cap per start.
     pub max_iters: u64,
-    /// Compute standard errors (costs 2p extra gradient evaluations).
+    /// Compute standard errors (one extra pass for the analytic Hessian).
     pub standard_errors: bool,
 }
 
@@ -117,7 +118,12 @@ impl Objective<'_> {
         let natural: Vec<f64> = log_params.iter().map(|v| v.exp()).collect();
         let params = HawkesParams::from_slice(&natural, self.sequence.dims(), self.segments);
         let mut gradient = vec![0.0; natural.len()];
-        let value = evaluate(self.sequence, self.change_points, &params, Some(&mut gradient));
+        let value = evaluate(
+            self.sequence,
+            self.change_points,
+            &params,
+            Some(&mut gradient),
+        );
         let (cost, log_gradient) = if value.is_finite() && natural.iter().all(|v| v.is_finite()) {
             let g: Vec<f64> = gradient
                 .iter()
@@ -178,7 +184,12 @@ pub fn fit(sequence: &EventSequence, options: &FitOptions) -> Result<HawkesFit, 
     }
     let mean_gap = end / sequence.len() as f64;
     let beta_starts = if options.beta_starts.is_empty() {
-        vec![0.01 / mean_gap, 0.1 / mean_gap, 1.0 / mean_gap, 10.0 / mean_gap]
+        vec![
+            0.01 / mean_gap,
+            0.1 / mean_gap,
+            1.0 / mean_gap,
+            10.0 / mean_gap,
+        ]
     } else {
         options.beta_starts.clone()
     };
@@ -268,9 +279,11 @@ pub fn fit(sequence: &EventSequence, options: &FitOptions) -> Result<HawkesFit, 
     })
 }
 
-/// Standard errors from the observed information: the Hessian of the log-likelihood in natural
-/// parameters, by central differences of the analytic gradient (relative steps keep every
-/// parameter positive), inverted by Cholesky. Non-positive-definite information gives NaN.
+/// Standard errors from the observed information: minus the analytic Hessian of the
+/// log-likelihood in natural parameters, inverted by Cholesky. A non-positive-definite
+/// information (an estimate on the boundary, e.g. an excitation at zero) gives NaN for the
+/// parameters at the boundary; the rows and columns of the others are inverted on their own,
+/// which is the usual conditional standard error.
 fn standard_errors(
     sequence: &EventSequence,
     change_points: &[f64],
@@ -279,37 +292,36 @@ fn standard_errors(
     segments: usize,
 ) -> HawkesParams {
     let p = natural.len();
-    let gradient_at = |values: &[f64]| {
-        let params = HawkesParams::from_slice(values, dims, segments);
-        let mut g = vec![0.0; p];
-        evaluate(sequence, change_points, &params, Some(&mut g));
-        g
+    let params = HawkesParams::from_slice(natural, dims, segments);
+    let nan = || HawkesParams::from_slice(&vec![f64::NAN; p], dims, segments);
+    let Ok(hessian) = log_likelihood_hessian(sequence, change_points, &params) else {
+        return nan();
     };
-    let mut hessian = vec![vec![0.0; p]; p];
-    for k in 0..p {
-        let h = 1e-5 * natural[k].abs().max(1e-12);
-        let mut up = natural.to_vec();
-        up[k] += h;
-        let mut down = natural.to_vec();
-        down[k] -= h;
-        let (g_up, g_down) = (gradient_at(&up), gradient_at(&down));
-        for row in 0..p {
-            hessian[row][k] = (g_up[row] - g_down[row]) / (2.0 * h);
-        }
-    }
-    // Observed information = -Hessian, symmetrised against finite-difference noise.
-    let mut information = vec![vec![0.0; p]; p];
-    for a in 0..p {
-        for b in 0..p {
-            information[a][b] = -0.5 * (hessian[a][b] + hessian[b][a]);
-        }
-    }
-    let errors = match invert_spd(&information) {
-        Some(inverse) => (0..p)
-            .map(|k| if inverse[k][k] > 0.0 { inverse[k][k].sqrt() } else { f64::NAN })
+    let information: Vec<Vec<f64>> = hessian
+        .iter()
+        .map(|row| row.iter().map(|v| -v).collect())
+        .collect();
+    // A parameter is at the boundary when its estimate is within a thousandth of its own
+    // standard-error scale of zero (or the likelihood is flat in it, as for the rate of a
+    // segment with no events).
+    let free: Vec<usize> = match invert_spd(&information) {
+        Some(_) => (0..p).collect(),
+        None => (0..p)
+            .filter(|&k| information[k][k] > 0.0 && natural[k] * information[k][k].sqrt() > 1e-3)
             .collect(),
-        None => vec![f64::NAN; p],
     };
+    let sub: Vec<Vec<f64>> = free
+        .iter()
+        .map(|&a| free.iter().map(|&b| information[a][b]).collect())
+        .collect();
+    let mut errors = vec![f64::NAN; p];
+    if let Some(inverse) = invert_spd(&sub) {
+        for (x, &k) in free.iter().enumerate() {
+            if inverse[x][x] > 0.0 {
+                errors[k] = inverse[x][x].sqrt();
+            }
+        }
+    }
     HawkesParams::from_slice(&errors, dims, segments)
 }
 
@@ -318,7 +330,13 @@ fn standard_errors(
 pub(crate) fn invert_spd(matrix: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let n = matrix.len();
     let scale: Vec<f64> = (0..n)
-        .map(|i| if matrix[i][i] > 0.0 { 1.0 / matrix[i][i].sqrt() } else { f64::NAN })
+        .map(|i| {
+            if matrix[i][i] > 0.0 {
+                1.0 / matrix[i][i].sqrt()
+            } else {
+                f64::NAN
+            }
+        })
         .collect();
     if scale.iter().any(|s| !s.is_finite()) {
         return None;

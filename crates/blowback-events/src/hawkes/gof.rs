@@ -67,6 +67,19 @@ pub fn ks_statistic_exponential(sample: &[f64]) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// Points of a QQ plot of the sample against Exp(1): `(theoretical, observed)` quantile pairs at
+/// plotting positions `(k - 0.5) / n`. A fitted model that is right lies on the diagonal.
+pub fn qq_points_exponential(sample: &[f64]) -> Vec<(f64, f64)> {
+    let mut sorted: Vec<f64> = sample.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len() as f64;
+    sorted
+        .iter()
+        .enumerate()
+        .map(|(k, &x)| (-(1.0 - (k as f64 + 0.5) / n).ln(), x))
+        .collect()
+}
+
 /// Asymptotic p-value of a KS distance `d` from `n` observations (Kolmogorov distribution with
 /// Stephens' small-sample correction). Parameters are estimated from the same data, which makes
 /// the test conservative (p-values too high), a known caveat of time-rescaling checks.
@@ -190,6 +203,14 @@ mod tests {
         let n = 10_000;
         let d = 1.358 / (n as f64).sqrt();
         assert!((ks_p_value(d, n) - 0.05).abs() < 0.003);
+    }
+
+    #[test]
+    fn qq_points_are_sorted_pairs_on_the_exponential_scale() {
+        let points = qq_points_exponential(&[3.0, 0.1, 1.0]);
+        assert_eq!(points.len(), 3);
+        assert_eq!(points[0].1, 0.1);
+        assert!((points[1].0 - 2.0_f64.ln()).abs() < 1e-12, "median of Exp(1) is ln 2");
     }
 
     #[test]

@@ -27,7 +27,9 @@ impl EventSequence {
         end: f64,
     ) -> Result<EventSequence, HawkesError> {
         if dims == 0 {
-            return Err(HawkesError::InvalidData("at least one dimension is needed".into()));
+            return Err(HawkesError::InvalidData(
+                "at least one dimension is needed".into(),
+            ));
         }
         if times.len() != marks.len() {
             return Err(HawkesError::InvalidData(format!(
@@ -232,13 +234,19 @@ pub fn log_likelihood_gradient(
 /// `S_j(t) = sum (t - t_l^j) exp(-beta (t - t_l^j))` (so `dR_j/dbeta = -S_j`), both decay
 /// between events by `exp(-beta dt)` with `S` picking up `dt * R`; each event then costs O(M).
 /// Events sharing a time stamp are scored against the state before any of them is added.
+/// The compensator's kernel mass needs no second pass: decayed to the window end,
+/// `sum_l (1 - exp(-beta (T - t_l))) = n_j - R_j(T)` and its beta-derivative is `S_j(T)`.
 /// Inputs are assumed valid (callers validate); a zero intensity at an event gives `-inf`.
 pub(crate) fn evaluate(
     sequence: &EventSequence,
     change_points: &[f64],
     params: &HawkesParams,
-    mut gradient: Option<&mut Vec<f64>>,
+    gradient: Option<&mut Vec<f64>>,
 ) -> f64 {
+    if sequence.dims == 1 {
+        return evaluate_univariate(sequence, change_points, params, gradient);
+    }
+    let mut gradient = gradient;
     let dims = sequence.dims;
     let segments = change_points.len() + 1;
     let beta = params.beta;
@@ -246,7 +254,6 @@ pub(crate) fn evaluate(
     let times = &sequence.times;
     let marks = &sequence.marks;
     let n = times.len();
-    let mu_offset = 0;
     let a_offset = dims * segments;
     let beta_index = a_offset + dims * dims;
     if let Some(g) = gradient.as_deref_mut() {
@@ -255,6 +262,7 @@ pub(crate) fn evaluate(
 
     let mut recent = vec![0.0; dims]; // R_j
     let mut recent_lag = vec![0.0; dims]; // S_j
+    let mut counts = vec![0.0; dims];
     let mut log_sum = 0.0;
     let mut previous_time = 0.0;
     let mut segment = 0;
@@ -265,23 +273,13 @@ pub(crate) fn evaluate(
         while group_end < n && times[group_end] == t {
             group_end += 1;
         }
-        let dt = t - previous_time;
-        if dt > 0.0 {
-            let decay = (-beta * dt).exp();
-            for j in 0..dims {
-                recent_lag[j] = decay * (recent_lag[j] + dt * recent[j]);
-                recent[j] *= decay;
-            }
-        }
+        decay_state(&mut recent, &mut recent_lag, None, beta, t - previous_time);
         while segment + 1 < segments && t >= change_points[segment] {
             segment += 1;
         }
         for &mark in &marks[k..group_end] {
             let row = &adjacency[mark];
-            let mut excitation = 0.0;
-            for j in 0..dims {
-                excitation += row[j] * recent[j];
-            }
+            let excitation: f64 = row.iter().zip(&recent).map(|(a, r)| a * r).sum();
             let intensity = params.mu[mark][segment] + beta * excitation;
             if intensity <= 0.0 {
                 return f64::NEG_INFINITY;
@@ -289,7 +287,7 @@ pub(crate) fn evaluate(
             log_sum += intensity.ln();
             if let Some(g) = gradient.as_deref_mut() {
                 let inverse = 1.0 / intensity;
-                g[mu_offset + mark * segments + segment] += inverse;
+                g[mark * segments + segment] += inverse;
                 let mut d_beta = 0.0;
                 for j in 0..dims {
                     g[a_offset + mark * dims + j] += inverse * beta * recent[j];
@@ -300,12 +298,19 @@ pub(crate) fn evaluate(
         }
         for &mark in &marks[k..group_end] {
             recent[mark] += 1.0;
+            counts[mark] += 1.0;
         }
         previous_time = t;
         k = group_end;
     }
+    decay_state(
+        &mut recent,
+        &mut recent_lag,
+        None,
+        beta,
+        sequence.end - previous_time,
+    );
 
-    // Compensator: background integral plus, per source event, the kernel mass inside [t, end].
     let bounds = segment_bounds(change_points, sequence.end);
     let mut compensator = 0.0;
     for i in 0..dims {
@@ -313,28 +318,225 @@ pub(crate) fn evaluate(
             let length = bounds[s + 1] - bounds[s];
             compensator += params.mu[i][s] * length;
             if let Some(g) = gradient.as_deref_mut() {
-                g[mu_offset + i * segments + s] -= length;
+                g[i * segments + s] -= length;
             }
         }
     }
-    let mut mass = vec![0.0; dims];
-    let mut mass_d_beta = vec![0.0; dims];
-    for (&t, &mark) in times.iter().zip(marks) {
-        let remaining = sequence.end - t;
-        let tail = (-beta * remaining).exp();
-        mass[mark] += 1.0 - tail;
-        mass_d_beta[mark] += remaining * tail;
-    }
     for i in 0..dims {
         for j in 0..dims {
-            compensator += adjacency[i][j] * mass[j];
+            compensator += adjacency[i][j] * (counts[j] - recent[j]);
             if let Some(g) = gradient.as_deref_mut() {
-                g[a_offset + i * dims + j] -= mass[j];
-                g[beta_index] -= adjacency[i][j] * mass_d_beta[j];
+                g[a_offset + i * dims + j] -= counts[j] - recent[j];
+                g[beta_index] -= adjacency[i][j] * recent_lag[j];
             }
         }
     }
     log_sum - compensator
+}
+
+/// Decays the recursion state over `dt`: `R`, `S` and optionally `W = sum lag^2 exp(..)`.
+fn decay_state(
+    recent: &mut [f64],
+    recent_lag: &mut [f64],
+    recent_lag2: Option<&mut [f64]>,
+    beta: f64,
+    dt: f64,
+) {
+    if dt <= 0.0 {
+        return;
+    }
+    let decay = (-beta * dt).exp();
+    if let Some(lag2) = recent_lag2 {
+        for j in 0..recent.len() {
+            lag2[j] = decay * (lag2[j] + 2.0 * dt * recent_lag[j] + dt * dt * recent[j]);
+        }
+    }
+    for (r, s) in recent.iter_mut().zip(recent_lag.iter_mut()) {
+        *s = decay * (*s + dt * *r);
+        *r *= decay;
+    }
+}
+
+/// The same recursion for one dimension with scalars: the hot path of the speed target
+/// (one `exp` and one `ln` per event, no indexing).
+fn evaluate_univariate(
+    sequence: &EventSequence,
+    change_points: &[f64],
+    params: &HawkesParams,
+    gradient: Option<&mut Vec<f64>>,
+) -> f64 {
+    let segments = change_points.len() + 1;
+    let mu = &params.mu[0];
+    let alpha = params.adjacency[0][0];
+    let beta = params.beta;
+    let times = &sequence.times;
+    let n = times.len();
+    let mut recent = 0.0;
+    let mut recent_lag = 0.0;
+    let mut log_sum = 0.0;
+    let mut d_mu = vec![0.0; segments];
+    let mut d_alpha = 0.0;
+    let mut d_beta = 0.0;
+    let mut previous_time = 0.0;
+    let mut segment = 0;
+    let mut next_change = change_points.first().copied().unwrap_or(f64::INFINITY);
+    let mut rate = mu[0];
+    let want_gradient = gradient.is_some();
+    let mut k = 0;
+    while k < n {
+        let t = times[k];
+        let mut group_end = k + 1;
+        while group_end < n && times[group_end] == t {
+            group_end += 1;
+        }
+        let dt = t - previous_time;
+        if dt > 0.0 {
+            let decay = (-beta * dt).exp();
+            recent_lag = decay * (recent_lag + dt * recent);
+            recent *= decay;
+        }
+        while t >= next_change {
+            segment += 1;
+            rate = mu[segment];
+            next_change = change_points.get(segment).copied().unwrap_or(f64::INFINITY);
+        }
+        let intensity = rate + alpha * beta * recent;
+        if intensity <= 0.0 {
+            return f64::NEG_INFINITY;
+        }
+        let ties = (group_end - k) as f64;
+        log_sum += ties * intensity.ln();
+        if want_gradient {
+            let inverse = ties / intensity;
+            d_mu[segment] += inverse;
+            d_alpha += inverse * beta * recent;
+            d_beta += inverse * alpha * (recent - beta * recent_lag);
+        }
+        recent += ties;
+        previous_time = t;
+        k = group_end;
+    }
+    let dt = sequence.end - previous_time;
+    if dt > 0.0 {
+        let decay = (-beta * dt).exp();
+        recent_lag = decay * (recent_lag + dt * recent);
+        recent *= decay;
+    }
+    let bounds = segment_bounds(change_points, sequence.end);
+    let mut compensator = alpha * (n as f64 - recent);
+    for s in 0..segments {
+        compensator += mu[s] * (bounds[s + 1] - bounds[s]);
+        d_mu[s] -= bounds[s + 1] - bounds[s];
+    }
+    if let Some(g) = gradient {
+        g[..segments].copy_from_slice(&d_mu);
+        g[segments] = d_alpha - (n as f64 - recent);
+        g[segments + 1] = d_beta - alpha * recent_lag;
+    }
+    log_sum - compensator
+}
+
+/// Exact Hessian of the log-likelihood (natural parameters, order of [`HawkesParams::to_vec`]),
+/// from the same recursion extended by `W_j = sum lag^2 exp(-beta lag)` (`dS_j/dbeta = -W_j`).
+/// Per event the intensity's gradient touches only its own row (`mu`, `A[m][.]`, `beta`), so the
+/// cost is O(n M^2).
+pub fn log_likelihood_hessian(
+    sequence: &EventSequence,
+    change_points: &[f64],
+    params: &HawkesParams,
+) -> Result<Vec<Vec<f64>>, HawkesError> {
+    validate_change_points(change_points, sequence.end)?;
+    let dims = sequence.dims;
+    let segments = change_points.len() + 1;
+    params.validate(dims, segments)?;
+    let beta = params.beta;
+    let a_offset = dims * segments;
+    let beta_index = a_offset + dims * dims;
+    let p = beta_index + 1;
+    let mut hessian = vec![vec![0.0; p]; p];
+    let mut recent = vec![0.0; dims];
+    let mut recent_lag = vec![0.0; dims];
+    let mut recent_lag2 = vec![0.0; dims];
+    let mut previous_time = 0.0;
+    let mut segment = 0;
+    let (times, marks) = (&sequence.times, &sequence.marks);
+    let n = times.len();
+    let mut indices = Vec::with_capacity(dims + 2);
+    let mut first = Vec::with_capacity(dims + 2);
+    let mut k = 0;
+    while k < n {
+        let t = times[k];
+        let mut group_end = k + 1;
+        while group_end < n && times[group_end] == t {
+            group_end += 1;
+        }
+        decay_state(
+            &mut recent,
+            &mut recent_lag,
+            Some(&mut recent_lag2),
+            beta,
+            t - previous_time,
+        );
+        while segment + 1 < segments && t >= change_points[segment] {
+            segment += 1;
+        }
+        for &mark in &marks[k..group_end] {
+            let row = &params.adjacency[mark];
+            let excitation: f64 = row.iter().zip(&recent).map(|(a, r)| a * r).sum();
+            let intensity = params.mu[mark][segment] + beta * excitation;
+            indices.clear();
+            first.clear();
+            indices.push(mark * segments + segment);
+            first.push(1.0);
+            let mut d_beta = 0.0;
+            let mut d2_beta = 0.0;
+            for j in 0..dims {
+                indices.push(a_offset + mark * dims + j);
+                first.push(beta * recent[j]);
+                d_beta += row[j] * (recent[j] - beta * recent_lag[j]);
+                d2_beta += row[j] * (beta * recent_lag2[j] - 2.0 * recent_lag[j]);
+            }
+            indices.push(beta_index);
+            first.push(d_beta);
+            let inverse = 1.0 / intensity;
+            let inverse2 = inverse * inverse;
+            for (x, &ix) in indices.iter().enumerate() {
+                for (y, &iy) in indices.iter().enumerate() {
+                    hessian[ix][iy] -= first[x] * first[y] * inverse2;
+                }
+            }
+            for j in 0..dims {
+                let cross = (recent[j] - beta * recent_lag[j]) * inverse;
+                let ia = a_offset + mark * dims + j;
+                hessian[ia][beta_index] += cross;
+                hessian[beta_index][ia] += cross;
+            }
+            hessian[beta_index][beta_index] += d2_beta * inverse;
+        }
+        for &mark in &marks[k..group_end] {
+            recent[mark] += 1.0;
+        }
+        previous_time = t;
+        k = group_end;
+    }
+    decay_state(
+        &mut recent,
+        &mut recent_lag,
+        Some(&mut recent_lag2),
+        beta,
+        sequence.end - previous_time,
+    );
+    // Compensator terms: linear in mu; in A_ij, the mass's beta-derivative S_j(T); in beta twice,
+    // -W_j(T) per unit of A.
+    for i in 0..dims {
+        for j in 0..dims {
+            let ia = a_offset + i * dims + j;
+            hessian[ia][beta_index] -= recent_lag[j];
+            hessian[beta_index][ia] -= recent_lag[j];
+            hessian[beta_index][beta_index] += params.adjacency[i][j] * recent_lag2[j];
+        }
+    }
+    Ok(hessian)
 }
 
 /// The O(n²) definition, for tests: every intensity summed over all earlier events.
@@ -384,7 +586,9 @@ pub fn spectral_radius(matrix: &[Vec<f64>]) -> f64 {
             .map(|i| x[i] + (0..n).map(|j| matrix[i][j] * x[j]).sum::<f64>())
             .collect();
         let ratios = (0..n).filter(|&i| x[i] > 0.0).map(|i| y[i] / x[i]);
-        let (low, high) = ratios.fold((f64::INFINITY, 0.0_f64), |(lo, hi), r| (lo.min(r), hi.max(r)));
+        let (low, high) = ratios.fold((f64::INFINITY, 0.0_f64), |(lo, hi), r| {
+            (lo.min(r), hi.max(r))
+        });
         estimate = 0.5 * (low + high) - 1.0;
         let norm = y.iter().cloned().fold(0.0, f64::max);
         if norm == 0.0 {
@@ -437,8 +641,12 @@ mod tests {
             let mut down = base.clone();
             down[k] -= h;
             let f = |v: &[f64]| {
-                log_likelihood(&sequence(), &change_points, &HawkesParams::from_slice(v, 2, 2))
-                    .unwrap()
+                log_likelihood(
+                    &sequence(),
+                    &change_points,
+                    &HawkesParams::from_slice(v, 2, 2),
+                )
+                .unwrap()
             };
             let numeric = (f(&up) - f(&down)) / (2.0 * h);
             assert!(
@@ -450,8 +658,62 @@ mod tests {
     }
 
     #[test]
+    fn analytic_hessian_matches_differences_of_the_gradient() {
+        for (seq, change_points, p) in [
+            (sequence(), vec![2.5], params()),
+            (
+                EventSequence::univariate(vec![0.2, 0.9, 0.9, 1.4, 3.0, 3.1], 4.0).unwrap(),
+                vec![],
+                HawkesParams {
+                    mu: vec![vec![0.7]],
+                    adjacency: vec![vec![0.4]],
+                    beta: 2.2,
+                },
+            ),
+        ] {
+            let dims = seq.dims();
+            let segments = change_points.len() + 1;
+            let hessian = log_likelihood_hessian(&seq, &change_points, &p).unwrap();
+            let base = p.to_vec();
+            for k in 0..base.len() {
+                let h = 1e-6 * base[k];
+                let grad = |delta: f64| {
+                    let mut v = base.clone();
+                    v[k] += delta;
+                    let q = HawkesParams::from_slice(&v, dims, segments);
+                    log_likelihood_gradient(&seq, &change_points, &q).unwrap().1
+                };
+                let (up, down) = (grad(h), grad(-h));
+                for row in 0..base.len() {
+                    let numeric = (up[row] - down[row]) / (2.0 * h);
+                    assert!(
+                        (numeric - hessian[row][k]).abs() < 1e-5 * (1.0 + numeric.abs()),
+                        "H[{row}][{k}]: analytic {} numeric {numeric}",
+                        hessian[row][k]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn univariate_fast_path_agrees_with_brute_force() {
+        let seq = EventSequence::univariate(vec![0.2, 0.9, 0.9, 1.4, 3.0, 3.1, 5.5], 6.0).unwrap();
+        let p = HawkesParams {
+            mu: vec![vec![0.7, 0.2]],
+            adjacency: vec![vec![0.4]],
+            beta: 2.2,
+        };
+        let fast = log_likelihood(&seq, &[3.0], &p).unwrap();
+        let slow = log_likelihood_brute_force(&seq, &[3.0], &p);
+        assert!((fast - slow).abs() < 1e-12 * slow.abs(), "{fast} vs {slow}");
+    }
+
+    #[test]
     fn spectral_radius_of_known_matrices() {
-        assert!((spectral_radius(&[vec![0.4, 0.2], vec![0.3, 0.1]]) - 0.5372281323269014).abs() < 1e-9);
+        assert!(
+            (spectral_radius(&[vec![0.4, 0.2], vec![0.3, 0.1]]) - 0.5372281323269014).abs() < 1e-9
+        );
         // A periodic (reducible-looking) matrix: eigenvalues +-0.5.
         assert!((spectral_radius(&[vec![0.0, 0.5], vec![0.5, 0.0]]) - 0.5).abs() < 1e-9);
         assert_eq!(spectral_radius(&[vec![0.0, 0.0], vec![0.0, 0.0]]), 0.0);

@@ -65,7 +65,9 @@ impl Rng {
 
 fn check(params: &HawkesParams, change_points: &[f64], end: f64) -> Result<(), HawkesError> {
     if !(end.is_finite() && end > 0.0) {
-        return Err(HawkesError::InvalidData(format!("window end must be positive, got {end}")));
+        return Err(HawkesError::InvalidData(format!(
+            "window end must be positive, got {end}"
+        )));
     }
     validate_change_points(change_points, end)?;
     params.validate(params.dims(), change_points.len() + 1)
@@ -94,7 +96,11 @@ pub fn simulate_thinning(
             .map(|i| params.mu[i][segment..].iter().cloned().fold(0.0, f64::max))
             .sum();
         let excitation: f64 = (0..dims)
-            .map(|i| (0..dims).map(|j| params.adjacency[i][j] * recent[j]).sum::<f64>())
+            .map(|i| {
+                (0..dims)
+                    .map(|j| params.adjacency[i][j] * recent[j])
+                    .sum::<f64>()
+            })
             .sum::<f64>()
             * params.beta;
         let bound = background_ahead + excitation;
@@ -115,7 +121,9 @@ pub fn simulate_thinning(
             .map(|i| {
                 params.mu[i][segment]
                     + params.beta
-                        * (0..dims).map(|j| params.adjacency[i][j] * recent[j]).sum::<f64>()
+                        * (0..dims)
+                            .map(|j| params.adjacency[i][j] * recent[j])
+                            .sum::<f64>()
             })
             .collect();
         let total: f64 = intensities.iter().sum();

@@ -84,7 +84,10 @@ pub fn read_time_table<R: Read>(
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let header = reader
         .headers()
-        .map_err(|e| TableError::BadRow { line: 1, message: e.to_string() })?
+        .map_err(|e| TableError::BadRow {
+            line: 1,
+            message: e.to_string(),
+        })?
         .clone();
     let find = |name: &str| {
         header
@@ -160,11 +163,16 @@ pub fn build_sequence(
     let start_value = start.value();
     let end_value = end.value() + if is_day { 1.0 } else { 0.0 };
     if end_value <= start_value {
-        return Err(HawkesError::InvalidData("the window ends before it starts".into()));
+        return Err(HawkesError::InvalidData(
+            "the window ends before it starts".into(),
+        ));
     }
     let labels: Vec<String> = if labels.is_empty() {
-        let distinct: BTreeMap<&str, ()> =
-            table.rows.iter().map(|(_, _, m)| (m.as_str(), ())).collect();
+        let distinct: BTreeMap<&str, ()> = table
+            .rows
+            .iter()
+            .map(|(_, _, m)| (m.as_str(), ()))
+            .collect();
         distinct.keys().map(|m| m.to_string()).collect()
     } else {
         labels.to_vec()

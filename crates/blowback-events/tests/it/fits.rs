@@ -7,7 +7,10 @@ use blowback_events::hawkes::simulate::{simulate_branching, simulate_thinning};
 /// Asserts |estimate - truth| < 4 standard errors (a 4-sigma band fails by chance ~1 in 16,000
 /// per parameter, and the seeds are fixed, so a failure means a real bias or wrong SE).
 fn within(name: &str, estimate: f64, error: f64, truth: f64) {
-    assert!(error.is_finite() && error > 0.0, "{name}: standard error {error}");
+    assert!(
+        error.is_finite() && error > 0.0,
+        "{name}: standard error {error}"
+    );
     assert!(
         (estimate - truth).abs() < 4.0 * error,
         "{name}: estimate {estimate} +- {error}, truth {truth}"
@@ -25,12 +28,24 @@ fn univariate_fit_recovers_simulated_parameters() {
     let result = fit(&seq, &FitOptions::default()).unwrap();
     let se = &result.standard_errors;
     within("mu", result.params.mu[0][0], se.mu[0][0], 0.8);
-    within("alpha", result.params.adjacency[0][0], se.adjacency[0][0], 0.6);
+    within(
+        "alpha",
+        result.params.adjacency[0][0],
+        se.adjacency[0][0],
+        0.6,
+    );
     within("beta", result.params.beta, se.beta, 1.5);
     // The standard errors must also be informative, not huge.
     assert!(se.adjacency[0][0] < 0.1, "{se:?}");
-    assert!(result.aic < result.poisson_aic, "self-excitation should beat Poisson");
-    assert!(result.ks_p_value > 0.01, "true model should pass KS: {}", result.ks_p_value);
+    assert!(
+        result.aic < result.poisson_aic,
+        "self-excitation should beat Poisson"
+    );
+    assert!(
+        result.ks_p_value > 0.01,
+        "true model should pass KS: {}",
+        result.ks_p_value
+    );
     assert!((result.branching_ratio - result.params.adjacency[0][0]).abs() < 1e-12);
 }
 
@@ -51,7 +66,11 @@ fn bivariate_fit_recovers_a_one_way_excitation() {
     within("a10", p.adjacency[1][0], se.adjacency[1][0], 0.4);
     within("a11", p.adjacency[1][1], se.adjacency[1][1], 0.5);
     within("beta", p.beta, se.beta, 0.8);
-    assert!(p.adjacency[0][1] < 0.05, "no reverse excitation: {}", p.adjacency[0][1]);
+    assert!(
+        p.adjacency[0][1] < 0.05,
+        "no reverse excitation: {}",
+        p.adjacency[0][1]
+    );
 }
 
 #[test]
@@ -71,8 +90,18 @@ fn change_point_in_background_is_found_and_tested() {
         },
     )
     .unwrap();
-    within("mu before", with.params.mu[0][0], with.standard_errors.mu[0][0], 1.0);
-    within("mu after", with.params.mu[0][1], with.standard_errors.mu[0][1], 0.3);
+    within(
+        "mu before",
+        with.params.mu[0][0],
+        with.standard_errors.mu[0][0],
+        1.0,
+    );
+    within(
+        "mu after",
+        with.params.mu[0][1],
+        with.standard_errors.mu[0][1],
+        0.3,
+    );
     let test = likelihood_ratio_test(&without, &with);
     assert_eq!(test.degrees_of_freedom, 1);
     assert!(test.p_value < 1e-6, "{test:?}");
@@ -106,7 +135,10 @@ fn likelihood_recursion_equals_brute_force_on_a_simulated_sequence() {
     assert!(seq.len() > 100);
     let fast = log_likelihood(&seq, &[100.0], &truth).unwrap();
     let slow = log_likelihood_brute_force(&seq, &[100.0], &truth);
-    assert!((fast - slow).abs() <= 1e-10 * slow.abs(), "{fast} vs {slow}");
+    assert!(
+        (fast - slow).abs() <= 1e-10 * slow.abs(),
+        "{fast} vs {slow}"
+    );
 }
 
 #[test]
@@ -119,7 +151,11 @@ fn thinning_and_branching_agree_on_the_mean_count() {
     };
     let mean = |sim: &dyn Fn(u64) -> usize| (0..40).map(|s| sim(s) as f64).sum::<f64>() / 40.0;
     let thin = mean(&|s| simulate_thinning(&truth, &[], 2_000.0, s).unwrap().len());
-    let branch = mean(&|s| simulate_branching(&truth, &[], 2_000.0, 1_000 + s).unwrap().len());
+    let branch = mean(&|s| {
+        simulate_branching(&truth, &[], 2_000.0, 1_000 + s)
+            .unwrap()
+            .len()
+    });
     // Expected ~2000; the sd of one count is ~ sqrt(mu T)/(1-n)^1.5 ~ 89, so of a 40-mean ~14.
     assert!((thin - 2_000.0).abs() < 60.0, "thinning mean {thin}");
     assert!((branch - 2_000.0).abs() < 60.0, "branching mean {branch}");
