@@ -11,6 +11,8 @@ mod case;
 mod charts;
 mod conflict;
 mod events;
+mod explore;
+mod loops;
 mod output;
 mod report;
 mod sd;
@@ -32,11 +34,17 @@ enum Command {
     /// Fit a case's uncertain parameters to its historical data (least squares).
     Calibrate(case::CalibrateArgs),
     /// Graph Model for Conflict Resolution: which strategic outcomes are stable.
+    /// Feedback loops, their dominance over a run, and a causal-loop diagram.
+    Loops(loops::LoopsArgs),
+    /// The chain of causes behind a variable's change, with the claims behind each link.
+    Explain(loops::ExplainArgs),
     #[command(subcommand)]
     Conflict(conflict::Command),
     /// Conflict event data: summaries and self-exciting point-process fits.
     #[command(subcommand)]
     Events(events::Command),
+    /// Explore a case under uncertainty: sampled worlds x scenarios, sensitivity, robustness.
+    Explore(explore::ExploreArgs),
 }
 
 fn main() -> ExitCode {
@@ -45,8 +53,11 @@ fn main() -> ExitCode {
         Command::Run(args) => sd::run(args),
         Command::Check(args) => sd::check(args),
         Command::Calibrate(args) => case::calibrate(args),
+        Command::Loops(args) => loops::loops(args),
+        Command::Explain(args) => loops::explain(args),
         Command::Conflict(command) => conflict::run(command),
         Command::Events(command) => events::run(command),
+        Command::Explore(args) => explore::run(args),
     };
     match result {
         Ok(code) => code,

@@ -95,8 +95,10 @@ impl FeedbackLoop {
 /// Options for loop enumeration.
 #[derive(Debug, Clone, Copy)]
 pub struct LoopOptions {
-    /// Stop after this many loops (Johnson's algorithm can find exponentially many).
+    /// Stop after this many loops (a model can have exponentially many).
     pub max_loops: usize,
+    /// Only loops of at most this many nodes (hidden ones included); `None` searches them all.
+    pub max_length: Option<usize>,
     /// Keep only an independent set: shortest first, each with a link no earlier loop has.
     pub independent_only: bool,
 }
@@ -105,6 +107,7 @@ impl Default for LoopOptions {
     fn default() -> Self {
         LoopOptions {
             max_loops: 10_000,
+            max_length: None,
             independent_only: false,
         }
     }
@@ -222,6 +225,26 @@ pub struct Contribution {
     pub delta: f64,
     /// `delta` as a share of `to`'s total change (its net flow for stocks).
     pub share: f64,
+}
+
+/// Why a loop could not be built from a list of variables.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoopError {
+    /// A name the model does not have.
+    #[error("unknown variable `{0}`")]
+    UnknownVariable(String),
+    /// Two consecutive variables with no causal link between them.
+    #[error("`{from}` does not act on `{to}`: no equation or flow links them")]
+    NotLinked {
+        /// The cause named.
+        from: String,
+        /// The effect named.
+        to: String,
+    },
+    /// The baseline run failed.
+    #[error(transparent)]
+    Run(RunError),
 }
 
 /// Internal graph over every varying node.
@@ -399,8 +422,10 @@ impl Simulation {
         (polarity, positive > 0 && negative > 0)
     }
 
-    /// The model's feedback loops (Johnson's algorithm over the full graph), with polarities from the
-    /// baseline run. Loops made only of hidden structure are left out.
+    /// The model's feedback loops, shortest first, with polarities from the baseline run. Loops
+    /// made only of hidden structure are left out. With `max_length` set, only loops of at most that
+    /// many nodes are searched (a bounded depth-first search); otherwise Johnson's algorithm finds
+    /// every elementary circuit, up to `max_loops`.
     pub fn feedback_loops(
         &self,
         overrides: &Overrides,
@@ -409,21 +434,25 @@ impl Simulation {
         let trace = self.run_trace(overrides)?;
         let graph = self.graph();
         let n = self.nodes.len();
-        // Successor lists (cause -> effects) for Johnson's algorithm.
+        // Successor lists (cause -> effects) for the cycle search.
         let mut successors = vec![Vec::new(); n];
         for (z, inputs) in graph.inputs.iter().enumerate() {
             for &(x, _, _) in inputs {
                 successors[x].push(z);
             }
         }
-        let cycles = johnson(&successors, &graph.included, options.max_loops);
-        let mut loops = Vec::new();
-        let mut covered: HashSet<(usize, usize)> = HashSet::new();
+        let cycles = match options.max_length {
+            Some(limit) => bounded_cycles(&successors, &graph.included, limit, options.max_loops),
+            None => johnson(&successors, &graph.included, options.max_loops),
+        };
         let mut cycles: Vec<Vec<usize>> = cycles
             .into_iter()
             .filter(|c| c.iter().any(|&i| self.visible(i)))
             .collect();
         cycles.sort_by_key(Vec::len);
+        let mut polarities = HashMap::new();
+        let mut loops = Vec::new();
+        let mut covered: HashSet<(usize, usize)> = HashSet::new();
         for cycle in cycles {
             let edges: Vec<(usize, usize)> = (0..cycle.len())
                 .map(|k| (cycle[k], cycle[(k + 1) % cycle.len()]))
@@ -432,29 +461,112 @@ impl Simulation {
                 continue;
             }
             covered.extend(edges.iter().copied());
-            let mut polarity = Polarity::Positive;
-            for &(x, z) in &edges {
+            let polarity = self.cycle_polarity(&trace, &graph, &cycle, &mut polarities);
+            loops.push(self.make_loop(loops.len(), cycle, polarity));
+        }
+        Ok(loops)
+    }
+
+    /// The loop through the given visible variables, in causal order (each variable's equation reads
+    /// the one before, or the one before is a flow of that stock; the last feeds the first). Hidden
+    /// structure between two of them (a smooth, a delay) is followed.
+    pub fn loop_through(
+        &self,
+        overrides: &Overrides,
+        variables: &[&str],
+        index: usize,
+    ) -> Result<FeedbackLoop, LoopError> {
+        let graph = self.graph();
+        let mut nodes = Vec::new();
+        for name in variables {
+            let key = crate::compile::canonical_display(name);
+            match self.by_name.get(&key) {
+                Some(&i) => nodes.push(i),
+                None => return Err(LoopError::UnknownVariable(name.to_string())),
+            }
+        }
+        let mut cycle = Vec::new();
+        for k in 0..nodes.len() {
+            let (from, to) = (nodes[k], nodes[(k + 1) % nodes.len()]);
+            match self.hidden_path(&graph, from, to) {
+                Some(path) => {
+                    cycle.push(from);
+                    cycle.extend(path);
+                }
+                None => {
+                    return Err(LoopError::NotLinked {
+                        from: self.nodes[from].name.clone(),
+                        to: self.nodes[to].name.clone(),
+                    })
+                }
+            }
+        }
+        let trace = self.run_trace(overrides).map_err(LoopError::Run)?;
+        let polarity = self.cycle_polarity(&trace, &graph, &cycle, &mut HashMap::new());
+        Ok(self.make_loop(index, cycle, polarity))
+    }
+
+    /// Hidden nodes on a shortest path from `from` to `to` (empty when linked directly).
+    fn hidden_path(&self, graph: &Graph, from: usize, to: usize) -> Option<Vec<usize>> {
+        let mut previous: HashMap<usize, usize> = HashMap::new();
+        let mut queue = std::collections::VecDeque::from([to]);
+        // Search backwards from `to` through hidden inputs until `from` is an input.
+        while let Some(z) = queue.pop_front() {
+            for &(x, _, _) in &graph.inputs[z] {
+                if x == from {
+                    let mut path = Vec::new();
+                    let mut at = z;
+                    while at != to {
+                        path.push(at);
+                        at = previous[&at];
+                    }
+                    return Some(path);
+                }
+                if !self.visible(x) && !previous.contains_key(&x) && x != to {
+                    previous.insert(x, z);
+                    queue.push_back(x);
+                }
+            }
+        }
+        None
+    }
+
+    fn cycle_polarity(
+        &self,
+        trace: &Results,
+        graph: &Graph,
+        cycle: &[usize],
+        memo: &mut HashMap<(usize, usize), Polarity>,
+    ) -> Polarity {
+        let mut polarity = Polarity::Positive;
+        for k in 0..cycle.len() {
+            let (x, z) = (cycle[k], cycle[(k + 1) % cycle.len()]);
+            let link = *memo.entry((x, z)).or_insert_with(|| {
                 let (is_flow, sign) = graph.inputs[z]
                     .iter()
                     .find(|(w, _, _)| *w == x)
                     .map(|&(_, f, s)| (f, s))
                     .unwrap_or((false, 0.0));
-                polarity = polarity.times(self.link_polarity(&trace, x, z, is_flow, sign).0);
-            }
-            let variables = cycle
-                .iter()
-                .filter(|&&i| self.visible(i))
-                .map(|&i| self.nodes[i].name.clone())
-                .collect();
-            loops.push(FeedbackLoop {
-                index: loops.len(),
-                variables,
-                polarity,
-                name: None,
-                nodes: cycle,
+                self.link_polarity(trace, x, z, is_flow, sign).0
             });
+            polarity = polarity.times(link);
         }
-        Ok(loops)
+        polarity
+    }
+
+    fn make_loop(&self, index: usize, cycle: Vec<usize>, polarity: Polarity) -> FeedbackLoop {
+        let variables = cycle
+            .iter()
+            .filter(|&&i| self.visible(i))
+            .map(|&i| self.nodes[i].name.clone())
+            .collect();
+        FeedbackLoop {
+            index,
+            variables,
+            polarity,
+            name: None,
+            nodes: cycle,
+        }
     }
 
     /// Loop scores over a run by the Loops That Matter method.
@@ -741,6 +853,45 @@ fn johnson(successors: &[Vec<usize>], included: &[bool], limit: usize) -> Vec<Ve
             path.pop();
             if let Some(parent) = stack.last_mut() {
                 parent.2 |= found;
+            }
+        }
+    }
+    cycles
+}
+
+/// Elementary cycles of at most `limit` nodes, each found once from its smallest node, by
+/// depth-first search; stops at `max` cycles.
+fn bounded_cycles(
+    successors: &[Vec<usize>],
+    included: &[bool],
+    limit: usize,
+    max: usize,
+) -> Vec<Vec<usize>> {
+    let mut cycles = Vec::new();
+    let mut on_path = vec![false; successors.len()];
+    for start in 0..successors.len() {
+        if !included[start] || cycles.len() >= max {
+            continue;
+        }
+        let mut path = vec![start];
+        on_path[start] = true;
+        let mut stack: Vec<usize> = vec![0];
+        while let Some(next) = stack.last_mut() {
+            let v = path[path.len() - 1];
+            if *next >= successors[v].len() || cycles.len() >= max {
+                stack.pop();
+                on_path[v] = false;
+                path.pop();
+                continue;
+            }
+            let w = successors[v][*next];
+            *next += 1;
+            if w == start {
+                cycles.push(path.clone());
+            } else if w > start && included[w] && !on_path[w] && path.len() < limit {
+                on_path[w] = true;
+                path.push(w);
+                stack.push(0);
             }
         }
     }

@@ -1,0 +1,448 @@
+//! `blowback loops` and `blowback explain`: feedback loops, their dominance over a run, a
+//! causal-loop diagram, and the chain of causes behind a variable's change, each link with the
+//! essay claim behind it.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use blowback::Case;
+use blowback_sd::{canonical, FeedbackLoop, LoopOptions, Overrides, Polarity, Simulation};
+use serde::Deserialize;
+
+use crate::output::write_atomic;
+
+/// Arguments of `blowback loops`.
+#[derive(Debug, clap::Args)]
+pub struct LoopsArgs {
+    /// An XMILE model, or a case folder (loop names come from its loops.toml).
+    pub path: PathBuf,
+    /// For a case: the scenario whose run is analysed (default: the first, usually status_quo).
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// Only an independent loop set (shortest first, each adding a link).
+    #[arg(long)]
+    pub independent: bool,
+    /// Stop enumerating after this many loops.
+    #[arg(long, default_value_t = 2_000)]
+    pub max_loops: usize,
+    /// Only search loops of at most this many variables (0: no limit, Johnson's algorithm).
+    #[arg(long, default_value_t = 12)]
+    pub max_length: usize,
+    /// Report dominance among the loops the case names only (scores stay relative to all loops).
+    #[arg(long)]
+    pub named: bool,
+    /// Phases to rank loops in, as FROM:TO,FROM:TO (times in model units).
+    #[arg(long, value_name = "A:B,C:D")]
+    pub phases: Option<String>,
+    /// Where to write the causal-loop diagram (DOT and SVG); default out/loops/NAME.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `blowback explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// A case folder (or an XMILE model, without provenance).
+    pub path: PathBuf,
+    /// The variable whose change to explain.
+    #[arg(long)]
+    pub var: String,
+    /// The time of the change.
+    #[arg(long)]
+    pub at: f64,
+    /// For a case: the scenario (default: the first).
+    #[arg(long)]
+    pub scenario: Option<String>,
+    /// How many links back to follow the largest cause.
+    #[arg(long, default_value_t = 4)]
+    pub depth: usize,
+}
+
+#[derive(Debug, Deserialize)]
+struct LoopsFile {
+    #[serde(rename = "loop", default)]
+    loops: Vec<NamedLoop>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NamedLoop {
+    name: String,
+    variables: Vec<String>,
+    #[serde(default)]
+    paragraphs: Vec<String>,
+}
+
+/// What the commands need from a model or case.
+struct Subject {
+    name: String,
+    simulation: Simulation,
+    overrides: Overrides,
+    named_loops: Vec<NamedLoop>,
+    /// (cause, effect) in canonical form -> claim id and paragraphs.
+    provenance: HashMap<(String, String), String>,
+}
+
+fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> {
+    if !path.is_dir() {
+        let Some(simulation) = crate::sd::load_model(path)? else {
+            return Ok(None);
+        };
+        return Ok(Some(Subject {
+            name: path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+            simulation,
+            overrides: Overrides::new(),
+            named_loops: Vec::new(),
+            provenance: HashMap::new(),
+        }));
+    }
+    let model_path = path.join("model.xmile");
+    let files = crate::case::read_case(path)?;
+    let case = match Case::load(&files) {
+        Ok((case, _)) => case,
+        Err(blowback::CaseError::Model(diagnostics)) => {
+            crate::sd::print_diagnostics(&model_path, &files.model, &diagnostics.0);
+            return Ok(None);
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let overrides = match scenario.or_else(|| case.scenario_names().first().copied()) {
+        Some(name) => {
+            let chosen = case.scenario(name).with_context(|| {
+                format!(
+                    "no scenario `{name}`; the case has: {}",
+                    case.scenario_names().join(", ")
+                )
+            })?;
+            case.overrides_for(chosen, &Overrides::new())
+        }
+        None => Overrides::new(),
+    };
+    let named_loops = match read_optional(&path.join("loops.toml"))? {
+        Some(text) => {
+            toml::from_str::<LoopsFile>(&text)
+                .with_context(|| format!("reading {}", path.join("loops.toml").display()))?
+                .loops
+        }
+        None => Vec::new(),
+    };
+    let claims_text = files.claims.clone().unwrap_or_default();
+    let paragraphs = claim_paragraphs(&claims_text);
+    let mut provenance = HashMap::new();
+    for claim in case.claims() {
+        let cite = match paragraphs.get(&claim.id) {
+            Some(p) if !p.is_empty() => format!("{} [{}]", claim.id, p.join(", ")),
+            _ => claim.id.clone(),
+        };
+        for link in &claim.links {
+            provenance
+                .entry((canonical(&link.from), canonical(&link.to)))
+                .or_insert_with(|| cite.clone());
+        }
+    }
+    let simulation = case.simulation().clone();
+    Ok(Some(Subject {
+        name: path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
+        simulation,
+        overrides,
+        named_loops,
+        provenance,
+    }))
+}
+
+/// Claim id -> paragraphs, read directly because the facade's claim type keeps only the links.
+fn claim_paragraphs(text: &str) -> HashMap<String, Vec<String>> {
+    #[derive(Deserialize)]
+    struct File {
+        #[serde(default)]
+        claim: Vec<Entry>,
+    }
+    #[derive(Deserialize)]
+    struct Entry {
+        id: String,
+        #[serde(default)]
+        paragraphs: Vec<String>,
+    }
+    toml::from_str::<File>(text)
+        .map(|f| f.claim.into_iter().map(|c| (c.id, c.paragraphs)).collect())
+        .unwrap_or_default()
+}
+
+fn name_loops(loops: &mut [FeedbackLoop], named: &[NamedLoop]) {
+    for l in loops.iter_mut() {
+        let mut ours: Vec<String> = l.variables.iter().map(|v| canonical(v)).collect();
+        ours.sort();
+        for candidate in named {
+            let mut theirs: Vec<String> =
+                candidate.variables.iter().map(|v| canonical(v)).collect();
+            theirs.sort();
+            if ours == theirs {
+                l.name = Some(if candidate.paragraphs.is_empty() {
+                    candidate.name.clone()
+                } else {
+                    format!("{} [{}]", candidate.name, candidate.paragraphs.join(", "))
+                });
+            }
+        }
+    }
+}
+
+fn loop_label(l: &FeedbackLoop) -> String {
+    match &l.name {
+        Some(name) => format!("{}{} {name}", l.kind(), l.index + 1),
+        None => format!("{}{}", l.kind(), l.index + 1),
+    }
+}
+
+/// `blowback loops`.
+pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
+    let Some(subject) = load(&args.path, args.scenario.as_deref())? else {
+        return Ok(ExitCode::from(1));
+    };
+    let options = LoopOptions {
+        max_loops: args.max_loops,
+        max_length: (args.max_length > 0).then_some(args.max_length),
+        independent_only: args.independent,
+    };
+    let mut found = subject
+        .simulation
+        .feedback_loops(&subject.overrides, options)?;
+    // Loops the case names are analysed even when the search bound did not reach them.
+    for named in &subject.named_loops {
+        let variables: Vec<&str> = named.variables.iter().map(String::as_str).collect();
+        match subject
+            .simulation
+            .loop_through(&subject.overrides, &variables, found.len())
+        {
+            Ok(l) => {
+                let mut key: Vec<String> = l.variables.iter().map(|v| canonical(v)).collect();
+                key.sort();
+                let known = found.iter().any(|f| {
+                    let mut k: Vec<String> = f.variables.iter().map(|v| canonical(v)).collect();
+                    k.sort();
+                    k == key
+                });
+                if !known {
+                    found.push(l);
+                }
+            }
+            Err(e) => eprintln!("warning: loop `{}` in loops.toml: {e}", named.name),
+        }
+    }
+    name_loops(&mut found, &subject.named_loops);
+    let mut analysis = subject
+        .simulation
+        .loop_dominance(&subject.overrides, &found)?;
+    if args.named {
+        // Keep the scores relative to every loop, but compare only the named ones.
+        let keep: Vec<usize> = (0..found.len())
+            .filter(|&i| found[i].name.is_some())
+            .collect();
+        analysis.relative_scores = keep
+            .iter()
+            .map(|&i| analysis.relative_scores[i].clone())
+            .collect();
+        analysis.loops = keep.iter().map(|&i| found[i].clone()).collect();
+    }
+    let mut out = String::new();
+    let reinforcing = found
+        .iter()
+        .filter(|l| l.polarity == Polarity::Positive)
+        .count();
+    let balancing = found
+        .iter()
+        .filter(|l| l.polarity == Polarity::Negative)
+        .count();
+    writeln!(
+        out,
+        "{} feedback loops: {reinforcing} reinforcing (R), {balancing} balancing (B)",
+        found.len()
+    )?;
+    // Long listings help no one: show the named loops and the shortest others.
+    let shown: Vec<&FeedbackLoop> = found
+        .iter()
+        .filter(|l| l.name.is_some())
+        .chain(found.iter().filter(|l| l.name.is_none()).take(25))
+        .collect();
+    for l in &shown {
+        writeln!(out, "  {:<40} {}", loop_label(l), l.variables.join(" -> "))?;
+    }
+    if shown.len() < found.len() {
+        writeln!(
+            out,
+            "  ... and {} more (all are scored below)",
+            found.len() - shown.len()
+        )?;
+    }
+    let specs = subject.simulation.sim_specs();
+    let span = specs.stop - specs.start;
+    writeln!(
+        out,
+        "\nDominant loop by period (Loops That Matter, relative loop score):"
+    )?;
+    for period in analysis.dominance(span / 50.0) {
+        writeln!(
+            out,
+            "  {:>8.2} - {:<8.2} {:<40} {:+.2}",
+            period.from,
+            period.to,
+            loop_label(&analysis.loops[period.loop_index]),
+            period.mean_relative_score
+        )?;
+    }
+    if let Some(phases) = &args.phases {
+        for phase in phases.split(',') {
+            let (from, to) = phase
+                .split_once(':')
+                .and_then(|(a, b)| {
+                    Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
+                })
+                .with_context(|| format!("--phases expects FROM:TO pairs, got `{phase}`"))?;
+            writeln!(
+                out,
+                "\nStrongest loops {from} - {to} (mean |relative score|):"
+            )?;
+            for (index, score) in analysis.ranking(from, to).into_iter().take(3) {
+                writeln!(
+                    out,
+                    "  {:<40} {score:.3}",
+                    loop_label(&analysis.loops[index])
+                )?;
+            }
+        }
+    }
+    let dir = args
+        .out
+        .unwrap_or_else(|| PathBuf::from("out/loops").join(&subject.name));
+    let dot = diagram_dot(&subject, &found)?;
+    write_atomic(&dir.join("causal_loop_diagram.dot"), dot.as_bytes())?;
+    match render_svg(&dot) {
+        Ok(svg) => {
+            write_atomic(&dir.join("causal_loop_diagram.svg"), svg.as_bytes())?;
+            writeln!(
+                out,
+                "\nCausal-loop diagram: {}",
+                dir.join("causal_loop_diagram.svg").display()
+            )?;
+        }
+        Err(message) => writeln!(out, "\nDOT written; SVG layout failed: {message}")?,
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The variables on loops and the links between them, with polarity; named loops' claims as tooltips.
+fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<String> {
+    let on_loop: std::collections::HashSet<&str> = loops
+        .iter()
+        .flat_map(|l| l.variables.iter().map(String::as_str))
+        .collect();
+    let links = subject.simulation.causal_graph(&subject.overrides)?;
+    let mut dot =
+        String::from("digraph causal_loops {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n");
+    let id = |name: &str| format!("\"{}\"", name.replace('"', "'"));
+    let mut names: Vec<&str> = on_loop.iter().copied().collect();
+    names.sort();
+    for name in &names {
+        writeln!(
+            dot,
+            "  {} [label={}];",
+            id(name),
+            id(&name.replace('_', " "))
+        )?;
+    }
+    for link in links
+        .iter()
+        .filter(|l| on_loop.contains(l.from.as_str()) && on_loop.contains(l.to.as_str()))
+    {
+        let claim = subject
+            .provenance
+            .get(&(canonical(&link.from), canonical(&link.to)))
+            .map(|c| format!(", tooltip=\"{}\"", c.replace('"', "'")))
+            .unwrap_or_default();
+        let color = match link.polarity {
+            Polarity::Positive => "blue",
+            Polarity::Negative => "red",
+            Polarity::Unknown => "gray",
+        };
+        writeln!(
+            dot,
+            "  {} -> {} [label=\"{}\", color={color}{claim}];",
+            id(&link.from),
+            id(&link.to),
+            link.polarity
+        )?;
+    }
+    dot.push_str("}\n");
+    Ok(dot)
+}
+
+fn render_svg(dot: &str) -> Result<String, String> {
+    use layout::backends::svg::SVGWriter;
+    use layout::gv::{DotParser, GraphBuilder};
+    let graph = DotParser::new(dot).process()?;
+    let mut builder = GraphBuilder::new();
+    builder.visit_graph(&graph);
+    let mut visual = builder.get();
+    let mut svg = SVGWriter::new();
+    visual.do_it(false, false, false, &mut svg);
+    Ok(svg.finalize())
+}
+
+/// `blowback explain`.
+pub fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+    let Some(subject) = load(&args.path, args.scenario.as_deref())? else {
+        return Ok(ExitCode::from(1));
+    };
+    let chain = subject
+        .simulation
+        .explain(&subject.overrides, &args.var, args.at, args.depth)?;
+    let mut out = String::new();
+    writeln!(out, "Why `{}` changed at {}:", args.var, args.at)?;
+    let mut level = usize::MAX;
+    for step in &chain {
+        if step.depth != level {
+            level = step.depth;
+            writeln!(out, "{}{} moved because of:", "  ".repeat(level), step.to)?;
+        }
+        let claim = subject
+            .provenance
+            .get(&(canonical(&step.from), canonical(&step.to)))
+            .map(|c| format!("  claim {c}"))
+            .unwrap_or_else(|| {
+                if subject.provenance.is_empty() {
+                    String::new()
+                } else {
+                    "  (no claim: model structure)".into()
+                }
+            });
+        writeln!(
+            out,
+            "{}  {:<32} {:>+12.4} ({:>6.1}% of the change){claim}",
+            "  ".repeat(level),
+            step.from,
+            step.delta,
+            step.share * 100.0
+        )?;
+    }
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
