@@ -2,7 +2,7 @@
 //! causal-loop diagram, and the chain of causes behind a variable's change, each link with the
 //! essay claim behind it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -349,50 +349,98 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The variables on loops and the links between them, with polarity; named loops' claims as tooltips.
+/// A causal-loop diagram of the loops (the named ones when the case names any), condensed to their
+/// stocks: an arrow from one stock to the next stock along a loop, marked with the polarity of the chain
+/// of auxiliaries and flows between them (`?` where loops disagree). Tooltips carry the claims behind
+/// direct links.
 fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<String> {
-    let on_loop: std::collections::HashSet<&str> = loops
-        .iter()
-        .flat_map(|l| l.variables.iter().map(String::as_str))
-        .collect();
     let links = subject.simulation.causal_graph(&subject.overrides)?;
-    let mut dot =
-        String::from("digraph causal_loops {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n");
-    let id = |name: &str| format!("\"{}\"", name.replace('"', "'"));
-    let mut names: Vec<&str> = on_loop.iter().copied().collect();
-    names.sort();
-    for name in &names {
-        writeln!(
-            dot,
-            "  {} [label={}];",
-            id(name),
-            id(&name.replace('_', " "))
-        )?;
-    }
-    for link in links
+    let stocks: HashSet<String> = subject
+        .simulation
+        .variables()
+        .filter(|v| v.role == blowback_sd::NodeRole::Stock)
+        .map(|v| v.name.to_string())
+        .collect();
+    let sign: HashMap<(&str, &str), Polarity> = links
         .iter()
-        .filter(|l| on_loop.contains(l.from.as_str()) && on_loop.contains(l.to.as_str()))
-    {
+        .map(|l| ((l.from.as_str(), l.to.as_str()), l.polarity))
+        .collect();
+    let drawn: Vec<&FeedbackLoop> = if loops.iter().any(|l| l.name.is_some()) {
+        loops.iter().filter(|l| l.name.is_some()).collect()
+    } else {
+        loops.iter().take(50).collect()
+    };
+    let mut edges: HashMap<(&str, &str), Polarity> = HashMap::new();
+    for l in drawn {
+        let vars = &l.variables;
+        let Some(first) = vars.iter().position(|v| stocks.contains(v)) else {
+            continue;
+        };
+        // Walk once around the loop from its first stock, closing a segment at each stock.
+        let mut from = vars[first].as_str();
+        let mut polarity = Polarity::Positive;
+        for k in 1..=vars.len() {
+            let previous = vars[(first + k - 1) % vars.len()].as_str();
+            let current = vars[(first + k) % vars.len()].as_str();
+            let link = sign.get(&(previous, current)).copied().unwrap_or(Polarity::Unknown);
+            polarity = combine(polarity, link);
+            if stocks.contains(current) {
+                edges
+                    .entry((from, current))
+                    .and_modify(|p| {
+                        if *p != polarity {
+                            *p = Polarity::Unknown
+                        }
+                    })
+                    .or_insert(polarity);
+                from = current;
+                polarity = Polarity::Positive;
+            }
+        }
+    }
+    let mut dot = String::from(
+        "digraph causal_loops {\n  graph [rankdir=LR];\n  node [shape=box, style=rounded];\n",
+    );
+    let id = |name: &str| format!("\"{}\"", name.replace('"', "'"));
+    let mut nodes: Vec<&str> = edges.keys().flat_map(|(a, b)| [*a, *b]).collect();
+    nodes.sort();
+    nodes.dedup();
+    for name in &nodes {
+        writeln!(dot, "  {} [label={}];", id(name), id(&name.replace('_', " ")))?;
+    }
+    let mut sorted: Vec<_> = edges.into_iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    for ((from, to), polarity) in sorted {
+        if from == to {
+            continue;
+        }
         let claim = subject
             .provenance
-            .get(&(canonical(&link.from), canonical(&link.to)))
+            .get(&(canonical(from), canonical(to)))
             .map(|c| format!(", tooltip=\"{}\"", c.replace('"', "'")))
             .unwrap_or_default();
-        let color = match link.polarity {
+        let color = match polarity {
             Polarity::Positive => "blue",
             Polarity::Negative => "red",
             Polarity::Unknown => "gray",
         };
         writeln!(
             dot,
-            "  {} -> {} [label=\"{}\", color={color}{claim}];",
-            id(&link.from),
-            id(&link.to),
-            link.polarity
+            "  {} -> {} [label=\"{polarity}\", color={color}{claim}];",
+            id(from),
+            id(to)
         )?;
     }
     dot.push_str("}\n");
     Ok(dot)
+}
+
+fn combine(a: Polarity, b: Polarity) -> Polarity {
+    match (a, b) {
+        (Polarity::Unknown, _) | (_, Polarity::Unknown) => Polarity::Unknown,
+        (x, y) if x == y => Polarity::Positive,
+        _ => Polarity::Negative,
+    }
 }
 
 fn render_svg(dot: &str) -> Result<String, String> {

@@ -209,7 +209,7 @@ pub fn results_csv(results: &Results) -> anyhow::Result<Vec<u8>> {
         record.extend(columns.iter().map(|c| c[row].to_string()));
         writer.write_record(&record)?;
     }
-    Ok(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 fn results_json(results: &Results) -> anyhow::Result<Vec<u8>> {
