@@ -439,8 +439,11 @@ flow("momentum_gain",
      "success_reference)", "1/year",
      "Flow: each gain of the Afghan Taliban energises Pakistani militants, the 2021 victory "
      "dramatically; the TTP's own campaign adds a little. [P4]")
-const("success_momentum", 0.1, "1/year", judg(0.0, 0.3, "Momentum a sustained TTP campaign generates "
-      "for itself.", "[P4]"))
+const("success_momentum", 0.1, "1/year", judg(0.0, 0.23, "Momentum a sustained TTP campaign generates "
+      "for itself. Upper end from the Hawkes fit of UCDP TTP events (notes/events.md, section 5): "
+      "the self-excitation of TTP attacks has branching ratio 0.68, so this slower loop's gain near "
+      "the reference rate, momentum_attack_effect x success_momentum x momentum_decay_time (0.3 at "
+      "the defaults), must stay below it.", "[P4]"))
 const("success_reference", 150.0, "attacks/year", judg(100, 400, "TTP attack rate at which its own "
       "campaign adds full momentum."))
 const("victory_momentum", 2.0, "dmnl", judg(1, 4, "Momentum per unit of Taliban territorial gain.",
