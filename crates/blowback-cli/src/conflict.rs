@@ -66,7 +66,7 @@ pub enum Command {
         #[arg(long, default_value = "nash,gmr,smr,seq")]
         concepts: String,
     },
-    /// Which rank raises of a state would make it an equilibrium under a concept.
+    /// Which preference changes would make a state an equilibrium under a concept.
     Inverse {
         /// Conflict file.
         file: PathBuf,
@@ -538,6 +538,23 @@ fn render_analysis(conflict: &Conflict, game: &Game, stability: &Stability) -> S
     }
     text.push('\n');
     text.push_str(&render_equilibria(conflict, stability));
+    if let Some(start) = conflict.status_quo() {
+        let under: Vec<String> = stability
+            .concepts
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| stability.equilibria[*c].contains(start))
+            .map(|(_, concept)| concept.to_string())
+            .collect();
+        let reachable = reachable_by_improvements(game, start).len() - 1;
+        let _ = writeln!(
+            text,
+            "\nStatus quo: state {} ({}); equilibrium under: {}; {reachable} other state(s) reachable by unilateral improvements (see `blowback conflict status-quo`)",
+            conflict.state_id(start),
+            describe_state(conflict, start),
+            if under.is_empty() { "none".to_string() } else { under.join(" ") }
+        );
+    }
     text
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use blowback_events::hawkes::fit::{fit, likelihood_ratio_test, FitOptions, HawkesFit};
+use blowback_events::hawkes::fit::{fit, likelihood_ratio_test, FitOptions, HawkesFit, Optimizer};
 use blowback_events::hawkes::gof::{qq_points_exponential, rescaled_intervals};
 use blowback_events::hawkes::model::{log_likelihood, HawkesParams};
 use blowback_events::hawkes::table::{build_sequence, read_time_table, Stamp};
@@ -198,6 +198,9 @@ pub struct FitArgs {
     /// Seed of the jitter.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Optimiser: `lbfgs` (argmin L-BFGS) or `newton` (exact Hessian); both reach the same maximum.
+    #[arg(long, default_value = "lbfgs", value_name = "lbfgs|newton")]
+    optimizer: String,
     /// Starting decay rate(s) for the optimiser; default: four starts.
     #[arg(long, value_name = "BETA", value_delimiter = ',')]
     beta_start: Vec<f64>,
@@ -395,21 +398,41 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
     let end = parse_stamp("--end", &args.end)?;
     let start = match &args.start {
         Some(text) => parse_stamp("--start", text)?,
+        // The earliest event among the marks being fitted, not among rows left out.
         None => table
             .rows
             .iter()
+            .filter(|(_, _, mark)| args.marks.is_empty() || args.marks.contains(mark))
             .map(|(_, stamp, _)| *stamp)
             .min_by(|a, b| a.value().total_cmp(&b.value()))
-            .context("the file has no events")?,
+            .context("no rows with the requested marks")?,
     };
     let windowed = build_sequence(&table, start, end, &args.marks, ties)?;
+    let counts = windowed.sequence.counts();
+    if let Some(i) = counts.iter().position(|&c| c == 0) {
+        bail!(
+            "mark `{}` has no events in the window (marks fitted: {})",
+            windowed.labels[i],
+            windowed.labels.join(", ")
+        );
+    }
     let mut change_points = Vec::new();
     for text in &args.change_points {
-        change_points.push(parse_stamp("--change-point", text)?.value() - start.value());
+        let time = parse_stamp("--change-point", text)?.value() - start.value();
+        if !(time > 0.0 && time < windowed.sequence.end()) {
+            bail!("--change-point {text} lies outside the window (after --start, before --end)");
+        }
+        change_points.push(time);
     }
+    let optimizer = match args.optimizer.as_str() {
+        "lbfgs" => Optimizer::Lbfgs,
+        "newton" => Optimizer::Newton,
+        other => bail!("--optimizer `{other}`: expected lbfgs or newton"),
+    };
     let options = FitOptions {
         change_points: change_points.clone(),
         beta_starts: args.beta_start.clone(),
+        optimizer,
         ..FitOptions::default()
     };
     let result = fit(&windowed.sequence, &options)?;
@@ -472,7 +495,7 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
     object.insert("time_unit".into(), json!(unit));
     object.insert(
         "window".into(),
-        json!({ "start": args.start.clone().unwrap_or_else(|| format!("{start:?}")), "end": args.end, "length": result.end }),
+        json!({ "start": start.to_string(), "end": end.to_string(), "length": result.end }),
     );
     object.insert("change_points".into(), json!(args.change_points));
     object.insert("change_point_times".into(), json!(change_points));

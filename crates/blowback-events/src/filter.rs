@@ -152,15 +152,27 @@ mod tests {
 
     fn ids(filter: &Filter) -> Vec<String> {
         let report = read_events(CSV.as_bytes(), true).unwrap();
-        report.events.iter().filter(|e| filter.matches(e)).map(|e| e.id.clone()).collect()
+        report
+            .events
+            .iter()
+            .filter(|e| filter.matches(e))
+            .map(|e| e.id.clone())
+            .collect()
     }
 
     #[test]
     fn criteria_combine_with_and_and_repeat_with_or() {
         assert_eq!(ids(&Filter::new()), ["1", "2", "3"]);
         assert_eq!(ids(&Filter::new().actor(" TTP")), ["1", "2"]);
-        assert_eq!(ids(&Filter::new().actor("al-Qaida")), ["3"], "trailing space in data");
-        assert_eq!(ids(&Filter::new().actor_regex("^Government").unwrap()), ["1", "3"]);
+        assert_eq!(
+            ids(&Filter::new().actor("al-Qaida")),
+            ["3"],
+            "trailing space in data"
+        );
+        assert_eq!(
+            ids(&Filter::new().actor_regex("^Government").unwrap()),
+            ["1", "3"]
+        );
         assert!(Filter::new().actor_regex("(").is_err());
         assert_eq!(ids(&Filter::new().actor("TTP").type_of_violence(3)), ["2"]);
         assert_eq!(ids(&Filter::new().actor("TTP").max_date_prec(1)), ["1"]);
@@ -170,7 +182,13 @@ mod tests {
             .since(Date::new(2014, 6, 16).unwrap())
             .until(Date::new(2014, 12, 31).unwrap());
         assert_eq!(ids(&june), ["2"]);
-        assert_eq!(ids(&Filter::new().dyad("Government of Pakistan - TTP")), ["1"]);
-        assert_eq!(ids(&Filter::new().side_b("Civilians").country("Pakistan")), ["2"]);
+        assert_eq!(
+            ids(&Filter::new().dyad("Government of Pakistan - TTP")),
+            ["1"]
+        );
+        assert_eq!(
+            ids(&Filter::new().side_b("Civilians").country("Pakistan")),
+            ["2"]
+        );
     }
 }

@@ -9,8 +9,8 @@ use argmin::solver::quasinewton::LBFGS;
 
 use crate::hawkes::gof::{chi_square_sf, ks_p_value, ks_statistic_exponential, rescaled_intervals};
 use crate::hawkes::model::{
-    evaluate, log_likelihood_hessian, segment_bounds, spectral_radius, validate_change_points,
-    EventSequence, HawkesParams,
+    evaluate, log_likelihood_hessian, second_order, segment_bounds, spectral_radius,
+    validate_change_points, EventSequence, HawkesParams,
 };
 use crate::hawkes::HawkesError;
 
@@ -26,6 +26,24 @@ pub struct FitOptions {
     pub max_iters: u64,
     /// Compute standard errors (one extra pass for the analytic Hessian).
     pub standard_errors: bool,
+    /// The optimiser.
+    pub optimizer: Optimizer,
+}
+
+/// Which optimiser a fit uses; both work on log-parameters (so every rate stays positive) and
+/// stop when the gradient of the mean log-likelihood is below 1e-9. They reach the same maximum
+/// (tested); L-BFGS is the default because, measured on 100k events, Newton's half as many
+/// iterations did not make the fit faster (each costs a Hessian pass).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Optimizer {
+    /// argmin's L-BFGS (memory 10) with More-Thuente line search, gradient only.
+    #[default]
+    Lbfgs,
+    /// Newton's method with the exact Hessian, Levenberg damping when it is not positive
+    /// definite, and Armijo backtracking; falls back to L-BFGS if the likelihood cannot be
+    /// evaluated along the way.
+    Newton,
 }
 
 impl Default for FitOptions {
@@ -35,6 +53,7 @@ impl Default for FitOptions {
             beta_starts: Vec::new(),
             max_iters: 500,
             standard_errors: true,
+            optimizer: Optimizer::Lbfgs,
         }
     }
 }
@@ -206,31 +225,39 @@ pub fn fit(sequence: &EventSequence, options: &FitOptions) -> Result<HawkesFit, 
         }
         start.extend(std::iter::repeat((0.3 / dims as f64).ln()).take(dims * dims));
         start.push(beta_start.ln());
-        let objective = Objective {
-            sequence,
-            change_points: &options.change_points,
-            segments,
-            scale: 1.0 / sequence.len() as f64,
-            cache: RefCell::new(None),
+        let outcome = match options.optimizer {
+            Optimizer::Newton => newton(
+                sequence,
+                &options.change_points,
+                segments,
+                &start,
+                options.max_iters,
+            )
+            .map(Ok)
+            .unwrap_or_else(|| {
+                lbfgs(
+                    sequence,
+                    &options.change_points,
+                    segments,
+                    start,
+                    options.max_iters,
+                )
+            }),
+            Optimizer::Lbfgs => lbfgs(
+                sequence,
+                &options.change_points,
+                segments,
+                start,
+                options.max_iters,
+            ),
         };
-        let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-            .with_tolerance_grad(1e-9)
-            .and_then(|s| s.with_tolerance_cost(1e-14))
-            .map_err(|e| HawkesError::Optimizer(e.to_string()))?;
-        let run = Executor::new(objective, solver)
-            .configure(|state| state.param(start).max_iters(options.max_iters))
-            .run();
-        match run {
-            Ok(result) => {
-                let state = result.state();
-                let cost = state.get_best_cost();
-                if let Some(param) = state.get_best_param() {
-                    if cost.is_finite() && best.as_ref().map_or(true, |(c, _, _)| cost < *c) {
-                        best = Some((cost, param.clone(), state.get_iter()));
-                    }
+        match outcome {
+            Ok((cost, param, iterations)) => {
+                if cost.is_finite() && best.as_ref().map_or(true, |(c, _, _)| cost < *c) {
+                    best = Some((cost, param, iterations));
                 }
             }
-            Err(err) => last_error = Some(err.to_string()),
+            Err(err) => last_error = Some(err),
         }
     }
     let (_, log_params, iterations) = best.ok_or_else(|| {
@@ -277,6 +304,144 @@ pub fn fit(sequence: &EventSequence, options: &FitOptions) -> Result<HawkesFit, 
         iterations,
         params,
     })
+}
+
+/// One L-BFGS run from `start` (log-parameters): `(cost, log-parameters, iterations)`.
+fn lbfgs(
+    sequence: &EventSequence,
+    change_points: &[f64],
+    segments: usize,
+    start: Vec<f64>,
+    max_iters: u64,
+) -> Result<(f64, Vec<f64>, u64), String> {
+    let objective = Objective {
+        sequence,
+        change_points,
+        segments,
+        scale: 1.0 / sequence.len() as f64,
+        cache: RefCell::new(None),
+    };
+    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+        .with_tolerance_grad(1e-9)
+        .and_then(|s| s.with_tolerance_cost(1e-14))
+        .map_err(|e| e.to_string())?;
+    let result = Executor::new(objective, solver)
+        .configure(|state| state.param(start).max_iters(max_iters))
+        .run()
+        .map_err(|e| e.to_string())?;
+    let state = result.state();
+    let param = state
+        .get_best_param()
+        .ok_or("L-BFGS returned no parameters")?;
+    Ok((state.get_best_cost(), param.clone(), state.get_iter()))
+}
+
+/// Damped Newton on log-parameters from `start`: `(cost, log-parameters, iterations)`, or `None`
+/// when the likelihood cannot be evaluated along the way (the caller then falls back to L-BFGS).
+/// The cost is the negative mean log-likelihood; in log-parameters `theta = ln p` its Hessian is
+/// `p_a p_b H_ab + [a = b] p_a g_a` (scaled and negated), from the exact natural-parameter
+/// gradient `g` and Hessian `H`.
+fn newton(
+    sequence: &EventSequence,
+    change_points: &[f64],
+    segments: usize,
+    start: &[f64],
+    max_iters: u64,
+) -> Option<(f64, Vec<f64>, u64)> {
+    let dims = sequence.dims();
+    let scale = 1.0 / sequence.len() as f64;
+    let cost_at = |theta: &[f64]| -> f64 {
+        let natural: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
+        if natural.iter().any(|v| !v.is_finite() || *v <= 0.0) {
+            return f64::INFINITY;
+        }
+        let params = HawkesParams::from_slice(&natural, dims, segments);
+        let value = evaluate(sequence, change_points, &params, None);
+        if value.is_finite() {
+            -value * scale
+        } else {
+            f64::INFINITY
+        }
+    };
+    let mut theta = start.to_vec();
+    let p = theta.len();
+    for iteration in 0..max_iters {
+        let natural: Vec<f64> = theta.iter().map(|v| v.exp()).collect();
+        let params = HawkesParams::from_slice(&natural, dims, segments);
+        let (value, g, h) = second_order(sequence, change_points, &params);
+        if !value.is_finite() {
+            return None;
+        }
+        let cost = -value * scale;
+        let gradient: Vec<f64> = (0..p).map(|k| -g[k] * natural[k] * scale).collect();
+        if gradient.iter().all(|v| v.abs() < 1e-9) {
+            return Some((cost, theta, iteration));
+        }
+        let hessian: Vec<Vec<f64>> = (0..p)
+            .map(|a| {
+                (0..p)
+                    .map(|b| {
+                        let diagonal = if a == b { natural[a] * g[a] } else { 0.0 };
+                        -(natural[a] * natural[b] * h[a][b] + diagonal) * scale
+                    })
+                    .collect()
+            })
+            .collect();
+        // Levenberg damping: add lambda I until the system is positive definite.
+        let largest = hessian
+            .iter()
+            .enumerate()
+            .map(|(k, row)| row[k].abs())
+            .fold(0.0, f64::max);
+        let mut lambda = 0.0;
+        let direction = loop {
+            let damped: Vec<Vec<f64>> = (0..p)
+                .map(|a| {
+                    (0..p)
+                        .map(|b| hessian[a][b] + if a == b { lambda } else { 0.0 })
+                        .collect()
+                })
+                .collect();
+            if let Some(inverse) = invert_spd(&damped) {
+                break (0..p)
+                    .map(|a| -(0..p).map(|b| inverse[a][b] * gradient[b]).sum::<f64>())
+                    .collect::<Vec<f64>>();
+            }
+            lambda = if lambda == 0.0 {
+                1e-8 * largest.max(1e-12)
+            } else {
+                lambda * 10.0
+            };
+            if lambda > 1e12 * largest.max(1.0) {
+                return None;
+            }
+        };
+        let slope: f64 = direction.iter().zip(&gradient).map(|(d, g)| d * g).sum();
+        // Steps beyond a factor e^5 in one parameter are never needed and risk overflow.
+        let longest = direction.iter().map(|d| d.abs()).fold(0.0, f64::max);
+        let mut step = if longest > 5.0 { 5.0 / longest } else { 1.0 };
+        let accepted = loop {
+            let trial: Vec<f64> = theta
+                .iter()
+                .zip(&direction)
+                .map(|(t, d)| t + step * d)
+                .collect();
+            if cost_at(&trial) <= cost + 1e-4 * step * slope {
+                break Some(trial);
+            }
+            step *= 0.5;
+            if step < 1e-12 {
+                break None;
+            }
+        };
+        match accepted {
+            Some(trial) => theta = trial,
+            // No decrease along a descent direction: the optimum is reached to rounding.
+            None => return Some((cost, theta, iteration)),
+        }
+    }
+    let cost = cost_at(&theta);
+    Some((cost, theta, max_iters))
 }
 
 /// Standard errors from the observed information: minus the analytic Hessian of the

@@ -210,7 +210,10 @@ mod tests {
         let points = qq_points_exponential(&[3.0, 0.1, 1.0]);
         assert_eq!(points.len(), 3);
         assert_eq!(points[0].1, 0.1);
-        assert!((points[1].0 - 2.0_f64.ln()).abs() < 1e-12, "median of Exp(1) is ln 2");
+        assert!(
+            (points[1].0 - 2.0_f64.ln()).abs() < 1e-12,
+            "median of Exp(1) is ln 2"
+        );
     }
 
     #[test]

@@ -39,6 +39,15 @@ impl Stamp {
     }
 }
 
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stamp::Day(date) => write!(f, "{date}"),
+            Stamp::Number(value) => write!(f, "{value}"),
+        }
+    }
+}
+
 /// Rows of a time table: stamps and mark labels, with the input line of each row.
 #[derive(Debug, Clone, Default)]
 pub struct TimeTable {
@@ -211,4 +220,61 @@ pub fn build_sequence(
         other_marks,
         collapsed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSV: &str = "when,kind\n2014-06-15,a\n06/15/2014 00:00:00,b\n2014-06-20,a\n2014-07-01,a\n2013-12-31,a\n";
+
+    #[test]
+    fn windows_include_the_end_day_and_list_what_they_leave_out() {
+        let table = read_time_table(CSV.as_bytes(), "when", Some("kind")).unwrap();
+        let start = Stamp::parse("2014-01-01").unwrap();
+        let end = Stamp::parse("2014-07-01").unwrap();
+        let labels = vec!["a".to_string()];
+        let w = build_sequence(&table, start, end, &labels, TiePolicy::Keep).unwrap();
+        assert_eq!(w.sequence.times(), &[165.0, 170.0, 181.0]);
+        assert_eq!(
+            w.sequence.end(),
+            182.0,
+            "the window closes at the end of 1 July"
+        );
+        assert_eq!(w.other_marks, vec![3]);
+        assert_eq!(w.outside_window, vec![6]);
+        let both =
+            build_sequence(&table, start, end, &[], TiePolicy::Collapse { seed: 1 }).unwrap();
+        assert_eq!(both.labels, vec!["a", "b"]);
+        assert_eq!(
+            both.collapsed, 0,
+            "same day, different marks: not a tie to collapse"
+        );
+    }
+
+    #[test]
+    fn numeric_times_and_errors() {
+        let table = read_time_table("t\n0.5\n2.25\n".as_bytes(), "t", None).unwrap();
+        let w = build_sequence(
+            &table,
+            Stamp::Number(0.0),
+            Stamp::Number(3.0),
+            &[],
+            TiePolicy::Keep,
+        )
+        .unwrap();
+        assert_eq!(w.sequence.times(), &[0.5, 2.25]);
+        assert!(build_sequence(
+            &table,
+            Stamp::Number(0.0),
+            Stamp::parse("2014-01-01").unwrap(),
+            &[],
+            TiePolicy::Keep
+        )
+        .is_err());
+        let mixed = read_time_table("t\n0.5\n2014-01-01\n".as_bytes(), "t", None).unwrap_err();
+        assert_eq!(mixed, TableError::MixedStamps { line: 3 });
+        let missing = read_time_table("t\n1\n".as_bytes(), "time", None).unwrap_err();
+        assert!(missing.to_string().contains("no column `time`"));
+    }
 }

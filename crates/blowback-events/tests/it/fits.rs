@@ -1,6 +1,6 @@
 //! Hawkes fits recover the parameters of simulated sequences within their standard errors.
 
-use blowback_events::hawkes::fit::{fit, likelihood_ratio_test, FitOptions};
+use blowback_events::hawkes::fit::{fit, likelihood_ratio_test, FitOptions, Optimizer};
 use blowback_events::hawkes::model::{log_likelihood, log_likelihood_brute_force, HawkesParams};
 use blowback_events::hawkes::simulate::{simulate_branching, simulate_thinning};
 
@@ -159,4 +159,32 @@ fn thinning_and_branching_agree_on_the_mean_count() {
     // Expected ~2000; the sd of one count is ~ sqrt(mu T)/(1-n)^1.5 ~ 89, so of a 40-mean ~14.
     assert!((thin - 2_000.0).abs() < 60.0, "thinning mean {thin}");
     assert!((branch - 2_000.0).abs() < 60.0, "branching mean {branch}");
+}
+
+#[test]
+fn newton_and_lbfgs_reach_the_same_maximum() {
+    let truth = HawkesParams {
+        mu: vec![vec![0.3, 0.6], vec![0.2, 0.2]],
+        adjacency: vec![vec![0.3, 0.1], vec![0.4, 0.2]],
+        beta: 1.3,
+    };
+    let seq = simulate_thinning(&truth, &[1_500.0], 3_000.0, 21).unwrap();
+    for change_points in [vec![], vec![1_500.0]] {
+        let options = FitOptions {
+            change_points,
+            ..FitOptions::default()
+        };
+        let lbfgs = fit(&seq, &options).unwrap();
+        let newton = fit(
+            &seq,
+            &FitOptions {
+                optimizer: Optimizer::Newton,
+                ..options.clone()
+            },
+        )
+        .unwrap();
+        let gap = (newton.log_likelihood - lbfgs.log_likelihood).abs();
+        assert!(gap < 1e-7 * newton.log_likelihood.abs(), "gap {gap}");
+        assert!((newton.params.beta - lbfgs.params.beta).abs() < 1e-4 * newton.params.beta);
+    }
 }
