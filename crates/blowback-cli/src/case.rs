@@ -1,0 +1,656 @@
+//! Case folders: `blowback run CASE` runs every scenario and writes a comparison table, CSVs,
+//! charts and a report; `blowback calibrate CASE` fits parameters to the historical data.
+//!
+//! This module reads the folder and renders; loading, running, testing and fitting live in the
+//! `blowback` library.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use blowback::{
+    Case, CaseError, CaseFiles, CheckResult, CheckStatus, ComparisonTable, ScenarioRuns,
+};
+use blowback_sd::Results;
+
+use crate::charts::{self, Chart, Line};
+use crate::output::write_atomic;
+use crate::report::{self, ReportInput};
+use crate::sd::{overrides_from, print_diagnostics, RunArgs};
+
+/// The date the afpak case is frozen at (the essay's vantage point), marked on every chart.
+const FROZEN_AT: (f64, &str) = (2022.5, "mid-2022: forecast from here");
+
+/// Arguments of `blowback calibrate`.
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// A case folder with a `[calibration]` table (calibration.toml or scenarios.toml).
+    pub path: PathBuf,
+    /// Output folder for calibration.json (default out/CASE).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Override a constant before fitting: NAME=VALUE (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Optimiser iteration limit (default: the case's `max_iters`, else 400).
+    #[arg(long)]
+    pub max_iters: Option<u64>,
+}
+
+/// Reads a case folder's files.
+pub(crate) fn read_case(dir: &Path) -> anyhow::Result<CaseFiles> {
+    let read = |name: &str| -> anyhow::Result<Option<String>> {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+        }
+    };
+    let model = read("model.xmile")?.with_context(|| {
+        format!(
+            "{} has no model.xmile (a case folder holds model.xmile and scenarios.toml)",
+            dir.display()
+        )
+    })?;
+    let mut data = Vec::new();
+    let data_dir = dir.join("data");
+    if data_dir.is_dir() {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&data_dir)
+            .with_context(|| format!("listing {}", data_dir.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "csv") && p.is_file())
+            .collect();
+        paths.sort();
+        for path in paths {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            data.push((name, text));
+        }
+    }
+    Ok(CaseFiles {
+        model,
+        scenarios: read("scenarios.toml")?,
+        tests: read("tests.toml")?,
+        claims: read("claims.toml")?,
+        calibration: read("calibration.toml")?,
+        data,
+    })
+}
+
+/// Loads a case, printing model diagnostics the way `blowback check` does. `None` means the
+/// model had errors, already printed.
+fn load(dir: &Path, files: &CaseFiles) -> anyhow::Result<Option<Case>> {
+    let model_path = dir.join("model.xmile");
+    match Case::load(files) {
+        Ok((case, warnings)) => {
+            print_diagnostics(&model_path, &files.model, &warnings);
+            Ok(Some(case))
+        }
+        Err(CaseError::Model(diagnostics)) => {
+            print_diagnostics(&model_path, &files.model, &diagnostics.0);
+            eprintln!(
+                "{} error(s) in {}",
+                diagnostics.error_count(),
+                model_path.display()
+            );
+            Ok(None)
+        }
+        Err(err) => Err(located(dir, err)),
+    }
+}
+
+/// Turns a case error into a message that names the file by its path and shows the line.
+fn located(dir: &Path, err: CaseError) -> anyhow::Error {
+    match &err {
+        CaseError::Toml {
+            file,
+            line,
+            column,
+            message,
+            snippet,
+            help,
+        } => {
+            let mut text = format!("{}:{line}:{column}: {message}", dir.join(file).display());
+            if !snippet.is_empty() {
+                let _ = write!(text, "\n {line:>4} | {snippet}\n      | {:>column$}", "^");
+            }
+            if let Some(help) = help {
+                let _ = write!(text, "\n  help: {help}");
+            }
+            anyhow::anyhow!(text)
+        }
+        CaseError::Data { .. } | CaseError::Invalid { .. } => {
+            anyhow::anyhow!("{}/{err}", dir.display())
+        }
+        _ => anyhow::Error::new(err),
+    }
+}
+
+fn default_out(dir: &Path) -> PathBuf {
+    let name = dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_owned()))
+        .unwrap_or_else(|| "case".into());
+    PathBuf::from("out").join(name)
+}
+
+/// `blowback run CASE`: see the module docs.
+pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let dir = &args.path;
+    let files = read_case(dir)?;
+    if files.scenarios.is_none() {
+        bail!(
+            "{} has no scenarios.toml; a case needs at least one [[scenario]] (or run the model file itself)",
+            dir.display()
+        );
+    }
+    let Some(case) = load(dir, &files)? else {
+        return Ok(ExitCode::from(1));
+    };
+    if case.scenarios().is_empty() {
+        bail!("{}/scenarios.toml defines no [[scenario]]", dir.display());
+    }
+    let base = overrides_from(args)?;
+    let selected: Vec<&blowback::Scenario> = match &args.scenario {
+        Some(name) => vec![case.scenario(name).with_context(|| {
+            format!(
+                "no scenario `{name}` in {}/scenarios.toml (scenarios: {})",
+                dir.display(),
+                case.scenario_names().join(", ")
+            )
+        })?],
+        None => case.scenarios().iter().collect(),
+    };
+    let vars: Option<Vec<String>> = args.vars.as_ref().map(|v| {
+        v.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect()
+    });
+
+    check_vars(&case, vars.as_deref())?;
+
+    // `--csv -` prints one scenario's results and nothing else, like a plain model run.
+    if args.csv.as_deref() == Some(Path::new("-")) {
+        let results = case
+            .run_scenario(selected[0], &base)
+            .map_err(|e| located(dir, e))?;
+        let cols = columns(&results, vars.as_deref())?;
+        write_atomic(Path::new("-"), &csv_of(&results, &cols)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let runs = if args.scenario.is_some() {
+        let scenario = selected[0];
+        ScenarioRuns {
+            runs: vec![(
+                scenario.name.clone(),
+                case.run_scenario(scenario, &base)
+                    .map_err(|e| located(dir, e))?,
+            )],
+        }
+    } else {
+        case.run_all(&base).map_err(|e| located(dir, e))?
+    };
+    let run_time = started.elapsed();
+    let mut scenario_runs = runs.runs.len();
+
+    // Comparisons need every scenario's run, so tests run only when all scenarios did.
+    let mut test_runs = 0;
+    let (behaviour, polarity) = if args.scenario.is_none() {
+        let behaviour = case
+            .check_behaviour(&runs, &base)
+            .map_err(|e| located(dir, e))?;
+        let (polarity, polarity_runs) =
+            case.check_polarities(&base).map_err(|e| located(dir, e))?;
+        test_runs = bounds_tests(&case) + polarity_runs;
+        (Some(behaviour), Some(polarity))
+    } else {
+        (None, None)
+    };
+    scenario_runs += test_runs;
+
+    let table = case.comparison_table(&runs);
+    let out_dir = args.out.clone().unwrap_or_else(|| default_out(dir));
+    let written = write_outputs(
+        &case,
+        &runs,
+        &table,
+        vars.as_deref(),
+        &out_dir,
+        behaviour.as_deref(),
+        polarity.as_deref(),
+    )?;
+    let first = &runs.runs[0].1;
+    if let Some(path) = &args.csv {
+        write_atomic(path, &csv_of(first, &columns(first, vars.as_deref())?)?)?;
+    }
+    if let Some(path) = &args.json {
+        write_atomic(path, &json_of(first, &columns(first, vars.as_deref())?)?)?;
+    }
+
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", render_table(&table))?;
+    let mut failed = 0;
+    if let Some(behaviour) = &behaviour {
+        failed += print_checks(&mut out, "behaviour tests (tests.toml)", behaviour)?;
+    }
+    if let Some(polarity) = &polarity {
+        failed += print_checks(&mut out, "polarity tests (claims.toml links)", polarity)?;
+    }
+    if behaviour.is_none() {
+        writeln!(
+            out,
+            "\n(tests skipped: they compare scenarios, so they run only without --scenario)"
+        )?;
+    }
+    writeln!(
+        out,
+        "\nwrote {} files to {} (report: {})",
+        written,
+        out_dir.display(),
+        out_dir.join("report.html").display()
+    )?;
+    writeln!(
+        out,
+        "{scenario_runs} model runs ({} scenarios, {test_runs} for tests) in {:.0} ms; {:.0} ms in all",
+        runs.runs.len(),
+        run_time.as_secs_f64() * 1e3,
+        started.elapsed().as_secs_f64() * 1e3
+    )?;
+    if failed > 0 {
+        writeln!(out, "{failed} test(s) failed")?;
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bounds_tests(case: &Case) -> usize {
+    case.tests()
+        .iter()
+        .filter(|t| matches!(t.kind, blowback::TestKind::Bounds { .. }))
+        .count()
+}
+
+/// Checks `--vars` against the model before anything runs, with a suggestion for typos.
+fn check_vars(case: &Case, vars: Option<&[String]>) -> anyhow::Result<()> {
+    for name in vars.unwrap_or_default() {
+        let known = case
+            .simulation()
+            .variables()
+            .any(|v| blowback_sd::canonical(v.name) == blowback_sd::canonical(name));
+        if !known {
+            let hint = case
+                .suggest(name)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            bail!("--vars: the model has no variable `{name}`{hint}");
+        }
+    }
+    Ok(())
+}
+
+/// Column indices of `vars` in `results` (all columns when `None`), checking every name.
+fn columns(results: &Results, vars: Option<&[String]>) -> anyhow::Result<Vec<usize>> {
+    let Some(vars) = vars else {
+        return Ok((0..results.names().len()).collect());
+    };
+    vars.iter()
+        .map(|name| {
+            results
+                .names()
+                .iter()
+                .position(|n| blowback_sd::canonical(n) == blowback_sd::canonical(name))
+                .with_context(|| format!("--vars: the model has no variable `{name}`"))
+        })
+        .collect()
+}
+
+/// A run as CSV: `time`, then the chosen columns headed by the model's names.
+fn csv_of(results: &Results, columns: &[usize]) -> anyhow::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut record: Vec<String> = vec!["time".into()];
+    record.extend(columns.iter().map(|&c| results.names()[c].clone()));
+    writer.write_record(&record)?;
+    for (row, time) in results.times().iter().enumerate() {
+        record.clear();
+        record.push(time.to_string());
+        record.extend(
+            columns
+                .iter()
+                .map(|&c| results.column_at(c)[row].to_string()),
+        );
+        writer.write_record(&record)?;
+    }
+    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// A run as JSON: `{"time": [...], "variables": {"name": [...]}}`.
+fn json_of(results: &Results, columns: &[usize]) -> anyhow::Result<Vec<u8>> {
+    let mut variables = serde_json::Map::new();
+    for &c in columns {
+        variables.insert(
+            results.names()[c].clone(),
+            serde_json::json!(results.column_at(c)),
+        );
+    }
+    let value = serde_json::json!({ "time": results.times(), "variables": variables });
+    let mut bytes = serde_json::to_vec_pretty(&value)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// File-name-safe form of a scenario or variable name.
+fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Writes the CSVs, charts, comparison table and report; returns how many files it wrote.
+#[allow(clippy::too_many_arguments)]
+fn write_outputs(
+    case: &Case,
+    runs: &ScenarioRuns,
+    table: &ComparisonTable,
+    vars: Option<&[String]>,
+    out_dir: &Path,
+    behaviour: Option<&[CheckResult]>,
+    polarity: Option<&[CheckResult]>,
+) -> anyhow::Result<usize> {
+    let mut written = 0;
+    let mut csv_files = Vec::new();
+    for (name, results) in &runs.runs {
+        let file = format!("{}.csv", file_stem(name));
+        let cols = columns(results, vars)?;
+        write_atomic(&out_dir.join(&file), &csv_of(results, &cols)?)?;
+        csv_files.push((name.clone(), file));
+        written += 1;
+    }
+    write_atomic(&out_dir.join("comparison.csv"), &table_csv(table)?)?;
+    written += 1;
+
+    let chart_vars: Vec<String> = match vars {
+        Some(vars) => vars.to_vec(),
+        None => case.report().variables.clone(),
+    };
+    let mut svgs = Vec::new();
+    for var in &chart_vars {
+        let lines: Vec<Line> = runs
+            .runs
+            .iter()
+            .filter_map(|(name, results)| {
+                Some(Line {
+                    label: name,
+                    times: results.times(),
+                    values: results.column(var)?,
+                })
+            })
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let points: Vec<(String, Vec<(f64, f64)>)> = case
+            .data()
+            .iter()
+            .filter(|s| blowback_sd::canonical(&s.spec.variable) == blowback_sd::canonical(var))
+            .map(|s| {
+                let label = s
+                    .spec
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| format!("data/{}", s.spec.file));
+                (
+                    label,
+                    s.observations.iter().map(|o| (o.time, o.value)).collect(),
+                )
+            })
+            .collect();
+        let chart = Chart {
+            title: var,
+            lines,
+            points,
+            marker: Some(FROZEN_AT),
+        };
+        let svg = charts::svg(&chart)?;
+        let stem = file_stem(var);
+        write_atomic(&out_dir.join(format!("{stem}.svg")), svg.as_bytes())?;
+        write_atomic(&out_dir.join(format!("{stem}.png")), &charts::png(&chart)?)?;
+        written += 2;
+        svgs.push((var.clone(), svg));
+    }
+    let html = report::html(&ReportInput {
+        title: &case_title(case),
+        scenarios: case.scenarios(),
+        table,
+        charts: &svgs,
+        behaviour,
+        polarity,
+        csv_files: &csv_files,
+    });
+    write_atomic(&out_dir.join("report.html"), html.as_bytes())?;
+    Ok(written + 1)
+}
+
+fn case_title(case: &Case) -> String {
+    case.project()
+        .header
+        .name
+        .clone()
+        .unwrap_or_else(|| "case".to_string())
+}
+
+fn table_csv(table: &ComparisonTable) -> anyhow::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut record = vec!["scenario".to_string()];
+    record.extend(table.outcomes.iter().map(|o| o.label.clone()));
+    writer.write_record(&record)?;
+    for (name, values) in &table.rows {
+        record.clear();
+        record.push(name.clone());
+        record.extend(
+            values
+                .iter()
+                .map(|v| v.map(|v| v.to_string()).unwrap_or_default()),
+        );
+        writer.write_record(&record)?;
+    }
+    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Formats a table value with about four significant figures.
+pub fn format_value(value: Option<f64>) -> String {
+    match value {
+        None => "-".into(),
+        Some(v) if !v.is_finite() => v.to_string(),
+        Some(v) if v.abs() >= 100.0 => format!("{v:.0}"),
+        Some(v) if v.abs() >= 10.0 => format!("{v:.1}"),
+        Some(v) => format!("{v:.2}"),
+    }
+}
+
+/// The comparison table as aligned text.
+fn render_table(table: &ComparisonTable) -> String {
+    let name_width = table
+        .rows
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max("scenario".len());
+    let widths: Vec<usize> = table
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            table
+                .rows
+                .iter()
+                .map(|(_, v)| format_value(v[i]).len())
+                .max()
+                .unwrap_or(1)
+                .max(o.label.chars().count())
+        })
+        .collect();
+    let mut text = format!("{:<name_width$}", "scenario");
+    for (o, w) in table.outcomes.iter().zip(&widths) {
+        let _ = write!(text, "  {:>w$}", o.label);
+    }
+    for (name, values) in &table.rows {
+        let _ = write!(text, "\n{name:<name_width$}");
+        for (v, w) in values.iter().zip(&widths) {
+            let _ = write!(text, "  {:>w$}", format_value(*v));
+        }
+    }
+    text.push_str(
+        "\n(attacks per year are annual means; attacks 2022-30 is the sum over 2022 to 2030)",
+    );
+    text
+}
+
+fn print_checks(
+    out: &mut impl std::io::Write,
+    title: &str,
+    checks: &[CheckResult],
+) -> std::io::Result<usize> {
+    let count = |status| checks.iter().filter(|c| c.status == status).count();
+    let (pass, fail, structural) = (
+        count(CheckStatus::Pass),
+        count(CheckStatus::Fail),
+        count(CheckStatus::StructuralOnly),
+    );
+    write!(out, "\n{title}: {pass} passed, {fail} failed")?;
+    if structural > 0 {
+        write!(out, ", {structural} structural only")?;
+    }
+    writeln!(out)?;
+    for check in checks {
+        writeln!(
+            out,
+            "  {:<6} {}: {}",
+            check.status.label(),
+            check.name,
+            check.detail
+        )?;
+    }
+    Ok(fail)
+}
+
+/// `blowback calibrate CASE`.
+pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let dir = &args.path;
+    let files = read_case(dir)?;
+    let Some(case) = load(dir, &files)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let mut base = blowback_sd::Overrides::new();
+    for assignment in &args.set {
+        let Some((name, value)) = assignment.split_once('=') else {
+            bail!("--set expects NAME=VALUE, got `{assignment}`");
+        };
+        let value: f64 = value
+            .trim()
+            .parse()
+            .with_context(|| format!("--set {name}: `{value}` is not a number"))?;
+        base.set(name.trim(), value);
+    }
+    let fit = case
+        .calibrate(&base, args.max_iters)
+        .map_err(|e| located(dir, e))?;
+
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "fit to the historical record (observations after the cut-off are shown, not used)"
+    )?;
+    writeln!(
+        out,
+        "{:<28} {:>10} {:>10} {:>10} {:>10} {:>9}  used",
+        "variable", "time", "data", "model0", "fitted", "residual"
+    )?;
+    for (point, before) in fit.points.iter().zip(&fit.initial_points) {
+        let time = match point.observation.window {
+            Some((from, _)) => format!("{from:.0}"),
+            None => format!("{:.2}", point.observation.time),
+        };
+        writeln!(
+            out,
+            "{:<28} {:>10} {:>10} {:>10} {:>10} {:>+9.3}  {}",
+            point.variable,
+            time,
+            format_value(Some(point.observation.value)),
+            format_value(Some(before.model)),
+            format_value(Some(point.model)),
+            point.residual,
+            if point.used { "yes" } else { "no" }
+        )?;
+    }
+    writeln!(out, "\nfitted parameters (model value -> fitted, [bounds])")?;
+    for p in &fit.parameters {
+        writeln!(
+            out,
+            "  {:<28} {:>12.6} -> {:>12.6}  [{}, {}]",
+            p.name, p.initial, p.fitted, p.lo, p.hi
+        )?;
+    }
+    writeln!(
+        out,
+        "\nsum of squared residuals {:.4} -> {:.4} over {} observations; {} iterations, {} runs, {:.1} s",
+        fit.initial_cost,
+        fit.cost,
+        fit.observations_used,
+        fit.iterations,
+        fit.runs,
+        started.elapsed().as_secs_f64()
+    )?;
+    let json = serde_json::json!({
+        "parameters": fit.parameters.iter().map(|p| serde_json::json!({
+            "name": p.name, "model_value": p.initial, "fitted": p.fitted, "lo": p.lo, "hi": p.hi,
+        })).collect::<Vec<_>>(),
+        "initial_cost": fit.initial_cost,
+        "cost": fit.cost,
+        "iterations": fit.iterations,
+        "runs": fit.runs,
+        "observations_used": fit.observations_used,
+        "points": fit.points.iter().zip(&fit.initial_points).map(|(p, b)| serde_json::json!({
+            "variable": p.variable,
+            "time": p.observation.time,
+            "window": p.observation.window.map(|(a, b)| [a, b]),
+            "data": p.observation.value,
+            "model_before": b.model,
+            "model_fitted": p.model,
+            "residual": p.residual,
+            "used": p.used,
+        })).collect::<Vec<_>>(),
+    });
+    let out_dir = args.out.clone().unwrap_or_else(|| default_out(dir));
+    let path = out_dir.join("calibration.json");
+    let mut bytes = serde_json::to_vec_pretty(&json)?;
+    bytes.push(b'\n');
+    write_atomic(&path, &bytes)?;
+    writeln!(
+        out,
+        "wrote {} (the model file is unchanged)",
+        path.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

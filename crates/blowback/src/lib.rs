@@ -1,0 +1,60 @@
+//! `blowback`: the facade that turns a case folder into runs, checks and fits.
+//!
+//! A case is a folder with a system-dynamics model and the files that make it an argument:
+//! `scenarios.toml` (named sets of overrides), `tests.toml` (behaviour tests), `claims.toml`
+//! (signed causal links, each tested for its polarity), `data/*.csv` (the historical record) and
+//! calibration settings. This crate loads the files' *text* (the caller reads them), compiles the
+//! model once with `blowback-sd`, runs every scenario, builds the comparison table, evaluates the
+//! tests and fits parameters to data. Rendering (tables, charts, reports) is the CLI's job.
+//!
+//! ```
+//! use blowback::{Case, CaseFiles};
+//!
+//! let model = r#"<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+//!   <sim_specs><start>0</start><stop>4</stop><dt>0.5</dt></sim_specs>
+//!   <model><variables>
+//!     <stock name="fighters"><eqn>100</eqn><inflow>recruitment</inflow></stock>
+//!     <flow name="recruitment"><eqn>fighters * recruitment_rate</eqn></flow>
+//!     <aux name="recruitment rate"><eqn>0.1</eqn></aux>
+//!   </variables></model>
+//! </xmile>"#;
+//! let files = CaseFiles {
+//!     model: model.to_string(),
+//!     scenarios: Some(
+//!         "[[scenario]]\nname = \"calm\"\n[scenario.overrides]\nrecruitment_rate = 0\n\n\
+//!          [[scenario]]\nname = \"surge\"\n[scenario.overrides]\nrecruitment_rate = 0.3\n\n\
+//!          [report]\nvariables = [\"fighters\"]\n\
+//!          [[report.outcome]]\nlabel = \"final\"\nvar = \"fighters\"\nstat = \"final\"\nfrom = 0\nto = 5\n"
+//!             .to_string(),
+//!     ),
+//!     ..CaseFiles::default()
+//! };
+//! let (case, _warnings) = Case::load(&files).unwrap();
+//! let runs = case.run_all(&Default::default()).unwrap();
+//! let table = case.comparison_table(&runs);
+//! assert_eq!(table.rows[0].1[0], Some(100.0));
+//! assert!(table.rows[1].1[0].unwrap() > 100.0);
+//! ```
+
+#![deny(missing_docs)]
+
+mod behaviour;
+mod calibrate;
+mod case;
+mod claims;
+mod data;
+mod error;
+mod partial;
+mod scenario;
+mod window;
+
+pub use behaviour::{parse_tests, BehaviourTest, Bound, CheckResult, CheckStatus, Side, TestKind};
+pub use calibrate::{
+    parse_calibration, Calibration, CalibrationSpec, FitPoint, FittedParameter, Parameter,
+};
+pub use case::{Case, CaseFiles, ComparisonTable, ScenarioRuns};
+pub use claims::{parse_claims, Claim, Link, Polarity};
+pub use data::{DataSeries, Observation, RowFilter, SeriesSpec};
+pub use error::CaseError;
+pub use scenario::{Outcome, ReportSpec, Scenario, ScenarioFile};
+pub use window::{window_rows, window_stat, Stat};

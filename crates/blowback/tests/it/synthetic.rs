@@ -1,0 +1,248 @@
+//! Small inline cases: each check can fail, and errors name the file and the problem.
+
+use blowback::{Case, CaseError, CaseFiles, CheckStatus};
+use blowback_sd::Overrides;
+
+/// Fighters recruit at `recruitment_rate` and are removed by `attrition`; attacks are
+/// proportional to fighters.
+const MODEL: &str = r#"<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+  <header><name>toy</name></header>
+  <sim_specs><start>2000</start><stop>2010</stop><dt>0.125</dt></sim_specs>
+  <model><variables>
+    <stock name="fighters"><eqn>100</eqn><inflow>recruitment</inflow><outflow>losses</outflow></stock>
+    <flow name="recruitment"><eqn>fighters * recruitment_rate</eqn></flow>
+    <flow name="losses"><eqn>fighters * attrition</eqn></flow>
+    <aux name="recruitment rate"><eqn>0.3</eqn></aux>
+    <aux name="attrition"><eqn>0.1</eqn></aux>
+    <aux name="attacks"><eqn>fighters * 0.5</eqn></aux>
+  </variables></model>
+</xmile>"#;
+
+const SCENARIOS: &str = r#"
+[[scenario]]
+name = "base"
+
+[[scenario]]
+name = "crackdown"
+[scenario.overrides]
+attrition = 0.5
+
+[report]
+variables = ["attacks"]
+[[report.outcome]]
+label = "attacks 2005"
+var = "attacks"
+stat = "mean"
+from = 2005
+to = 2006
+"#;
+
+fn files() -> CaseFiles {
+    CaseFiles {
+        model: MODEL.into(),
+        scenarios: Some(SCENARIOS.into()),
+        ..CaseFiles::default()
+    }
+}
+
+fn load(files: &CaseFiles) -> Case {
+    Case::load(files).unwrap_or_else(|e| panic!("{e}")).0
+}
+
+#[test]
+fn compare_tests_pass_and_fail_on_the_numbers() {
+    let mut f = files();
+    f.tests = Some(
+        r#"
+[[test]]
+name = "crackdown lowers attacks"
+kind = "compare"
+op = "<"
+left = { scenario = "crackdown", var = "attacks", stat = "mean", from = 2005, to = 2010 }
+right = { scenario = "base", var = "attacks", stat = "mean", from = 2005, to = 2010 }
+
+[[test]]
+name = "crackdown raises attacks (false)"
+kind = "compare"
+op = ">"
+left = { scenario = "crackdown", var = "attacks", stat = "sum", from = 2005, to = 2010 }
+right = { scenario = "base", var = "attacks", stat = "sum", from = 2005, to = 2010 }
+
+[[test]]
+name = "fighters stay positive, attacks below 1000"
+kind = "bounds"
+scenario = "base"
+overrides = { recruitment_rate = 0 }
+bounds = [{ var = "fighters", lo = 0 }, { var = "attacks", hi = 1000 }]
+
+[[test]]
+name = "bounds that the run breaks"
+kind = "bounds"
+scenario = "base"
+bounds = [{ var = "fighters", lo = 0, hi = 150 }]
+"#
+        .into(),
+    );
+    let case = load(&f);
+    let runs = case.run_all(&Overrides::new()).unwrap();
+    let results = case.check_behaviour(&runs, &Overrides::new()).unwrap();
+    let statuses: Vec<CheckStatus> = results.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            CheckStatus::Pass,
+            CheckStatus::Fail,
+            CheckStatus::Pass,
+            CheckStatus::Fail
+        ],
+        "{results:#?}"
+    );
+    assert!(
+        results[3].detail.contains("fighters"),
+        "{}",
+        results[3].detail
+    );
+}
+
+#[test]
+fn the_comparison_table_has_one_row_per_scenario() {
+    let case = load(&files());
+    let runs = case.run_all(&Overrides::new()).unwrap();
+    let table = case.comparison_table(&runs);
+    assert_eq!(table.rows.len(), 2);
+    let base = table.rows[0].1[0].unwrap();
+    let crackdown = table.rows[1].1[0].unwrap();
+    // Growth at 0.2 a year for ~5.5 years from 50 attacks, against decline at 0.2 a year.
+    assert!(base > 100.0 && crackdown < 25.0, "{base} {crackdown}");
+}
+
+#[test]
+fn polarity_tests_catch_a_wrong_sign_and_flag_structural_links() {
+    let mut f = files();
+    f.claims = Some(
+        r#"
+[[claim]]
+id = "C1"
+links = [
+  "recruitment_rate -> fighters (+)",
+  "attrition -> attacks (+)",
+  "fighters -> attacks (+)",
+  "recruitment -> fighters (+)",
+  "losses -> fighters (+)",
+  "fighters -> losses (-)",
+  { from = "attrition", to = "recruitment_rate", polarity = "-" },
+]
+"#
+        .into(),
+    );
+    let case = load(&f);
+    let (results, runs) = case.check_polarities(&Overrides::new()).unwrap();
+    let statuses: Vec<CheckStatus> = results.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [
+            CheckStatus::Pass, // more recruitment, more fighters (a run with the constant raised)
+            CheckStatus::Fail, // more attrition gives fewer attacks, not more
+            CheckStatus::Pass, // partial effect of a stock on an auxiliary, from the equations
+            CheckStatus::Pass, // an inflow raises its stock
+            CheckStatus::Fail, // an outflow lowers its stock
+            CheckStatus::Fail, // more fighters, more losses: the partial effect is positive
+            CheckStatus::Fail, // attrition does not act on recruitment_rate at all
+        ],
+        "{results:#?}"
+    );
+    // Two runs for each of the three constant causes, one per scenario for the partial effects.
+    assert_eq!(runs, 3 * 2 + 2);
+    assert!(
+        results[2].detail.contains("partial effect"),
+        "{}",
+        results[2].detail
+    );
+}
+
+#[test]
+fn calibration_recovers_a_known_rate_from_synthetic_data() {
+    // Data made by the model itself with recruitment_rate = 0.25: annual mean attacks.
+    let mut truth = Overrides::new();
+    truth.set("recruitment_rate", 0.25);
+    let case = load(&files());
+    let results = case.simulation().run(&truth).unwrap();
+    let mut csv = String::from("year,attacks\n");
+    for year in 2000..2008 {
+        let y = f64::from(year);
+        let mean = blowback::window_stat(
+            results.times(),
+            results.column("attacks").unwrap(),
+            blowback::Stat::Mean,
+            y,
+            y + 1.0,
+        )
+        .unwrap();
+        csv.push_str(&format!("{year},{mean}\n"));
+    }
+    let mut f = files();
+    f.data = vec![("attacks.csv".into(), csv)];
+    f.calibration = Some(
+        r#"
+until = 2006
+parameters = [{ name = "recruitment_rate", lo = 0.0, hi = 1.0 }]
+[[series]]
+variable = "attacks"
+file = "attacks.csv"
+value = "attacks"
+log = true
+"#
+        .into(),
+    );
+    let case = load(&f);
+    let fit = case.calibrate(&Overrides::new(), Some(200)).unwrap();
+    let fitted = fit.parameters[0].fitted;
+    assert!((fitted - 0.25).abs() < 1e-3, "fitted {fitted}");
+    assert!(fit.cost < fit.initial_cost);
+    // 2006 and 2007 end after `until`, so they are reported but not fitted.
+    assert_eq!(fit.observations_used, 6);
+    assert_eq!(fit.points.iter().filter(|p| !p.used).count(), 2);
+}
+
+#[test]
+fn a_typo_in_a_scenario_is_caught_at_load_with_a_suggestion() {
+    let mut f = files();
+    f.scenarios = Some("[[scenario]]\nname = \"x\"\n[scenario.overrides]\nattrtion = 0.2\n".into());
+    let err = Case::load(&f).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("attrtion") && text.contains("did you mean `attrition`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn setting_a_computed_variable_is_refused() {
+    let mut f = files();
+    f.scenarios = Some("[[scenario]]\nname = \"x\"\n[scenario.overrides]\nattacks = 3\n".into());
+    let err = Case::load(&f).unwrap_err();
+    assert!(err.to_string().contains("computed each step"), "{err}");
+}
+
+#[test]
+fn model_errors_come_back_as_diagnostics() {
+    let mut f = files();
+    f.model = MODEL.replace("fighters * 0.5", "fighters * (0.5");
+    match Case::load(&f) {
+        Err(CaseError::Model(diagnostics)) => {
+            let first = diagnostics.0.iter().find(|d| d.is_error()).unwrap();
+            assert!(first.span.is_some(), "{first:?}");
+        }
+        other => panic!("expected model diagnostics, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_test_naming_a_missing_scenario_is_an_error_not_a_failure() {
+    let mut f = files();
+    f.tests = Some("[[test]]\nname = \"t\"\nkind = \"compare\"\nop = \">\"\nleft = { scenario = \"nope\", var = \"attacks\" }\nright = { value = 0 }\n".into());
+    let case = load(&f);
+    let runs = case.run_all(&Overrides::new()).unwrap();
+    let err = case.check_behaviour(&runs, &Overrides::new()).unwrap_err();
+    assert!(err.to_string().contains("no scenario `nope`"), "{err}");
+}
