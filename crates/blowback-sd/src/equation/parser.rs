@@ -469,7 +469,10 @@ mod tests {
     fn precedence_and_associativity() {
         assert_eq!(round("-2^2"), "-(2 ^ 2)");
         assert_eq!(round("2^3^2"), "2 ^ (3 ^ 2)");
-        assert_eq!(round("10-4-3"), "(10 - 4) - 3");
+        assert_eq!(round("10-4-3"), "10 - 4 - 3");
+        assert_eq!(round("10-(4-3)"), "10 - (4 - 3)");
+        assert_eq!(round("a*b/c"), "a * b / c");
+        assert_eq!(round("--x"), "--x");
         assert_eq!(round("a + b * c"), "a + (b * c)");
         assert_eq!(round("NOT a = b"), "(NOT a) = b");
         assert_eq!(round("a < b AND c OR d"), "((a < b) AND c) OR d");
@@ -509,6 +512,16 @@ mod tests {
         let text = "(".repeat(100_000);
         let (_, errors) = parse(&text);
         assert!(!errors.is_empty());
+    }
+
+    /// Found by the fuzzer: printing must not nest deeper than the source, or a long chain that
+    /// parses would print to text that no longer does.
+    #[test]
+    fn long_chains_print_without_extra_nesting() {
+        let unary = format!("{}or", "+".repeat(200));
+        assert_eq!(round(&round(&unary)), round(&unary));
+        let sum = (0..400).map(|i| format!("x{i}")).collect::<Vec<_>>().join(" + ");
+        assert_eq!(round(&sum), sum);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Prints a syntax tree back to XMILE equation text that parses to the same tree.
 
-use super::ast::{Expr, ExprKind, Index, UnaryOp};
+use super::ast::{BinaryOp, Expr, ExprKind, Index, UnaryOp};
 
 /// Prints an expression as XMILE equation text. Nested operators are parenthesised explicitly, so the
 /// text does not depend on a reader's precedence rules.
@@ -34,10 +34,30 @@ fn write_expr(expr: &Expr, out: &mut String) {
                 UnaryOp::Plus => "+",
                 UnaryOp::Not => "NOT ",
             });
-            write_operand(operand, out);
+            // A prefix operator on a prefix operator needs no parentheses (`--x`), and adding them
+            // would make the printed text nest deeper than the original.
+            if matches!(operand.kind, ExprKind::Unary(..)) {
+                write_expr(operand, out);
+            } else {
+                write_operand(operand, out);
+            }
         }
         ExprKind::Binary(op, left, right) => {
-            write_operand(left, out);
+            // Left-associative chains print flat (`a + b - c`), so a long sum does not turn into
+            // deeply nested parentheses; every other nesting is explicit.
+            let arithmetic = |o: &BinaryOp| {
+                matches!(
+                    o,
+                    BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide
+                )
+            };
+            let flat_left = matches!(&left.kind, ExprKind::Binary(inner, ..)
+                if inner.precedence() == op.precedence() && arithmetic(inner) && arithmetic(op));
+            if flat_left {
+                write_expr(left, out);
+            } else {
+                write_operand(left, out);
+            }
             out.push(' ');
             out.push_str(op.symbol());
             out.push(' ');
