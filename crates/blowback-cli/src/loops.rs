@@ -382,7 +382,10 @@ fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Stri
         for k in 1..=vars.len() {
             let previous = vars[(first + k - 1) % vars.len()].as_str();
             let current = vars[(first + k) % vars.len()].as_str();
-            let link = sign.get(&(previous, current)).copied().unwrap_or(Polarity::Unknown);
+            let link = sign
+                .get(&(previous, current))
+                .copied()
+                .unwrap_or(Polarity::Unknown);
             polarity = combine(polarity, link);
             if stocks.contains(current) {
                 edges
@@ -406,7 +409,12 @@ fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Stri
     nodes.sort();
     nodes.dedup();
     for name in &nodes {
-        writeln!(dot, "  {} [label={}];", id(name), id(&name.replace('_', " ")))?;
+        writeln!(
+            dot,
+            "  {} [label={}];",
+            id(name),
+            id(&name.replace('_', " "))
+        )?;
     }
     let mut sorted: Vec<_> = edges.into_iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));

@@ -3,7 +3,9 @@
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("usage: profile_run FILE [RUNS]");
-    let runs: usize = args.next().map_or(100, |n| n.parse().expect("RUNS must be a number"));
+    let runs: usize = args
+        .next()
+        .map_or(100, |n| n.parse().expect("RUNS must be a number"));
     let text = std::fs::read_to_string(&path).expect("readable model");
     let (project, _) = blowback_sd::read_xmile(&text).expect("valid model");
     let (simulation, _) = blowback_sd::compile(&project).expect("compiles");

@@ -476,7 +476,8 @@ mod tests {
         assert_eq!(round("a + b * c"), "a + (b * c)");
         assert_eq!(round("NOT a = b"), "(NOT a) = b");
         assert_eq!(round("a < b AND c OR d"), "((a < b) AND c) OR d");
-        assert_eq!(round("7 mod 3 * 2"), "(7 MOD 3) * 2");
+        assert_eq!(round("7 mod 3 * 2"), "7 MOD 3 * 2");
+        assert_eq!(round("a <> b <> c"), "a <> b <> c");
     }
 
     #[test]
@@ -520,7 +521,10 @@ mod tests {
     fn long_chains_print_without_extra_nesting() {
         let unary = format!("{}or", "+".repeat(200));
         assert_eq!(round(&round(&unary)), round(&unary));
-        let sum = (0..400).map(|i| format!("x{i}")).collect::<Vec<_>>().join(" + ");
+        let sum = (0..400)
+            .map(|i| format!("x{i}"))
+            .collect::<Vec<_>>()
+            .join(" + ");
         assert_eq!(round(&sum), sum);
     }
 

@@ -43,16 +43,10 @@ fn write_expr(expr: &Expr, out: &mut String) {
             }
         }
         ExprKind::Binary(op, left, right) => {
-            // Left-associative chains print flat (`a + b - c`), so a long sum does not turn into
-            // deeply nested parentheses; every other nesting is explicit.
-            let arithmetic = |o: &BinaryOp| {
-                matches!(
-                    o,
-                    BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide
-                )
-            };
+            // Left-associative chains print flat (`a + b - c`, `a <> b <> c`), so a long chain does
+            // not turn into deeply nested parentheses; every other nesting is explicit.
             let flat_left = matches!(&left.kind, ExprKind::Binary(inner, ..)
-                if inner.precedence() == op.precedence() && arithmetic(inner) && arithmetic(op));
+                if inner.precedence() == op.precedence() && *op != BinaryOp::Power);
             if flat_left {
                 write_expr(left, out);
             } else {
@@ -72,7 +66,8 @@ fn write_expr(expr: &Expr, out: &mut String) {
             write_expr(otherwise, out);
         }
         ExprKind::Call { name, args } => {
-            out.push_str(&name.replace(' ', "_"));
+            // Multi-word names print joined (`IF_THEN_ELSE`); anything else odd is quoted.
+            write_name(&name.replace(' ', "_"), out);
             out.push('(');
             for (i, arg) in args.iter().enumerate() {
                 if i > 0 {
