@@ -373,7 +373,7 @@ impl Simulation {
         let mut times = Vec::with_capacity(rows);
         let mut data = vec![0.0; rows * outputs.len()];
         let output_slots: Vec<usize> = outputs.iter().map(|&i| (NODE_BASE as usize) + i).collect();
-        let mut integrator = Integrator::new(self, method);
+        let mut integrator = Integrator::new(self, method, dt);
         let mut previous_values = vec![0.0; self.previous.len()];
 
         let mut until_save = 0;
@@ -383,16 +383,24 @@ impl Simulation {
                 until_save = save_every;
                 let row = times.len();
                 times.push(time);
-                for (column, &slot) in output_slots.iter().enumerate() {
+                // One finiteness check per row: a NaN or infinity makes the sum non-finite. (A sum
+                // can also overflow from finite values, so the search below may find nothing.)
+                let mut check = 0.0;
+                let mut index = row;
+                for &slot in &output_slots {
                     let value = slots[slot];
-                    if !value.is_finite() {
+                    check += value;
+                    data[index] = value;
+                    index += rows;
+                }
+                if !check.is_finite() {
+                    if let Some(column) = output_slots.iter().position(|&s| !slots[s].is_finite()) {
                         return Err(RunError::NonFinite {
                             variable: self.nodes[outputs[column]].name.clone(),
                             time,
-                            value,
+                            value: slots[output_slots[column]],
                         });
                     }
-                    data[column * rows + row] = value;
                 }
             }
             until_save -= 1;
@@ -485,15 +493,39 @@ struct Integrator {
     method: Method,
     base: Vec<f64>,
     k: [Vec<f64>; 4],
+    /// Euler's update as flat (stock slot, flow slot, sign x dt) terms, when in-place updates are
+    /// safe; empty otherwise.
+    euler_terms: Vec<(u32, u32, f64)>,
 }
 
 impl Integrator {
-    fn new(simulation: &Simulation, method: Method) -> Self {
+    fn new(simulation: &Simulation, method: Method, dt: f64) -> Self {
         let n = simulation.stocks.len();
+        let stock_slots: std::collections::HashSet<u32> =
+            simulation.stocks.iter().map(|s| s.slot).collect();
+        let in_place = simulation.stocks.iter().all(|s| !s.non_negative)
+            && simulation
+                .flow_terms
+                .iter()
+                .all(|(f, _)| !stock_slots.contains(f));
+        let euler_terms = if in_place {
+            simulation
+                .stocks
+                .iter()
+                .flat_map(|s| {
+                    simulation.flow_terms[s.terms.start as usize..s.terms.end as usize]
+                        .iter()
+                        .map(move |&(flow, sign)| (s.slot, flow, sign * dt))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Integrator {
             method,
             base: vec![0.0; n],
             k: [vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]],
+            euler_terms,
         }
     }
 
@@ -508,6 +540,13 @@ impl Integrator {
     ) {
         let stocks = &sim.stocks;
         match self.method {
+            Method::Euler if !self.euler_terms.is_empty() || stocks.is_empty() => {
+                // Fast path: each (stock, flow, sign x dt) term updates its stock in place. Valid
+                // because no flow slot is a stock and no stock is non-negative (see `new`).
+                for &(stock, flow, coefficient) in &self.euler_terms {
+                    slots[stock as usize] += coefficient * slots[flow as usize];
+                }
+            }
             Method::Euler => {
                 sim.derivatives(slots, dt, &mut self.k[0]);
                 for (stock, d) in stocks.iter().zip(&self.k[0]) {
