@@ -1,13 +1,19 @@
 """Median wall time of one PySD run per model. Arguments: name=path.xmile ..."""
+import pathlib
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 
 import pysd
 
 for argument in sys.argv[1:]:
     name, path = argument.split("=", 1)
-    model = pysd.read_xmile(path)
+    # PySD writes its Python translation beside the model; keep it out of the repository.
+    scratch = pathlib.Path(tempfile.mkdtemp()) / pathlib.Path(path).name
+    shutil.copy(path, scratch)
+    model = pysd.read_xmile(str(scratch))
     model.run()  # warm-up: PySD builds its namespace and caches on the first run
     samples = []
     for _ in range(20):

@@ -563,16 +563,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
     let mut base = blowback_sd::Overrides::new();
-    for assignment in &args.set {
-        let Some((name, value)) = assignment.split_once('=') else {
-            bail!("--set expects NAME=VALUE, got `{assignment}`");
-        };
-        let value: f64 = value
-            .trim()
-            .parse()
-            .with_context(|| format!("--set {name}: `{value}` is not a number"))?;
-        base.set(name.trim(), value);
-    }
+    crate::sd::apply_assignments(&args.set, &mut base)?;
     let fit = case
         .calibrate(&base, args.max_iters)
         .map_err(|e| located(dir, e))?;

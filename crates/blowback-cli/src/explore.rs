@@ -361,44 +361,7 @@ fn read_inputs(path: &Path) -> anyhow::Result<(CaseFiles, Option<PathBuf>, Strin
         .file_stem()
         .map_or_else(|| "model".into(), |s| s.to_string_lossy().into_owned());
     if path.is_dir() {
-        let read = |file: &str| -> anyhow::Result<Option<String>> {
-            let p = path.join(file);
-            match std::fs::read_to_string(&p) {
-                Ok(text) => Ok(Some(text)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(e).with_context(|| format!("reading {}", p.display())),
-            }
-        };
-        let model = read("model.xmile")?
-            .with_context(|| format!("{} has no model.xmile", path.display()))?;
-        // The case loader checks that the calibration's data files exist, so read them too.
-        let mut data = Vec::new();
-        let data_dir = path.join("data");
-        if data_dir.is_dir() {
-            let mut paths: Vec<PathBuf> = std::fs::read_dir(&data_dir)
-                .with_context(|| format!("listing {}", data_dir.display()))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "csv") && p.is_file())
-                .collect();
-            paths.sort();
-            for p in paths {
-                let text = std::fs::read_to_string(&p)
-                    .with_context(|| format!("reading {}", p.display()))?;
-                let file = p
-                    .file_name()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned();
-                data.push((file, text));
-            }
-        }
-        let files = CaseFiles {
-            model,
-            scenarios: read("scenarios.toml")?,
-            calibration: read("calibration.toml")?,
-            data,
-            ..CaseFiles::default()
-        };
+        let files = crate::case::read_case(path)?;
         Ok((files, Some(path.to_path_buf()), name))
     } else {
         let model =

@@ -121,10 +121,9 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
     }
 }
 
-/// Builds overrides from the command line.
-pub fn overrides_from(args: &RunArgs) -> anyhow::Result<Overrides> {
-    let mut overrides = Overrides::new();
-    for assignment in &args.set {
+/// Applies `--set NAME=VALUE` assignments to `overrides`.
+pub fn apply_assignments(assignments: &[String], overrides: &mut Overrides) -> anyhow::Result<()> {
+    for assignment in assignments {
         let Some((name, value)) = assignment.split_once('=') else {
             bail!("--set expects NAME=VALUE, got `{assignment}`");
         };
@@ -134,6 +133,13 @@ pub fn overrides_from(args: &RunArgs) -> anyhow::Result<Overrides> {
             .with_context(|| format!("--set {name}: `{value}` is not a number"))?;
         overrides.set(name.trim(), value);
     }
+    Ok(())
+}
+
+/// Builds overrides from the command line.
+pub fn overrides_from(args: &RunArgs) -> anyhow::Result<Overrides> {
+    let mut overrides = Overrides::new();
+    apply_assignments(&args.set, &mut overrides)?;
     if let Some(method) = &args.method {
         overrides.method = Some(method.parse::<Method>().map_err(anyhow::Error::msg)?);
     }
