@@ -1,5 +1,5 @@
-//! Readers on hand-written fixtures of every layout, on the vendored TTP extract, and (when the
-//! shared data folder is beside the checkout, as in CI) on the full UCDP Pakistan export.
+//! Readers on hand-written fixtures of every layout, on the vendored TTP extract, and on the
+//! vendored full UCDP Pakistan export.
 
 use std::path::{Path, PathBuf};
 
@@ -183,14 +183,11 @@ fn extract_round_trips_through_the_reader() {
         .starts_with("id,date_start,side_a,side_b,best,low,high,series\n"));
 }
 
-/// The full export is not vendored (3 MB); CI has the shared folder beside the checkout.
+/// The full export is vendored with its CC BY 4.0 attribution (`tests/data/ucdp/README.md`), so this
+/// runs on every clone.
 #[test]
 fn full_ucdp_pakistan_export_has_zero_unexplained_rows() {
-    let path = crate_path("../../../shared/data/ucdp/ucdp_ged_pakistan_1989_2019.csv");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} not present", path.display());
-        return;
-    };
+    let text = read("tests/data/ucdp/ucdp_ged_pakistan_1989_2019.csv");
     assert_eq!(
         text.lines().count(),
         9_895,
