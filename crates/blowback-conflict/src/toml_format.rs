@@ -17,6 +17,9 @@ use crate::model::{
 /// The schema tag of the TOML format (optional in files).
 pub const TOML_SCHEMA: &str = "blowback-gmcr-toml/1";
 
+// The `source` and `note` fields are accepted (unknown fields are errors) so that a conflict file can
+// carry its provenance next to each option and statement; the analysis itself never reads them, hence
+// the `dead_code` allowances below.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
