@@ -321,29 +321,22 @@ impl Simulation {
         let mut links = Vec::new();
         let mut seen = HashSet::new();
         for z in (0..self.nodes.len()).filter(|&z| self.visible(z)) {
-            // Walk back through hidden nodes to the visible causes.
-            let mut stack: Vec<(usize, Polarity, bool)> = graph.inputs[z]
+            // Walk back through hidden nodes to the visible causes, carrying the chain's sign and
+            // whether any link on it changed sign; each link's polarity is computed once.
+            let mut stack: Vec<(usize, Polarity, bool, bool)> = graph.inputs[z]
                 .iter()
                 .map(|&(x, is_flow, sign)| {
-                    (
-                        x,
-                        self.link_polarity(&trace, x, z, is_flow, sign).0,
-                        is_flow,
-                    )
+                    let (polarity, changes) = self.link_polarity(&trace, x, z, is_flow, sign);
+                    (x, polarity, changes, is_flow)
                 })
                 .collect();
             let mut visited = HashSet::new();
-            while let Some((x, polarity, is_flow)) = stack.pop() {
+            while let Some((x, polarity, sign_changes, is_flow)) = stack.pop() {
                 if !visited.insert(x) {
                     continue;
                 }
                 if self.visible(x) {
                     if seen.insert((x, z)) {
-                        let (_, sign_changes) = if self.equations[z].is_some() {
-                            self.link_polarity(&trace, x, z, false, 0.0)
-                        } else {
-                            (polarity, false)
-                        };
                         links.push(Link {
                             from: self.nodes[x].name.clone(),
                             to: self.nodes[z].name.clone(),
@@ -355,8 +348,8 @@ impl Simulation {
                     continue;
                 }
                 for &(w, w_flow, sign) in &graph.inputs[x] {
-                    let (p, _) = self.link_polarity(&trace, w, x, w_flow, sign);
-                    stack.push((w, polarity.times(p), false));
+                    let (p, changes) = self.link_polarity(&trace, w, x, w_flow, sign);
+                    stack.push((w, polarity.times(p), sign_changes || changes, false));
                 }
             }
         }

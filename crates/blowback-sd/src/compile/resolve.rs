@@ -870,8 +870,9 @@ impl Resolver<'_> {
         )
     }
 
-    fn constant_stages(&mut self, context: &Context, expr: &Expr) -> Option<usize> {
-        match self.scalar(context, expr) {
+    /// `value` is `expr` already resolved; `expr` only locates the diagnostic.
+    fn constant_stages(&mut self, context: &Context, expr: &Expr, value: Ir) -> Option<usize> {
+        match value {
             Ir::Const(v) if (1.0..=1000.0).contains(&v) => Some(v.round() as usize),
             _ => {
                 self.error(
@@ -886,9 +887,16 @@ impl Resolver<'_> {
         }
     }
 
-    fn seed(&mut self, context: &Context, expr: Option<&Expr>) -> Option<u64> {
-        let expr = expr?;
-        match self.scalar(context, expr) {
+    /// The seed argument at `index`, if given; it must have resolved to a constant.
+    fn seed(
+        &mut self,
+        context: &Context,
+        args: &[Expr],
+        index: usize,
+        value: Option<Ir>,
+    ) -> Option<u64> {
+        let expr = args.get(index)?;
+        match value? {
             Ir::Const(v) if v.is_finite() => Some(v as i64 as u64),
             _ => {
                 self.error(
@@ -985,8 +993,8 @@ impl Resolver<'_> {
             };
             return Ir::Reduce(f, values);
         }
-        let stateful = matches!(key.as_str(), "init" | "initial" | "previous" | "lookup");
-        let mut a: Vec<Ir> = if stateful || key == "lookup" {
+        // Every argument is resolved once, here; LOOKUP's first argument names a table instead.
+        let mut a: Vec<Ir> = if key == "lookup" {
             Vec::new()
         } else {
             args.iter().map(|e| self.scalar(context, e)).collect()
@@ -1075,7 +1083,7 @@ impl Resolver<'_> {
                 } else {
                     (3, Some(take(2)))
                 };
-                match self.constant_stages(context, &args[stages_arg]) {
+                match self.constant_stages(context, &args[stages_arg], take(stages_arg)) {
                     Some(stages) => self.smooth(context, take(0), take(1), stages, initial),
                     None => Ir::Const(f64::NAN),
                 }
@@ -1094,7 +1102,7 @@ impl Resolver<'_> {
                 } else {
                     (3, Some(take(2)))
                 };
-                match self.constant_stages(context, &args[stages_arg]) {
+                match self.constant_stages(context, &args[stages_arg], take(stages_arg)) {
                     Some(stages) => self.material_delay(context, take(0), take(1), stages, initial),
                     None => Ir::Const(f64::NAN),
                 }
@@ -1134,17 +1142,13 @@ impl Resolver<'_> {
                 )
             }
             "init" | "initial" => {
-                let x = self.scalar(context, &args[0]);
+                let x = take(0);
                 Ir::Node(self.push_node(context, NodeKind::InitialOnly, x, None))
             }
             "previous" => {
-                let x = self.scalar(context, &args[0]);
+                let x = take(0);
                 let source = self.node_of(context, x);
-                let initial = if n == 2 {
-                    self.scalar(context, &args[1])
-                } else {
-                    Ir::Node(source)
-                };
+                let initial = if n == 2 { take(1) } else { Ir::Node(source) };
                 Ir::Node(self.push_node(context, NodeKind::Previous { source }, initial, None))
             }
             "active_initial" => {
@@ -1160,30 +1164,29 @@ impl Resolver<'_> {
                 }
             }
             "random" | "uniform" | "random_uniform" => {
-                let seed_arg = if n == 3 { Some(&args[2]) } else { None };
-                let seed = self.seed(context, seed_arg);
+                let seed = self.seed(context, args, 2, (n == 3).then(|| take(2)));
                 self.random(RandomFn::Uniform, vec![take(0), take(1)], seed)
             }
             "normal" => {
-                let seed = self.seed(context, args.get(2));
+                let seed = self.seed(context, args, 2, (n == 3).then(|| take(2)));
                 self.random(RandomFn::Normal, vec![take(0), take(1)], seed)
             }
             "random_normal" => {
                 // Vensim: RANDOM NORMAL(min, max, mean, sd, seed), truncated to [min, max].
-                let seed = self.seed(context, args.get(4));
+                let seed = self.seed(context, args, 4, (n == 5).then(|| take(4)));
                 let draw = self.random(RandomFn::Normal, vec![take(2), take(3)], seed);
                 binary(BinaryFn::Min, binary(BinaryFn::Max, draw, take(0)), take(1))
             }
             "lognormal" => {
-                let seed = self.seed(context, args.get(2));
+                let seed = self.seed(context, args, 2, (n == 3).then(|| take(2)));
                 self.random(RandomFn::LogNormal, vec![take(0), take(1)], seed)
             }
             "poisson" => {
-                let seed = self.seed(context, args.get(1));
+                let seed = self.seed(context, args, 1, (n == 2).then(|| take(1)));
                 self.random(RandomFn::Poisson, vec![take(0)], seed)
             }
             "exprnd" => {
-                let seed = self.seed(context, args.get(1));
+                let seed = self.seed(context, args, 1, (n == 2).then(|| take(1)));
                 self.random(RandomFn::Exponential, vec![take(0)], seed)
             }
             _ => Ir::Const(f64::NAN),
