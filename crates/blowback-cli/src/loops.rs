@@ -67,12 +67,19 @@ struct LoopsFile {
     loops: Vec<NamedLoop>,
 }
 
-#[derive(Debug, Deserialize)]
-struct NamedLoop {
-    name: String,
-    variables: Vec<String>,
+/// A feedback loop the case names in `loops.toml`.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct NamedLoop {
+    pub name: String,
+    pub variables: Vec<String>,
     #[serde(default)]
-    paragraphs: Vec<String>,
+    pub paragraphs: Vec<String>,
+    /// `R` or `B`, as the case states it (the analysis computes its own).
+    #[serde(default)]
+    pub polarity: String,
+    /// The loop in plain words.
+    #[serde(default)]
+    pub reading: String,
 }
 
 /// What the commands need from a model or case.
@@ -85,7 +92,7 @@ struct Subject {
     provenance: HashMap<(String, String), String>,
 }
 
-fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
+pub(crate) fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -132,20 +139,15 @@ fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> 
         }
         None => Overrides::new(),
     };
-    let named_loops = match read_optional(&path.join("loops.toml"))? {
-        Some(text) => {
-            toml::from_str::<LoopsFile>(&text)
-                .with_context(|| format!("reading {}", path.join("loops.toml").display()))?
-                .loops
-        }
-        None => Vec::new(),
-    };
+    let named_loops = read_named_loops(path)?;
     let claims_text = files.claims.clone().unwrap_or_default();
-    let paragraphs = claim_paragraphs(&claims_text);
+    let notes = claim_notes(&claims_text);
     let mut provenance = HashMap::new();
     for claim in case.claims() {
-        let cite = match paragraphs.get(&claim.id) {
-            Some(p) if !p.is_empty() => format!("{} [{}]", claim.id, p.join(", ")),
+        let cite = match notes.get(&claim.id) {
+            Some(note) if !note.paragraphs.is_empty() => {
+                format!("{} [{}]", claim.id, note.paragraphs.join(", "))
+            }
             _ => claim.id.clone(),
         };
         for link in &claim.links {
@@ -168,8 +170,31 @@ fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> 
     }))
 }
 
-/// Claim id -> paragraphs, read directly because the facade's claim type keeps only the links.
-fn claim_paragraphs(text: &str) -> HashMap<String, Vec<String>> {
+/// The loops a case folder names in `loops.toml` (none when it has no such file).
+pub(crate) fn read_named_loops(dir: &Path) -> anyhow::Result<Vec<NamedLoop>> {
+    let path = dir.join("loops.toml");
+    Ok(match read_optional(&path)? {
+        Some(text) => {
+            toml::from_str::<LoopsFile>(&text)
+                .with_context(|| format!("reading {}", path.display()))?
+                .loops
+        }
+        None => Vec::new(),
+    })
+}
+
+/// What a reader needs to know about a claim beyond its links.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct ClaimNote {
+    #[serde(default)]
+    pub paragraphs: Vec<String>,
+    #[serde(default)]
+    pub paraphrase: String,
+}
+
+/// Claim id -> paragraphs and paraphrase, read directly because the facade's claim type keeps only
+/// the links. The facade has already validated the file, so a parse failure here yields no notes.
+pub(crate) fn claim_notes(text: &str) -> HashMap<String, ClaimNote> {
     #[derive(Deserialize)]
     struct File {
         #[serde(default)]
@@ -178,11 +203,11 @@ fn claim_paragraphs(text: &str) -> HashMap<String, Vec<String>> {
     #[derive(Deserialize)]
     struct Entry {
         id: String,
-        #[serde(default)]
-        paragraphs: Vec<String>,
+        #[serde(flatten)]
+        note: ClaimNote,
     }
     toml::from_str::<File>(text)
-        .map(|f| f.claim.into_iter().map(|c| (c.id, c.paragraphs)).collect())
+        .map(|f| f.claim.into_iter().map(|c| (c.id, c.note)).collect())
         .unwrap_or_default()
 }
 
@@ -349,36 +374,48 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A causal-loop diagram of the loops (the named ones when the case names any), condensed to their
-/// stocks: an arrow from one stock to the next stock along a loop, marked with the polarity of the chain
-/// of auxiliaries and flows between them (`?` where loops disagree). Tooltips carry the claims behind
-/// direct links.
-fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<String> {
-    let links = subject.simulation.causal_graph(&subject.overrides)?;
-    let stocks: HashSet<String> = subject
-        .simulation
+/// One arrow of a causal-loop diagram condensed to stocks.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CondensedEdge {
+    pub from: String,
+    pub to: String,
+    /// The polarity of the chain from `from` to `to` (`Unknown` where loops disagree).
+    pub polarity: Polarity,
+    /// The auxiliaries and flows along the chain, in order (from the first loop through it).
+    pub via: Vec<String>,
+    /// Indices into the loops given of the loops that run along this arrow.
+    pub loops: Vec<usize>,
+}
+
+/// The loops' arrows condensed to their stocks: an arrow from one stock to the next stock along a
+/// loop, marked with the polarity of the chain of auxiliaries and flows between them. Loops without a
+/// stock (algebraic, so not drawn) are skipped; a loop through one stock gives an arrow from the stock
+/// to itself. Sorted by (from, to).
+pub(crate) fn condensed_edges(
+    simulation: &Simulation,
+    overrides: &Overrides,
+    loops: &[&FeedbackLoop],
+) -> anyhow::Result<Vec<CondensedEdge>> {
+    let links = simulation.causal_graph(overrides)?;
+    let stocks: HashSet<&str> = simulation
         .variables()
         .filter(|v| v.role == blowback_sd::NodeRole::Stock)
-        .map(|v| v.name.to_string())
+        .map(|v| v.name)
         .collect();
     let sign: HashMap<(&str, &str), Polarity> = links
         .iter()
         .map(|l| ((l.from.as_str(), l.to.as_str()), l.polarity))
         .collect();
-    let drawn: Vec<&FeedbackLoop> = if loops.iter().any(|l| l.name.is_some()) {
-        loops.iter().filter(|l| l.name.is_some()).collect()
-    } else {
-        loops.iter().take(50).collect()
-    };
-    let mut edges: HashMap<(&str, &str), Polarity> = HashMap::new();
-    for l in drawn {
+    let mut edges: HashMap<(String, String), CondensedEdge> = HashMap::new();
+    for (index, l) in loops.iter().enumerate() {
         let vars = &l.variables;
-        let Some(first) = vars.iter().position(|v| stocks.contains(v)) else {
+        let Some(first) = vars.iter().position(|v| stocks.contains(v.as_str())) else {
             continue;
         };
         // Walk once around the loop from its first stock, closing a segment at each stock.
         let mut from = vars[first].as_str();
         let mut polarity = Polarity::Positive;
+        let mut via = Vec::new();
         for k in 1..=vars.len() {
             let previous = vars[(first + k - 1) % vars.len()].as_str();
             let current = vars[(first + k) % vars.len()].as_str();
@@ -387,25 +424,56 @@ fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Stri
                 .copied()
                 .unwrap_or(Polarity::Unknown);
             polarity = combine(polarity, link);
-            if stocks.contains(current) {
-                edges
-                    .entry((from, current))
-                    .and_modify(|p| {
-                        if *p != polarity {
-                            *p = Polarity::Unknown
-                        }
-                    })
-                    .or_insert(polarity);
-                from = current;
-                polarity = Polarity::Positive;
+            if !stocks.contains(current) {
+                via.push(current.to_string());
+                continue;
             }
+            let edge = edges
+                .entry((from.to_string(), current.to_string()))
+                .or_insert_with(|| CondensedEdge {
+                    from: from.to_string(),
+                    to: current.to_string(),
+                    polarity,
+                    via: std::mem::take(&mut via),
+                    loops: Vec::new(),
+                });
+            if edge.polarity != polarity {
+                edge.polarity = Polarity::Unknown;
+            }
+            if edge.loops.last() != Some(&index) {
+                edge.loops.push(index);
+            }
+            via.clear();
+            from = current;
+            polarity = Polarity::Positive;
         }
     }
+    let mut sorted: Vec<CondensedEdge> = edges.into_values().collect();
+    sorted.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+    Ok(sorted)
+}
+
+/// The loops a diagram shows: the named ones when the case names any, else the 50 shortest.
+pub(crate) fn drawn_loops(loops: &[FeedbackLoop]) -> Vec<&FeedbackLoop> {
+    if loops.iter().any(|l| l.name.is_some()) {
+        loops.iter().filter(|l| l.name.is_some()).collect()
+    } else {
+        loops.iter().take(50).collect()
+    }
+}
+
+/// A causal-loop diagram of the loops as DOT, condensed to their stocks (see [`condensed_edges`]),
+/// `?` where loops disagree. Tooltips carry the claims behind direct links.
+fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<String> {
+    let edges = condensed_edges(&subject.simulation, &subject.overrides, &drawn_loops(loops))?;
     let mut dot = String::from(
         "digraph causal_loops {\n  graph [rankdir=LR];\n  node [shape=box, style=rounded];\n",
     );
     let id = |name: &str| format!("\"{}\"", name.replace('"', "'"));
-    let mut nodes: Vec<&str> = edges.keys().flat_map(|(a, b)| [*a, *b]).collect();
+    let mut nodes: Vec<&str> = edges
+        .iter()
+        .flat_map(|e| [e.from.as_str(), e.to.as_str()])
+        .collect();
     nodes.sort();
     nodes.dedup();
     for name in &nodes {
@@ -416,27 +484,27 @@ fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Stri
             id(&name.replace('_', " "))
         )?;
     }
-    let mut sorted: Vec<_> = edges.into_iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    for ((from, to), polarity) in sorted {
-        if from == to {
+    for edge in &edges {
+        // The layout engine draws no self-loops; the stock's node still shows.
+        if edge.from == edge.to {
             continue;
         }
         let claim = subject
             .provenance
-            .get(&(canonical(from), canonical(to)))
+            .get(&(canonical(&edge.from), canonical(&edge.to)))
             .map(|c| format!(", tooltip=\"{}\"", c.replace('"', "'")))
             .unwrap_or_default();
-        let color = match polarity {
+        let color = match edge.polarity {
             Polarity::Positive => "blue",
             Polarity::Negative => "red",
             Polarity::Unknown => "gray",
         };
         writeln!(
             dot,
-            "  {} -> {} [label=\"{polarity}\", color={color}{claim}];",
-            id(from),
-            id(to)
+            "  {} -> {} [label=\"{}\", color={color}{claim}];",
+            id(&edge.from),
+            id(&edge.to),
+            edge.polarity
         )?;
     }
     dot.push_str("}\n");

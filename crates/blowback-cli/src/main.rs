@@ -16,6 +16,7 @@ mod loops;
 mod output;
 mod report;
 mod sd;
+mod serve;
 
 /// Model, simulate and stress-test strategic feedback systems.
 #[derive(Debug, Parser)]
@@ -33,11 +34,11 @@ enum Command {
     Check(sd::CheckArgs),
     /// Fit a case's uncertain parameters to its historical data (least squares).
     Calibrate(case::CalibrateArgs),
-    /// Graph Model for Conflict Resolution: which strategic outcomes are stable.
     /// Feedback loops, their dominance over a run, and a causal-loop diagram.
     Loops(loops::LoopsArgs),
     /// The chain of causes behind a variable's change, with the claims behind each link.
     Explain(loops::ExplainArgs),
+    /// Graph Model for Conflict Resolution: which strategic outcomes are stable.
     #[command(subcommand)]
     Conflict(conflict::Command),
     /// Conflict event data: summaries and self-exciting point-process fits.
@@ -45,6 +46,8 @@ enum Command {
     Events(events::Command),
     /// Explore a case under uncertainty: sampled worlds x scenarios, sensitivity, robustness.
     Explore(explore::ExploreArgs),
+    /// Serve the web explorer: sliders, charts, diagram and conflict analysis in a browser.
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         Command::Conflict(command) => conflict::run(command),
         Command::Events(command) => events::run(command),
         Command::Explore(args) => explore::run(args),
+        Command::Serve(args) => serve::serve(args),
     };
     match result {
         Ok(code) => code,

@@ -48,6 +48,6 @@ pub use model::{
     Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
     GraphicalFunctionKind, Header, Macro, Method, Model, Project, SimSpecs, Variable, VariableKind,
 };
-pub use name::{canonical, display};
+pub use name::{canonical, did_you_mean, display};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
 pub use xmile::{read_xmile, write_xmile};

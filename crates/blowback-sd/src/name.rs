@@ -72,11 +72,9 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     previous[b_chars.len()]
 }
 
-/// The closest candidate to `name` if it is close enough to be a plausible typo.
-pub(crate) fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<&'a str> {
+/// The closest candidate to `name` if it is close enough to be a plausible typo. Compare canonical
+/// names (see [`canonical`]) so spelling variants do not count as edits.
+pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(2);
     candidates
         .map(|candidate| (edit_distance(name, candidate), candidate))

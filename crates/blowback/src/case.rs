@@ -232,12 +232,16 @@ impl Case {
 
     /// The model variable whose name is closest to `name`, for "did you mean" hints.
     pub fn suggest(&self, name: &str) -> Option<String> {
-        let key = blowback_sd::canonical(name);
-        self.simulation
+        let names: Vec<(String, &str)> = self
+            .simulation
             .variables()
-            .map(|v| (edit_distance(&blowback_sd::canonical(v.name), &key), v.name))
-            .filter(|(d, _)| *d <= 3.max(key.len() / 4))
-            .min_by_key(|(d, _)| *d)
+            .map(|v| (blowback_sd::canonical(v.name), v.name))
+            .collect();
+        let key = blowback_sd::canonical(name);
+        let hit = blowback_sd::did_you_mean(&key, names.iter().map(|(k, _)| k.as_str()))?;
+        names
+            .iter()
+            .find(|(k, _)| k == hit)
             .map(|(_, n)| n.to_string())
     }
 
@@ -393,29 +397,4 @@ impl Case {
 /// Names compared as the engine compares them (case, spaces and underscores do not matter).
 pub(crate) fn same_name(a: &str, b: &str) -> bool {
     blowback_sd::canonical(a) == blowback_sd::canonical(b)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
-    }
 }

@@ -45,7 +45,8 @@ impl Polarity {
         }
     }
 
-    fn symbol(self) -> &'static str {
+    /// `+` or `-`.
+    pub fn symbol(self) -> &'static str {
         match self {
             Polarity::Positive => "+",
             Polarity::Negative => "-",
