@@ -263,6 +263,11 @@ impl Case {
         &self.simulation
     }
 
+    /// The constant each scenario's `start` is written into (`policy_start_year` by default).
+    pub fn start_variable(&self) -> &str {
+        &self.scenarios.start_variable
+    }
+
     /// The scenarios, in file order.
     pub fn scenarios(&self) -> &[Scenario] {
         &self.scenarios.scenarios

@@ -65,6 +65,8 @@ pub(crate) struct Lever {
     pub kind: LeverKind,
     pub min: f64,
     pub max: f64,
+    /// The slider's step: every value a scenario sets lies on it.
+    pub step: f64,
     pub default: f64,
     pub doc: String,
     pub source: String,
@@ -311,8 +313,13 @@ impl Explorer {
             .scenarios()
             .iter()
             .map(|s| {
+                // The start is a lever too, so the page can set its slider from the scenario.
+                let mut overrides = s.overrides.clone();
+                if let Some(start) = s.start {
+                    overrides.insert(self.case.start_variable().to_string(), start);
+                }
                 json!({"name": s.name, "description": s.description, "start": s.start,
-                       "overrides": s.overrides})
+                       "overrides": overrides})
             })
             .collect();
         let levers: Vec<Value> = self
@@ -322,7 +329,7 @@ impl Explorer {
                 json!({
                     "name": l.name,
                     "kind": match l.kind { LeverKind::Policy => "policy", LeverKind::Uncertain => "uncertain" },
-                    "min": l.min, "max": l.max, "step": nice_step(l.min, l.max),
+                    "min": l.min, "max": l.max, "step": l.step,
                     "default": l.default, "doc": l.doc, "source": l.source,
                 })
             })
@@ -393,6 +400,8 @@ impl Explorer {
             "story": story,
             "time": {"start": specs.start, "stop": specs.stop, "dt": specs.dt,
                      "units": specs.time_units.clone().unwrap_or_default()},
+            "start_variable": self.levers.iter().any(|l| l.name == self.case.start_variable())
+                .then(|| self.case.start_variable()),
             "variables": variables,
             "charts": charts,
             "scenarios": scenarios,
@@ -806,6 +815,7 @@ fn levers(
                 kind: LeverKind::Uncertain,
                 min,
                 max,
+                step: fitting_step(min, max, &[default]),
                 default,
                 doc: doc(v.name),
                 source: "The model gives no range: the explorer offers 0 to twice the value (judgement)."
@@ -832,29 +842,33 @@ fn levers(
                 })
         });
         seen.insert(canonical(name));
+        let mut on_grid = values.clone();
+        on_grid.push(default);
         levers.push(Lever {
             name: name.clone(),
             kind: LeverKind::Policy,
             min,
             max,
+            step: fitting_step(min, max, &on_grid),
             default,
             doc: text,
             source: "Policy lever set by the scenarios (scenarios.toml).".into(),
         });
     }
     let starts: Vec<f64> = case.scenarios().iter().filter_map(|s| s.start).collect();
-    let start_variable = "policy_start_year";
-    if !starts.is_empty() && simulation.default_value(start_variable).is_some() {
+    let start_variable = case.start_variable();
+    if let (false, Some(default)) = (starts.is_empty(), simulation.default_value(start_variable)) {
         let specs = simulation.sim_specs();
         seen.insert(canonical(start_variable));
+        let mut on_grid = starts.clone();
+        on_grid.push(default);
         levers.push(Lever {
             name: start_variable.into(),
             kind: LeverKind::Policy,
             min: specs.start,
             max: specs.stop,
-            default: simulation
-                .default_value(start_variable)
-                .unwrap_or(specs.start),
+            step: fitting_step(specs.start, specs.stop, &on_grid),
+            default,
             doc: doc(start_variable),
             source: "Scenario start (the `start` of each scenario in scenarios.toml).".into(),
         });
@@ -864,12 +878,14 @@ fn levers(
             continue;
         }
         let (min, max) = parameter.distribution.bounds();
+        let default = simulation.default_value(&parameter.name).unwrap_or(min);
         levers.push(Lever {
             name: parameter.name.clone(),
             kind: LeverKind::Uncertain,
             min,
             max,
-            default: simulation.default_value(&parameter.name).unwrap_or(min),
+            step: fitting_step(min, max, &[default]),
+            default,
             doc: doc(&parameter.name),
             source: parameter.source.clone(),
         });
@@ -884,6 +900,26 @@ fn documented_range(doc: &str) -> Option<(f64, f64)> {
     let (lo, hi) = range.split_once("..")?;
     let (lo, hi) = (lo.trim().parse().ok()?, hi.trim().parse().ok()?);
     (lo < hi).then_some((lo, hi))
+}
+
+/// The largest step no coarser than [`nice_step`] that puts every value of `on_grid` on a slider
+/// position (min + k * step), so a slider can show each scenario's setting and the model's value
+/// exactly; 0 ("any") when no round step does.
+fn fitting_step(min: f64, max: f64, on_grid: &[f64]) -> f64 {
+    let nice = nice_step(min, max);
+    let fits = |step: f64| {
+        on_grid.iter().all(|v| {
+            let k = (v - min) / step;
+            (k - k.round()).abs() < 1e-6
+        })
+    };
+    [
+        1.0, 0.5, 0.25, 0.2, 0.1, 0.05, 0.025, 0.02, 0.01, 0.005, 0.0025, 0.002, 0.001,
+    ]
+    .iter()
+    .map(|f| nice * f)
+    .find(|&step| fits(step))
+    .unwrap_or(0.0)
 }
 
 /// A slider step of about a hundredth of the range, rounded to 1, 2 or 5 times a power of ten.
@@ -1051,6 +1087,15 @@ mod tests {
         assert_eq!(nice_step(4000.0, 6000.0), 20.0);
         assert!((nice_step(0.0, 0.4) - 0.005).abs() < 1e-12);
         assert_eq!(nice_step(1.0, 1.0), 1.0);
+    }
+
+    #[test]
+    fn steps_reach_every_scenario_setting() {
+        // Policy start: 2001..2035 with scenarios starting at 2001.5 and 2022.5.
+        let step = fitting_step(2001.0, 2035.0, &[2001.5, 2022.5]);
+        assert!(step > 0.0 && ((2022.5 - 2001.0) / step).fract().abs() < 1e-9);
+        assert_eq!(fitting_step(0.0, 1.0, &[0.0, 1.0]), 0.01);
+        assert_eq!(fitting_step(0.0, 1.0, &[std::f64::consts::PI / 10.0]), 0.0);
     }
 
     #[test]

@@ -115,6 +115,29 @@ async fn the_case_overview_has_what_the_page_needs() {
         );
         assert!(lever["step"].as_f64().unwrap() > 0.0);
     }
+    // Every scenario's setting of a policy lever (its start included) is a slider position.
+    assert_eq!(case["start_variable"], "policy_start_year");
+    for scenario in case["scenarios"].as_array().unwrap() {
+        for (name, value) in scenario["overrides"].as_object().unwrap() {
+            let lever = levers.iter().find(|l| &l["name"] == name).unwrap();
+            let (min, step) = (
+                lever["min"].as_f64().unwrap(),
+                lever["step"].as_f64().unwrap(),
+            );
+            let k = (value.as_f64().unwrap() - min) / step;
+            assert!(
+                (k - k.round()).abs() < 1e-6,
+                "{name} = {value} is between steps of {step}"
+            );
+        }
+    }
+    let counterfactual = case["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "no_support_after_2001")
+        .unwrap();
+    assert_eq!(counterfactual["overrides"]["policy_start_year"], 2001.5);
     let offer = levers
         .iter()
         .find(|l| l["name"] == "us_support_offer")
