@@ -2,10 +2,11 @@
 //! keep-alive connection, reporting latency percentiles and errors. A benchmark, not a test; run it
 //! through `bench/serve/load.sh`, which starts the server and stops it afterwards.
 //!
-//! Usage: `serve_load URL [REQUESTS] [CLIENTS]` (defaults: 10000 requests, 8 clients). Each request
-//! is what the page sends as a slider moves: the status quo with one policy lever and one uncertain
-//! parameter changed, overlaid with every other scenario. Values vary per request so nothing can be
-//! answered from a cache.
+//! Usage: `serve_load URL [REQUESTS] [CLIENTS] [overlay|single]` (defaults: 10000 requests, 8
+//! clients, overlay). Each request is what the page sends as a slider moves. `overlay`: an uncertain
+//! parameter moved, so the status quo and the eight other scenarios are re-run in the new world (nine
+//! runs). `single`: a policy lever moved, so only the current scenario is re-run. Values vary per
+//! request so nothing can be answered from a cache.
 
 use std::time::{Duration, Instant};
 
@@ -19,7 +20,13 @@ struct ClientReport {
     failures: Vec<String>,
 }
 
-async fn client(address: String, host: String, requests: usize, seed: usize) -> ClientReport {
+async fn client(
+    address: String,
+    host: String,
+    requests: usize,
+    seed: usize,
+    overlay: bool,
+) -> ClientReport {
     let mut report = ClientReport {
         latencies: Vec::with_capacity(requests),
         failures: Vec::new(),
@@ -42,11 +49,18 @@ async fn client(address: String, host: String, requests: usize, seed: usize) -> 
     tokio::spawn(connection);
     for k in 0..requests {
         let i = seed * requests + k;
-        let body = format!(
-            r#"{{"scenario":"status_quo","overlay":true,"overrides":{{"us_support_offer":{},"recruitment_capacity":{}}}}}"#,
-            (i % 101) as f64 / 100.0,
-            4000 + (i * 7) % 2000
-        );
+        let body = if overlay {
+            format!(
+                r#"{{"scenario":"status_quo","overlay":true,"overrides":{{"us_support_offer":{},"recruitment_capacity":{}}}}}"#,
+                (i % 101) as f64 / 100.0,
+                4000 + (i * 7) % 2000
+            )
+        } else {
+            format!(
+                r#"{{"scenario":"status_quo","overrides":{{"us_support_offer":{}}}}}"#,
+                (i % 101) as f64 / 100.0
+            )
+        };
         let request = Request::builder()
             .method(Method::POST)
             .uri("/api/run")
@@ -94,6 +108,11 @@ fn main() {
     let clients: usize = args
         .next()
         .map_or(8, |a| a.parse().expect("CLIENTS is a number"));
+    let overlay = match args.next().as_deref() {
+        None | Some("overlay") => true,
+        Some("single") => false,
+        Some(other) => panic!("the mode is `overlay` or `single`, not `{other}`"),
+    };
     let host = url
         .trim_start_matches("http://")
         .trim_end_matches('/')
@@ -107,7 +126,7 @@ fn main() {
         let handles: Vec<_> = (0..clients)
             .map(|c| {
                 let share = requests / clients + usize::from(c < requests % clients);
-                tokio::spawn(client(host.clone(), host.clone(), share, c))
+                tokio::spawn(client(host.clone(), host.clone(), share, c, overlay))
             })
             .collect();
         let mut reports = Vec::new();
@@ -120,7 +139,12 @@ fn main() {
     let mut latencies: Vec<Duration> = reports.iter().flat_map(|r| r.latencies.clone()).collect();
     latencies.sort();
     let failures: Vec<&String> = reports.iter().flat_map(|r| &r.failures).collect();
-    println!("requests  {requests} from {clients} clients (keep-alive), {wall:.2} s wall");
+    let mode = if overlay {
+        "overlay: 9 runs each"
+    } else {
+        "single: 1 run each"
+    };
+    println!("requests  {requests} from {clients} clients (keep-alive, {mode}), {wall:.2} s wall");
     println!("ok        {}", latencies.len());
     println!("errors    {}", failures.len());
     for failure in failures.iter().take(5) {

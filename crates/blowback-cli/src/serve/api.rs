@@ -163,10 +163,7 @@ pub(crate) fn router(explorer: Arc<Explorer>, workers: usize) -> Router {
             "/style.css",
             get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
         )
-        .route(
-            "/api/openapi.json",
-            get(|| async { asset("application/json", OPENAPI) }),
-        )
+        .route("/api/openapi.json", get(openapi))
         .route("/api/case", get(case))
         .route("/api/diagram", get(diagram))
         .route("/api/conflict", get(conflict))
@@ -216,6 +213,10 @@ async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> ApiError {
         StatusCode::METHOD_NOT_ALLOWED,
         format!("{} does not accept {method}", uri.path()),
     )
+}
+
+async fn openapi(State(state): State<AppState>) -> Response {
+    json_text(state.explorer.openapi.clone())
 }
 
 async fn case(State(state): State<AppState>) -> Response {

@@ -94,8 +94,9 @@ pub(crate) struct ExplainRequest {
     pub overrides: BTreeMap<String, f64>,
     pub variable: String,
     pub at: f64,
+    /// A whole number; read as a number because JSON (and JSON Schema) let `2.0` be an integer.
     #[serde(default)]
-    pub depth: Option<usize>,
+    pub depth: Option<f64>,
 }
 
 /// The response to a run request, borrowing the result columns.
@@ -150,6 +151,8 @@ pub(crate) struct Explorer {
     pub overview: String,
     pub diagram: String,
     pub conflict: Option<String>,
+    /// The OpenAPI document as served: the generic one narrowed to this case (see [`Explorer::open`]).
+    pub openapi: String,
     /// Loop dominance per scenario, computed on first request (a bounded set: one per scenario).
     loops_cache: Mutex<HashMap<String, String>>,
 }
@@ -157,7 +160,11 @@ pub(crate) struct Explorer {
 impl Explorer {
     /// Reads a case folder or a bare XMILE model. `Ok(None)` means the model had errors, which
     /// have been printed.
-    pub(crate) fn open(path: &Path) -> anyhow::Result<Option<Explorer>> {
+    ///
+    /// `openapi` is the generic API description; the explorer serves it narrowed to the case (the
+    /// scenario names, each lever's range and the variable names become enums and bounds), so a
+    /// client or a schema-driven fuzzer knows exactly which requests are valid.
+    pub(crate) fn open(path: &Path, openapi: &str) -> anyhow::Result<Option<Explorer>> {
         let folder = path.is_dir();
         let (files, uncertainties, readme, conflict_text) = if folder {
             let read = |name: &str| crate::loops::read_optional(&path.join(name));
@@ -262,8 +269,10 @@ impl Explorer {
             overview: String::new(),
             diagram: String::new(),
             conflict,
+            openapi: String::new(),
             loops_cache: Mutex::new(HashMap::new()),
         };
+        explorer.openapi = explorer.narrowed_openapi(openapi)?.to_string();
         explorer.overview = explorer
             .overview_document(&name, readme.as_deref(), &docs)
             .to_string();
@@ -274,6 +283,38 @@ impl Explorer {
     /// The scenario the page opens on (every explorer has at least one).
     pub(crate) fn first_scenario(&self) -> &str {
         &self.case.scenarios()[0].name
+    }
+
+    fn narrowed_openapi(&self, generic: &str) -> anyhow::Result<Value> {
+        let mut doc: Value =
+            serde_json::from_str(generic).context("the embedded OpenAPI document is not JSON")?;
+        let scenarios = json!(self.case.scenario_names());
+        let mut variables: Vec<&str> = self.variables.values().map(String::as_str).collect();
+        variables.sort_unstable();
+        let levers: serde_json::Map<String, Value> = self
+            .levers
+            .iter()
+            .map(|l| {
+                let schema = json!({"type": "number", "minimum": l.min, "maximum": l.max});
+                (l.name.clone(), schema)
+            })
+            .collect();
+        let overrides =
+            json!({"type": "object", "properties": levers, "additionalProperties": false});
+        let specs = self.simulation().sim_specs();
+        let schemas = &mut doc["components"]["schemas"];
+        for request in ["RunRequest", "ExplainRequest"] {
+            let properties = &mut schemas[request]["properties"];
+            properties["scenario"]["enum"] = scenarios.clone();
+            properties["overrides"] = overrides.clone();
+        }
+        schemas["RunRequest"]["properties"]["variables"]["items"]["enum"] = json!(variables);
+        let explain = &mut schemas["ExplainRequest"]["properties"];
+        explain["variable"]["enum"] = json!(variables);
+        explain["at"]["minimum"] = json!(specs.start);
+        explain["at"]["maximum"] = json!(specs.stop);
+        doc["paths"]["/api/loops"]["get"]["parameters"][0]["schema"]["enum"] = scenarios;
+        Ok(doc)
     }
 
     fn simulation(&self) -> &Simulation {
@@ -527,9 +568,9 @@ impl Explorer {
                     return Err(Rejection::invalid(field, message));
                 };
                 let lever = &self.levers[index];
-                // A relative tolerance, so a value printed and read back at the range's end passes.
-                let slack = 1e-9 * (lever.max - lever.min).abs().max(1.0);
-                if !value.is_finite() || value < lever.min - slack || value > lever.max + slack {
+                // Exact bounds, as the served OpenAPI document states them: JSON numbers round-trip
+                // f64 exactly, so a slider at its end sends the bound itself.
+                if !(lever.min..=lever.max).contains(&value) {
                     return Err(Rejection::invalid(
                         field,
                         format!(
@@ -666,13 +707,14 @@ impl Explorer {
                 ),
             ));
         }
-        let depth = request.depth.unwrap_or(3);
-        if depth > MAX_DEPTH {
+        let depth = request.depth.unwrap_or(3.0);
+        if depth.fract() != 0.0 || !(0.0..=MAX_DEPTH as f64).contains(&depth) {
             return Err(Rejection::invalid(
                 "depth",
-                format!("depth {depth} is more than the {MAX_DEPTH} links an explanation follows"),
+                format!("depth is a whole number of links from 0 to {MAX_DEPTH}, not {depth}"),
             ));
         }
+        let depth = depth as usize;
         let mut overrides = self.scenario_overrides(scenario);
         for (lever, value) in &set {
             overrides.set(&lever.name, *value);

@@ -34,7 +34,7 @@ pub struct ServeArgs {
 
 /// `blowback serve`.
 pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let Some(explorer) = explorer::Explorer::open(&args.path)? else {
+    let Some(explorer) = explorer::Explorer::open(&args.path, api::OPENAPI)? else {
         return Ok(ExitCode::from(1));
     };
     if !args.host.is_loopback() {

@@ -21,7 +21,7 @@ fn repo() -> PathBuf {
 fn afpak() -> Arc<Explorer> {
     static CASE: OnceLock<Arc<Explorer>> = OnceLock::new();
     CASE.get_or_init(|| {
-        let explorer = Explorer::open(&repo().join("cases/afpak"))
+        let explorer = Explorer::open(&repo().join("cases/afpak"), OPENAPI)
             .expect("the case loads")
             .expect("the model has no errors");
         Arc::new(explorer)
@@ -341,6 +341,13 @@ async fn explanations_follow_claims_and_check_their_fields() {
     )
     .await;
     assert_eq!(field.as_deref(), Some("depth"));
+    let (_, message, field) = rejected(
+        "/api/explain",
+        json!({"scenario": "status_quo", "variable": "terrorist_attacks_per_year", "at": 2024, "depth": 2.5}),
+    )
+    .await;
+    assert_eq!(field.as_deref(), Some("depth"));
+    assert!(message.contains("whole number"), "{message}");
     let (_, _, field) = rejected(
         "/api/explain",
         json!({"scenario": "status_quo", "variable": "terror", "at": 2024}),
@@ -468,6 +475,15 @@ async fn the_openapi_document_lists_every_endpoint() {
             assert_eq!(status, StatusCode::OK, "{path}");
         }
     }
+    // The served copy narrows requests to this case.
+    let (_, served) = get_json("/api/openapi.json").await;
+    let run = &served["components"]["schemas"]["RunRequest"]["properties"];
+    assert_eq!(run["scenario"]["enum"][0], "status_quo");
+    assert_eq!(
+        run["overrides"]["properties"]["us_support_offer"]["maximum"],
+        1.0
+    );
+    assert_eq!(run["overrides"]["additionalProperties"], false);
     // Every schema reference resolves.
     let text = OPENAPI;
     for reference in text.split("\"$ref\": \"#/components/").skip(1) {
@@ -483,7 +499,7 @@ async fn the_openapi_document_lists_every_endpoint() {
 #[tokio::test]
 async fn a_bare_model_is_served_with_one_scenario() {
     let model = repo().join("crates/blowback-sd/tests/conformance/sd/samples/teacup/teacup.xmile");
-    let explorer = Explorer::open(&model).unwrap().unwrap();
+    let explorer = Explorer::open(&model, OPENAPI).unwrap().unwrap();
     let app = router(Arc::new(explorer), 1);
     let (_, _, text) = call(app.clone(), Method::GET, "/api/case", None).await;
     let case: Value = serde_json::from_str(&text).unwrap();
