@@ -4,11 +4,14 @@
 # (default 8) with the `serve_load` example, prints p50/p90/p99 latency and errors, stops the server.
 # The client shares the machine with the server, so on 2 cores the figures include its own cost.
 #
-#   bash bench/serve/load.sh [REQUESTS] [CLIENTS]
+#   bash bench/serve/load.sh [REQUESTS] [CLIENTS] [overlay|single]
+# overlay (default): an uncertain parameter moved, so all nine scenarios re-run per request;
+# single: a policy lever moved, so only the current scenario re-runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 requests=${1:-10000}
 clients=${2:-8}
+mode=${3:-overlay}
 cargo build --release -p blowback-cli --bin blowback --example serve_load
 log=$(mktemp)
 target/release/blowback serve cases/afpak --port 0 >"$log" 2>/dev/null &
@@ -21,4 +24,4 @@ done
 url=$(sed -n 's/^listening on //p' "$log")
 [ -n "$url" ] || { echo "the server did not start" >&2; exit 1; }
 echo "server    $url (blowback serve cases/afpak, $(nproc) cores)"
-target/release/examples/serve_load "$url" "$requests" "$clients"
+target/release/examples/serve_load "$url" "$requests" "$clients" "$mode"

@@ -1008,7 +1008,13 @@ fn story(readme: &str) -> (String, Vec<String>) {
     let text = section.unwrap_or(readme);
     let paragraphs = text
         .split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        // Plain text for the page: line breaks joined, Markdown's code and emphasis marks dropped.
+        .map(|p| {
+            p.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace(['`', '*'], "")
+        })
         .filter(|p| {
             !p.is_empty()
                 && !p.starts_with('#')
@@ -1142,10 +1148,10 @@ mod tests {
 
     #[test]
     fn story_takes_the_plain_words_section() {
-        let readme = "# Title here\n\nIntro.\n\n## Files\n\n| a | b |\n\n## The system in plain words\n\nFirst\nline.\n\nSecond.\n\n## Next\n\nNot this.\n";
+        let readme = "# Title here\n\nIntro.\n\n## Files\n\n| a | b |\n\n## The system in plain words\n\nFirst\nline.\n\nSecond `x` **y**.\n\n## Next\n\nNot this.\n";
         let (title, paragraphs) = story(readme);
         assert_eq!(title, "Title here");
-        assert_eq!(paragraphs, vec!["First line.", "Second."]);
+        assert_eq!(paragraphs, vec!["First line.", "Second x y."]);
     }
 
     #[test]
