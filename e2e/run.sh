@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Browser test of `blowback serve`: starts the explorer on cases/afpak on a free port, drives it with
-# Debian's chromium through playwright-core, stops it again. Usage: e2e/run.sh [path/to/blowback]
-# (default target/release/blowback). Exits with the test's status.
+# Debian's chromium through playwright-core, stops it again. Usage:
+#   e2e/run.sh [path/to/blowback [SCRIPT ARGS...]]
+# The binary defaults to target/release/blowback and the script to explorer.test.mjs (another, such
+# as roundtrip.bench.mjs, gets the server's address and ARGS). Exits with the script's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bin=${1:-target/release/blowback}
+script=${2:-explorer.test.mjs}
+shift $(( $# > 2 ? 2 : $# ))
 if [ ! -x "$bin" ]; then
   echo "e2e: no binary at $bin (cargo build --release -p blowback-cli)" >&2
   exit 2
@@ -41,4 +45,4 @@ if [ -z "$url" ]; then
 fi
 
 echo "e2e: $bin serve cases/afpak at $url"
-node e2e/explorer.test.mjs "$url"
+node "e2e/$script" "$url" "$@"

@@ -395,7 +395,7 @@ function buildCharts() {
         info?.doc ? el('p', { class: 'chart-doc' }, withCites(info.doc)) : null),
       chart, readout,
       el('div', { class: 'chart-actions' }, explainButton, removeButton));
-    const view = { variable, figure, svg: chart, readout, width: 480 };
+    const view = { variable, figure, svg: chart, readout, width: 480, paths: new Map() };
     chartViews.set(variable, view);
     box.append(figure);
 
@@ -531,9 +531,19 @@ function drawChart(view) {
     svg('text', { x: x(start) + 4, y: PAD.top + 10, class: 'policy-label' }, chart).textContent = 'policy starts';
   }
 
+  // A policy lever re-runs one scenario, so the other lines keep their path unless the axes moved.
+  const scale = `${width} ${height} ${yAxis.lo} ${yAxis.hi} ${t0} ${t1}`;
+  const cache = new Map();
   for (const layer of layers) {
-    svg('path', { d: linePath(time, layer.values, x, y), class: layer.cls, 'data-scenario': layer.name }, chart);
+    const key = `${layer.cls} ${layer.name}`;
+    const cached = view.paths.get(key);
+    const d = cached && cached.values === layer.values && cached.scale === scale
+      ? cached.d
+      : linePath(time, layer.values, x, y);
+    cache.set(key, { values: layer.values, scale, d });
+    svg('path', { d, class: layer.cls, 'data-scenario': layer.name }, chart);
   }
+  view.paths = cache;
   for (const series of data) {
     const points = svg('g', { class: 'data-points' }, chart);
     for (const [t, v] of series.points) {
@@ -545,17 +555,65 @@ function drawChart(view) {
   drawCursor(view);
 }
 
+// A point is dropped when it lies closer than this many pixels to the line between the points kept
+// on either side: the eye cannot tell, and a smooth 545-point series draws with a few dozen, which
+// is most of what a re-simulation costs the browser.
+const TOLERANCE_PX = 0.25;
+
 function linePath(time, values, x, y) {
+  const n = time.length;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] = x(time[i]);
+    ys[i] = y(values[i]);
+  }
   let d = '';
-  let pen = 'M';
-  for (let i = 0; i < time.length; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) {
-      pen = 'M';
-      continue;
+  // Each run of finite values is its own segment; a gap lifts the pen.
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(values[i])) continue;
+    let j = i;
+    while (j + 1 < n && Number.isFinite(values[j + 1])) j++;
+    d += segmentPath(xs, ys, i, j);
+    i = j;
+  }
+  return d;
+}
+
+// Ramer-Douglas-Peucker over points first..last (inclusive), with an explicit stack.
+function segmentPath(xs, ys, first, last) {
+  const keep = new Uint8Array(last - first + 1);
+  keep[0] = 1;
+  keep[last - first] = 1;
+  const tolerance2 = TOLERANCE_PX * TOLERANCE_PX;
+  const stack = [first, last];
+  while (stack.length) {
+    const b = stack.pop();
+    const a = stack.pop();
+    const dx = xs[b] - xs[a];
+    const dy = ys[b] - ys[a];
+    const length2 = dx * dx + dy * dy;
+    let worst = -1;
+    let worstScore = 0;
+    for (let k = a + 1; k < b; k++) {
+      const px = xs[k] - xs[a];
+      const py = ys[k] - ys[a];
+      // Squared distance to the chord times its squared length (to the end point if the chord is
+      // a point), so no division or square root is needed to compare with the tolerance.
+      const score = length2 > 0 ? (dx * py - dy * px) ** 2 : px * px + py * py;
+      if (score > worstScore) {
+        worst = k;
+        worstScore = score;
+      }
     }
-    d += `${pen}${x(time[i]).toFixed(1)},${y(v).toFixed(1)}`;
-    pen = 'L';
+    if (worst >= 0 && worstScore > tolerance2 * (length2 > 0 ? length2 : 1)) {
+      keep[worst - first] = 1;
+      stack.push(a, worst, worst, b);
+    }
+  }
+  let d = '';
+  for (let k = first; k <= last; k++) {
+    if (keep[k - first]) d += `${k === first ? 'M' : 'L'}${xs[k].toFixed(1)},${ys[k].toFixed(1)}`;
   }
   return d;
 }
