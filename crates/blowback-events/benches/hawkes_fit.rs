@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use blowback_events::hawkes::fit::{fit, FitOptions};
+use blowback_events::hawkes::fit::{fit, FitOptions, Optimizer};
 use blowback_events::hawkes::model::{log_likelihood, EventSequence, HawkesParams};
 use blowback_events::hawkes::simulate::simulate_branching;
 use criterion::{criterion_main, Criterion};
@@ -43,16 +43,24 @@ fn benches(c: &mut Criterion) {
         beta_starts: vec![2.0],
         ..FitOptions::default()
     };
+    let lbfgs = FitOptions {
+        optimizer: Optimizer::Lbfgs,
+        ..FitOptions::default()
+    };
     let mut group = c.benchmark_group("hawkes");
     group.sample_size(10);
     group.bench_function("log_likelihood_1d_100k", |b| {
         b.iter(|| log_likelihood(black_box(&one), &[], &truth).unwrap())
     });
-    group.bench_function("fit_1d_100k_one_start_with_se", |b| {
+    // The default: profile likelihood, nine decays scanned, then refined.
+    group.bench_function("fit_1d_100k_default_with_se", |b| {
+        b.iter(|| fit(black_box(&one), &FitOptions::default()).unwrap())
+    });
+    group.bench_function("fit_1d_100k_profile_one_start_with_se", |b| {
         b.iter(|| fit(black_box(&one), &single_start).unwrap())
     });
-    group.bench_function("fit_1d_100k_four_starts_with_se", |b| {
-        b.iter(|| fit(black_box(&one), &FitOptions::default()).unwrap())
+    group.bench_function("fit_1d_100k_lbfgs_four_starts_with_se", |b| {
+        b.iter(|| fit(black_box(&one), &lbfgs).unwrap())
     });
     group.bench_function("fit_2d_100k_one_start_with_se", |b| {
         b.iter(|| fit(black_box(&two), &single_start).unwrap())

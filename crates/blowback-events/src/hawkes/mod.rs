@@ -5,6 +5,7 @@
 pub mod fit;
 pub mod gof;
 pub mod model;
+mod profile;
 pub mod simulate;
 pub mod table;
 pub mod ties;

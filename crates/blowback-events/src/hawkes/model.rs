@@ -7,6 +7,7 @@
 //! integrates to it) and `1/beta` is the mean delay. `mu_i(t)` is piecewise constant between
 //! change points. Events at exactly the same time do not excite each other (strict `<`).
 
+use crate::hawkes::profile::Groups;
 use crate::hawkes::HawkesError;
 
 /// Marked event times on the observation window `[0, end]`, sorted by time.
@@ -453,97 +454,18 @@ pub(crate) fn second_order(
     (value, gradient, hessian)
 }
 
-/// The univariate second-order pass: parameters `[mu_0 .. mu_{S-1}, alpha, beta]`.
+/// The univariate second-order pass: parameters `[mu_0 .. mu_{S-1}, alpha, beta]`, from the
+/// profile fit's grouped recursion.
 fn second_order_univariate(
     sequence: &EventSequence,
     change_points: &[f64],
     params: &HawkesParams,
 ) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
-    let segments = change_points.len() + 1;
-    let mu = &params.mu[0];
-    let alpha = params.adjacency[0][0];
-    let beta = params.beta;
-    let times = &sequence.times;
-    let n = times.len();
-    let (ia, ib) = (segments, segments + 1);
-    // Per-segment sums of 1/l, 1/l^2, beta R/l^2, dbeta/l^2; then the alpha-beta block.
-    let mut g_mu = vec![0.0; segments];
-    let mut h_mu_mu = vec![0.0; segments];
-    let mut h_mu_a = vec![0.0; segments];
-    let mut h_mu_b = vec![0.0; segments];
-    let (mut g_a, mut g_b, mut h_aa, mut h_ab, mut h_bb) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    let (mut recent, mut lag, mut lag2) = (0.0_f64, 0.0_f64, 0.0_f64);
-    let mut log_sum = 0.0;
-    let mut previous_time = 0.0;
-    let mut segment = 0;
-    let mut next_change = change_points.first().copied().unwrap_or(f64::INFINITY);
-    let mut k = 0;
-    while k < n {
-        let t = times[k];
-        let mut group_end = k + 1;
-        while group_end < n && times[group_end] == t {
-            group_end += 1;
-        }
-        let dt = t - previous_time;
-        if dt > 0.0 {
-            let decay = (-beta * dt).exp();
-            lag2 = decay * (lag2 + 2.0 * dt * lag + dt * dt * recent);
-            lag = decay * (lag + dt * recent);
-            recent *= decay;
-        }
-        while t >= next_change {
-            segment += 1;
-            next_change = change_points.get(segment).copied().unwrap_or(f64::INFINITY);
-        }
-        let ties = (group_end - k) as f64;
-        let intensity = mu[segment] + alpha * beta * recent;
-        let inverse = 1.0 / intensity;
-        let inverse2 = ties * inverse * inverse;
-        let d_a = beta * recent;
-        let d_b = alpha * (recent - beta * lag);
-        log_sum += ties * intensity.ln();
-        g_mu[segment] += ties * inverse;
-        g_a += ties * inverse * d_a;
-        g_b += ties * inverse * d_b;
-        h_mu_mu[segment] -= inverse2;
-        h_mu_a[segment] -= inverse2 * d_a;
-        h_mu_b[segment] -= inverse2 * d_b;
-        h_aa -= inverse2 * d_a * d_a;
-        h_ab += ties * inverse * (recent - beta * lag) - inverse2 * d_a * d_b;
-        h_bb += ties * inverse * alpha * (beta * lag2 - 2.0 * lag) - inverse2 * d_b * d_b;
-        recent += ties;
-        previous_time = t;
-        k = group_end;
-    }
-    let dt = sequence.end - previous_time;
-    if dt > 0.0 {
-        let decay = (-beta * dt).exp();
-        lag2 = decay * (lag2 + 2.0 * dt * lag + dt * dt * recent);
-        lag = decay * (lag + dt * recent);
-        recent *= decay;
-    }
-    let bounds = segment_bounds(change_points, sequence.end);
-    let mut value = log_sum - alpha * (n as f64 - recent);
-    let p = segments + 2;
-    let mut gradient = vec![0.0; p];
-    let mut hessian = vec![vec![0.0; p]; p];
-    for s in 0..segments {
-        let length = bounds[s + 1] - bounds[s];
-        value -= mu[s] * length;
-        gradient[s] = g_mu[s] - length;
-        hessian[s][s] = h_mu_mu[s];
-        hessian[s][ia] = h_mu_a[s];
-        hessian[ia][s] = h_mu_a[s];
-        hessian[s][ib] = h_mu_b[s];
-        hessian[ib][s] = h_mu_b[s];
-    }
-    gradient[ia] = g_a - (n as f64 - recent);
-    gradient[ib] = g_b - alpha * lag;
-    hessian[ia][ia] = h_aa;
-    hessian[ia][ib] = h_ab - lag;
-    hessian[ib][ia] = h_ab - lag;
-    hessian[ib][ib] = h_bb + alpha * lag2;
-    (value, gradient, hessian)
+    let groups = Groups::new(sequence, change_points);
+    let state = groups.recursion(params.beta, true);
+    let mut x = params.mu[0].clone();
+    x.push(params.adjacency[0][0]);
+    groups.second_order(&state, &x)
 }
 
 /// Exact Hessian of the log-likelihood (natural parameters, order of [`HawkesParams::to_vec`]),

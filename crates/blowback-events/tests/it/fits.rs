@@ -1,7 +1,9 @@
 //! Hawkes fits recover the parameters of simulated sequences within their standard errors.
 
 use blowback_events::hawkes::fit::{fit, likelihood_ratio_test, FitOptions, Optimizer};
-use blowback_events::hawkes::model::{log_likelihood, log_likelihood_brute_force, HawkesParams};
+use blowback_events::hawkes::model::{
+    log_likelihood, log_likelihood_brute_force, EventSequence, HawkesParams,
+};
 use blowback_events::hawkes::simulate::{simulate_branching, simulate_thinning};
 
 /// Asserts |estimate - truth| < 4 standard errors (a 4-sigma band fails by chance ~1 in 16,000
@@ -187,4 +189,76 @@ fn newton_and_lbfgs_reach_the_same_maximum() {
         assert!(gap < 1e-7 * newton.log_likelihood.abs(), "gap {gap}");
         assert!((newton.params.beta - lbfgs.params.beta).abs() < 1e-4 * newton.params.beta);
     }
+}
+
+#[test]
+fn the_profile_fit_reaches_the_joint_optimisers_maximum() {
+    let truth = HawkesParams {
+        mu: vec![vec![0.4, 0.9]],
+        adjacency: vec![vec![0.5]],
+        beta: 2.0,
+    };
+    let seq = simulate_thinning(&truth, &[2_000.0], 4_000.0, 5).unwrap();
+    for change_points in [vec![], vec![2_000.0]] {
+        let profile = fit(
+            &seq,
+            &FitOptions {
+                change_points: change_points.clone(),
+                ..FitOptions::default()
+            },
+        )
+        .unwrap();
+        for optimizer in [Optimizer::Lbfgs, Optimizer::Newton] {
+            let joint = fit(
+                &seq,
+                &FitOptions {
+                    change_points: change_points.clone(),
+                    optimizer,
+                    ..FitOptions::default()
+                },
+            )
+            .unwrap();
+            // The profile must do at least as well, and land on the same point.
+            let gain = profile.log_likelihood - joint.log_likelihood;
+            assert!(
+                gain > -1e-9 * joint.log_likelihood.abs(),
+                "{optimizer:?}: {gain}"
+            );
+            assert!(gain < 1e-6, "{optimizer:?} fell short by {gain}");
+            let close = |a: f64, b: f64| (a - b).abs() < 1e-4 * b.abs();
+            assert!(close(profile.params.beta, joint.params.beta));
+            assert!(close(
+                profile.params.adjacency[0][0],
+                joint.params.adjacency[0][0]
+            ));
+            for (a, b) in profile.params.mu[0].iter().zip(&joint.params.mu[0]) {
+                assert!(close(*a, *b), "{:?} {:?}", profile.params, joint.params);
+            }
+            // Standard errors from the profile's own Hessian match the separate pass.
+            let se = |f: &blowback_events::hawkes::fit::HawkesFit| f.standard_errors.beta;
+            assert!((se(&profile) - se(&joint)).abs() < 1e-3 * se(&joint));
+        }
+    }
+}
+
+#[test]
+fn the_profile_fit_of_a_regular_sequence_puts_the_excitation_at_zero() {
+    // Evenly spaced events are the opposite of clustered: any excitation lowers the likelihood,
+    // so the maximum is on the boundary, alpha = 0, with the Poisson rate as background.
+    let times: Vec<f64> = (0..2_000).map(|k| 0.5 + k as f64).collect();
+    let seq = EventSequence::new(times, vec![0; 2_000], 1, 2_000.0).unwrap();
+    let result = fit(&seq, &FitOptions::default()).unwrap();
+    assert_eq!(result.params.adjacency[0][0], 0.0, "{:?}", result.params);
+    assert!((result.params.mu[0][0] - 1.0).abs() < 1e-12);
+    assert!((result.log_likelihood - result.poisson_log_likelihood).abs() < 1e-9);
+    assert!(result.standard_errors.adjacency[0][0].is_nan());
+    let lbfgs = fit(
+        &seq,
+        &FitOptions {
+            optimizer: Optimizer::Lbfgs,
+            ..FitOptions::default()
+        },
+    )
+    .unwrap();
+    assert!(lbfgs.log_likelihood <= result.log_likelihood + 1e-9);
 }
