@@ -40,9 +40,10 @@ pub struct FitOptions {
 pub enum Optimizer {
     /// Profile likelihood in the decay (univariate sequences): for each decay the rest is a
     /// concave problem solved by damped Newton from stored sums, and the decay is scanned over
-    /// a grid and refined by Newton on the profile. One `exp` pass per decay tried, about a
-    /// sixth of the passes of L-BFGS from four starts, with a finer scan of the decay. Sequences
-    /// with several dimensions, or a background segment without events, use L-BFGS.
+    /// a grid and refined by Newton on the profile: one `exp` pass per decay tried, where a
+    /// joint optimiser pays one per likelihood evaluation (on 100k events, 44 ms against 239 ms
+    /// for L-BFGS from four starts, with a finer scan of the decay; bench `hawkes_fit`).
+    /// Sequences with several dimensions, or a background segment without events, use L-BFGS.
     #[default]
     Profile,
     /// argmin's L-BFGS (memory 10) with More-Thuente line search on log-parameters.
