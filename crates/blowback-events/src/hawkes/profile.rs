@@ -2,10 +2,10 @@
 //!
 //! For a fixed decay `beta` the intensity `mu_s + alpha beta R(t)` is linear in the background
 //! rates and the excitation, so the log-likelihood is concave in them, and more: a sum of logs of
-//! affine functions minus a linear term, which is self-concordant. Damped Newton with the step
-//! `1 / (1 + decrement)` then needs no line search, never leaves the domain and converges
-//! quadratically; each of its passes is arithmetic over stored per-event sums, with no `exp` or
-//! `ln`. What is left is a one-dimensional problem in `ln beta`: a scan over a grid (the likelihood
+//! affine functions minus a linear term, which is self-concordant. Damped Newton's step
+//! `1 / (1 + decrement)` is then guaranteed to stay in the domain and raise the likelihood, and a
+//! longer step is taken only where the slope along it shows the likelihood still rising; each
+//! pass is arithmetic over stored per-event sums, with no `exp` or `ln`. What is left is a one-dimensional problem in `ln beta`: a scan over a grid (the likelihood
 //! in the decay can have several local maxima) and a safeguarded Newton refinement, whose profile
 //! derivatives come from the full Hessian by the envelope theorem and a Schur complement. One pass
 //! with `exp` per decay tried, against one per likelihood evaluation for a joint optimiser.
@@ -30,9 +30,9 @@ pub(crate) struct Groups {
     counts: Vec<f64>,
 }
 
-/// The recursion state just before each group at one decay: `r = sum exp(-beta lag)`,
-/// `s = sum lag exp(..)`, `w = sum lag^2 exp(..)` (`dr/dbeta = -s`, `ds/dbeta = -w`), and the
-/// same at the window end.
+/// The recursion state just before each group at one decay: `r = sum exp(-beta lag)`, and for
+/// derivatives in the decay `s = sum lag exp(..)`, `w = sum lag^2 exp(..)` (`dr/dbeta = -s`,
+/// `ds/dbeta = -w`); the same at the window end.
 pub(crate) struct Recursion {
     beta: f64,
     /// Smallest and largest `r` in each segment: the intensity `mu + alpha beta r` is linear in
@@ -104,32 +104,32 @@ impl Groups {
         self.starts[s]..self.starts[s + 1]
     }
 
-    /// The recursion at `beta`: the one pass with an `exp` per group. `w` is needed only for
-    /// second derivatives in the decay.
-    pub(crate) fn recursion(&self, beta: f64, with_w: bool) -> Recursion {
+    /// The recursion at `beta`: the one pass with an `exp` per group. `s` and `w` are kept only
+    /// `with_lags`, which derivatives in the decay need and the scan does not.
+    pub(crate) fn recursion(&self, beta: f64, with_lags: bool) -> Recursion {
         let n = self.gaps.len();
         let mut state = Recursion {
             beta,
             r_bounds: Vec::with_capacity(self.segments()),
             r: Vec::with_capacity(n),
-            s: Vec::with_capacity(n),
-            w: Vec::with_capacity(if with_w { n } else { 0 }),
+            s: Vec::with_capacity(if with_lags { n } else { 0 }),
+            w: Vec::with_capacity(if with_lags { n } else { 0 }),
             end: [0.0; 3],
         };
         let (mut r, mut s, mut w) = (0.0_f64, 0.0_f64, 0.0_f64);
         let advance = |dt: f64, r: &mut f64, s: &mut f64, w: &mut f64| {
             let decay = (-beta * dt).exp();
-            if with_w {
+            if with_lags {
                 *w = decay * (*w + 2.0 * dt * *s + dt * dt * *r);
+                *s = decay * (*s + dt * *r);
             }
-            *s = decay * (*s + dt * *r);
             *r *= decay;
         };
         for (&dt, &ties) in self.gaps.iter().zip(&self.ties) {
             advance(dt, &mut r, &mut s, &mut w);
             state.r.push(r);
-            state.s.push(s);
-            if with_w {
+            if with_lags {
+                state.s.push(s);
                 state.w.push(w);
             }
             r += ties;
@@ -298,8 +298,8 @@ impl Groups {
         total
     }
 
-    /// Value, gradient and Hessian at `[mu.., alpha]` and the recursion's decay (built with
-    /// `w`). A non-positive intensity gives a value of `-inf`.
+    /// Value, gradient and Hessian at `[mu.., alpha]` and the recursion's decay (built
+    /// `with_lags`). A non-positive intensity gives a value of `-inf`.
     pub(crate) fn second_order(&self, state: &Recursion, x: &[f64]) -> SecondOrder {
         let segments = self.segments();
         let (ia, ib) = (segments, segments + 1);
@@ -374,31 +374,26 @@ const LANES: usize = 4;
 /// `[sum w, sum w a, sum w / l, sum w a / l, sum w a^2 / l]`. The caller checks the domain.
 fn newton_sums(r: &[f64], c: &[f64], beta: f64, mu: f64, alpha: f64) -> [f64; 5] {
     let mut sums = [[0.0; LANES]; 5];
-    let (r4, c4) = (r.chunks_exact(LANES), c.chunks_exact(LANES));
-    let (r_rest, c_rest) = (r4.remainder(), c4.remainder());
-    for (r, c) in r4.zip(c4) {
-        let a: [f64; LANES] = std::array::from_fn(|k| beta * r[k]);
-        let inverse: [f64; LANES] = std::array::from_fn(|k| 1.0 / (mu + alpha * a[k]));
-        for k in 0..LANES {
-            let weight = c[k] * inverse[k];
-            let weight2 = weight * inverse[k];
-            sums[0][k] += weight;
-            sums[1][k] += weight * a[k];
-            sums[2][k] += weight2;
-            sums[3][k] += weight2 * a[k];
-            sums[4][k] += weight2 * a[k] * a[k];
-        }
-    }
-    for (&r, &c) in r_rest.iter().zip(c_rest) {
+    let mut add = |lane: usize, r: f64, c: f64| {
         let a = beta * r;
         let inverse = 1.0 / (mu + alpha * a);
         let weight = c * inverse;
         let weight2 = weight * inverse;
-        sums[0][0] += weight;
-        sums[1][0] += weight * a;
-        sums[2][0] += weight2;
-        sums[3][0] += weight2 * a;
-        sums[4][0] += weight2 * a * a;
+        sums[0][lane] += weight;
+        sums[1][lane] += weight * a;
+        sums[2][lane] += weight2;
+        sums[3][lane] += weight2 * a;
+        sums[4][lane] += weight2 * a * a;
+    };
+    let (r4, c4) = (r.chunks_exact(LANES), c.chunks_exact(LANES));
+    let (r_rest, c_rest) = (r4.remainder(), c4.remainder());
+    for (r, c) in r4.zip(c4) {
+        for lane in 0..LANES {
+            add(lane, r[lane], c[lane]);
+        }
+    }
+    for (&r, &c) in r_rest.iter().zip(c_rest) {
+        add(0, r, c);
     }
     sums.map(|lanes| lanes.iter().sum())
 }
