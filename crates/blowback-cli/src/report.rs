@@ -175,6 +175,7 @@ mod tests {
             name: "t".into(),
             status: CheckStatus::Fail,
             detail: "1 > 2".into(),
+            expect: blowback::Expectation::Pass,
         }];
         let charts = [(
             "v".to_string(),

@@ -50,4 +50,4 @@ pub use model::{
 };
 pub use name::{canonical, did_you_mean, display};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
-pub use xmile::{read_xmile, write_xmile};
+pub use xmile::{read_xmile, set_constants, write_xmile, EditError};

@@ -1,8 +1,13 @@
 //! `tests.toml`: behaviour tests that encode the essay's argument, and their evaluation.
 //!
 //! Two kinds, each able to fail. `compare` sets a statistic of one run against another's (or a
-//! number): "TTP attacks in 2022-2025 exceed the 2019-2020 mean". `bounds` runs a scenario with
-//! extra overrides (extreme conditions) and checks that variables stay finite and inside ranges.
+//! number), either side optionally scaled: "TTP attacks in 2022-2025 exceed the 2019-2020 mean",
+//! "attacks in 2019 are under a third of 2014's". `bounds` runs a scenario with extra overrides
+//! (extreme conditions) and checks that variables stay finite and inside ranges.
+//!
+//! A test states what the model is expected to show. Most expect to pass; a test written to
+//! falsify a claim may record, with `expect = "fail"`, that the model does not bear the claim out,
+//! so the finding is kept in the open and a change of verdict is noticed either way.
 
 use std::collections::BTreeMap;
 
@@ -33,6 +38,9 @@ pub struct Side {
     /// A fixed number instead of a statistic.
     #[serde(default)]
     pub value: Option<f64>,
+    /// Factor the statistic (or number) is multiplied by.
+    #[serde(default)]
+    pub scale: Option<f64>,
 }
 
 /// One range check of a `bounds` test.
@@ -81,11 +89,28 @@ pub enum TestKind {
     },
 }
 
+/// What the modeller expects a test's verdict to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expectation {
+    /// The model is expected to behave as the test says.
+    #[default]
+    Pass,
+    /// The model is known not to bear the claim out; the failure is a reported finding.
+    Fail,
+}
+
 /// One behaviour test from `tests.toml`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BehaviourTest {
     /// Name, printed with the result.
     pub name: String,
+    /// The claim of `claims.toml` it checks, if any.
+    #[serde(default)]
+    pub claim: Option<String>,
+    /// The verdict the modeller expects.
+    #[serde(default)]
+    pub expect: Expectation,
     /// What it checks.
     #[serde(flatten)]
     pub kind: TestKind,
@@ -146,6 +171,18 @@ pub struct CheckResult {
     pub status: CheckStatus,
     /// The numbers behind the verdict.
     pub detail: String,
+    /// The verdict the modeller expects.
+    pub expect: Expectation,
+}
+
+impl CheckResult {
+    /// Whether the verdict is the expected one (structural-only checks count as expected).
+    pub fn as_expected(&self) -> bool {
+        match self.status {
+            CheckStatus::Pass | CheckStatus::StructuralOnly => self.expect == Expectation::Pass,
+            CheckStatus::Fail => self.expect == Expectation::Fail,
+        }
+    }
 }
 
 impl Case {
@@ -172,6 +209,7 @@ impl Case {
             name: test.name.clone(),
             status,
             detail,
+            expect: test.expect,
         };
         match &test.kind {
             TestKind::Compare { left, op, right } => {
@@ -255,8 +293,9 @@ impl Case {
         side: &Side,
         runs: &ScenarioRuns,
     ) -> Result<f64, CaseError> {
+        let scale = side.scale.unwrap_or(1.0);
         if let Some(value) = side.value {
-            return Ok(value);
+            return Ok(value * scale);
         }
         let what = format!("test `{}`", test.name);
         let (Some(scenario), Some(var)) = (&side.scenario, &side.var) else {
@@ -275,11 +314,13 @@ impl Case {
         let from = side.from.unwrap_or(f64::NEG_INFINITY);
         let to = side.to.unwrap_or(f64::INFINITY);
         let stat = side.stat.unwrap_or(Stat::Mean);
-        window_stat(results.times(), column, stat, from, to).ok_or_else(|| CaseError::Invalid {
-            file: "tests.toml".into(),
-            message: format!("{what}: no saved time of `{var}` lies in [{from}, {to})"),
-            help: Some("check the window against the model's start and stop".into()),
-        })
+        window_stat(results.times(), column, stat, from, to)
+            .map(|v| v * scale)
+            .ok_or_else(|| CaseError::Invalid {
+                file: "tests.toml".into(),
+                message: format!("{what}: no saved time of `{var}` lies in [{from}, {to})"),
+                help: Some("check the window against the model's start and stop".into()),
+            })
     }
 
     fn unknown_variable(&self, test: &str, var: &str) -> CaseError {
@@ -314,7 +355,19 @@ bounds = [{ var = "x", lo = 0, hi = 1 }]
 "#;
         let tests = parse_tests(text).unwrap();
         assert_eq!(tests.len(), 2);
+        assert_eq!(tests[0].expect, Expectation::Pass);
         assert!(matches!(&tests[1].kind, TestKind::Bounds { bounds, .. } if bounds[0].hi == 1.0));
+    }
+
+    #[test]
+    fn an_expected_failure_and_a_scale_parse() {
+        let text = "[[test]]\nname = \"a\"\nclaim = \"c\"\nexpect = \"fail\"\nkind = \"compare\"\nop = \"<\"\nleft = { value = 1 }\nright = { value = 3, scale = 0.25 }\n";
+        let tests = parse_tests(text).unwrap();
+        assert_eq!(tests[0].expect, Expectation::Fail);
+        assert_eq!(tests[0].claim.as_deref(), Some("c"));
+        assert!(
+            matches!(&tests[0].kind, TestKind::Compare { right, .. } if right.scale == Some(0.25))
+        );
     }
 
     #[test]

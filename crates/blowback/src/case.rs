@@ -42,6 +42,7 @@ pub struct Case {
     /// The file the calibration settings came from, for error messages.
     calibration_file: &'static str,
     data: Vec<DataSeries>,
+    calibration_data: Vec<DataSeries>,
 }
 
 /// One run per scenario, in scenario order.
@@ -102,22 +103,21 @@ impl Case {
             calibration,
             calibration_file,
             data: Vec::new(),
+            calibration_data: Vec::new(),
         };
         case.check_names(&mut warnings)?;
-        case.data = case
-            .series_specs()
-            .iter()
-            .map(|spec| {
-                let text = files
+        let read_series = |spec: &SeriesSpec| -> Result<DataSeries, CaseError> {
+            let find = |file: &str| {
+                files
                     .data
                     .iter()
-                    .find(|(name, _)| name == &spec.file)
+                    .find(|(name, _)| name == file)
                     .map(|(_, text)| text)
                     .ok_or_else(|| CaseError::Invalid {
-                        file: case.calibration_file.into(),
+                        file: calibration_file.into(),
                         message: format!(
-                            "series for `{}` names data/{}, which is not in the case",
-                            spec.variable, spec.file
+                            "series for `{}` names data/{file}, which is not in the case",
+                            spec.variable
                         ),
                         help: Some(format!(
                             "files present: {}",
@@ -128,10 +128,25 @@ impl Case {
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         )),
-                    })?;
-                DataSeries::read(spec, text)
-            })
+                    })
+            };
+            let mut series = DataSeries::read(spec, find(&spec.file)?)?;
+            if let Some(second) = &spec.second_source {
+                series.estimate_sigma(second, find(&second.file)?)?;
+            }
+            Ok(series)
+        };
+        case.data = case
+            .series_specs()
+            .iter()
+            .map(read_series)
             .collect::<Result<_, _>>()?;
+        case.calibration_data = case
+            .calibration
+            .as_ref()
+            .map(|c| c.series.iter().map(read_series).collect::<Result<_, _>>())
+            .transpose()?
+            .unwrap_or_default();
         Ok((case, warnings))
     }
 
@@ -311,6 +326,11 @@ impl Case {
     /// The historical series: those of `[report] data`, else the calibration's.
     pub fn data(&self) -> &[DataSeries] {
         &self.data
+    }
+
+    /// The series the calibration fits, with their measurement errors.
+    pub fn calibration_data(&self) -> &[DataSeries] {
+        &self.calibration_data
     }
 
     fn series_specs(&self) -> Vec<SeriesSpec> {

@@ -310,6 +310,7 @@ impl Case {
                     name,
                     status,
                     detail,
+                    expect: crate::behaviour::Expectation::Pass,
                 });
             }
         }

@@ -3,6 +3,14 @@
 //! A year in the time column (`2021`) is an annual figure and is compared with the model's mean over
 //! that year; a date (`2021-06-25`) or a decimal year is a point in time and is compared with the
 //! model's value at the nearest saved time.
+//!
+//! A series gives either a value column or `low`/`high` columns: a published range (such as a UN
+//! estimate of a group's strength) that the model should fall inside. Its measurement error is
+//! either stated (`sigma`) or estimated from a second source that counts the same thing
+//! (`second_source`): where two independent counts disagree, their log ratio varies about twice
+//! as much as either count's own error, so the error is the spread of the log ratio over the
+//! years both cover, divided by the square root of two (a constant bias between the two
+//! definitions is removed first).
 
 use serde::Deserialize;
 
@@ -43,8 +51,26 @@ pub struct SeriesSpec {
     /// Time column (a year, a date `YYYY-MM-DD` or a decimal year).
     #[serde(default = "default_time_column")]
     pub time: String,
-    /// Value column; rows with an empty cell are skipped.
-    pub value: String,
+    /// Value column; rows with an empty cell are skipped. Absent for a range series.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// Column of the lower end of a published range (a range series).
+    #[serde(default)]
+    pub low: Option<String>,
+    /// Column of the upper end of a published range (a range series).
+    #[serde(default)]
+    pub high: Option<String>,
+    /// Measurement error of the series, as a standard deviation on the fit's scale (of the log for
+    /// log series); residuals are divided by it. 1 when neither this nor `second_source` is given.
+    #[serde(default)]
+    pub sigma: Option<f64>,
+    /// A second source for the same quantity, from which the measurement error is estimated.
+    #[serde(default)]
+    pub second_source: Option<SecondSource>,
+    /// Fit every observation up to the hold-out window's end, not only those in the fitting
+    /// window: for sparse level estimates (a group's strength) that exist only for recent years.
+    #[serde(default)]
+    pub always_fit: bool,
     /// Optional row filter.
     #[serde(default)]
     pub filter: Option<RowFilter>,
@@ -55,6 +81,22 @@ pub struct SeriesSpec {
     #[serde(default)]
     pub log: bool,
     /// Legend text for the points; the file name when absent.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// Another count of the same quantity (say PICSS beside PIPS), used only to estimate how far either
+/// count can be trusted.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SecondSource {
+    /// File name within `data/`.
+    pub file: String,
+    /// Time column.
+    #[serde(default = "default_time_column")]
+    pub time: String,
+    /// Value column.
+    pub value: String,
+    /// Legend text.
     #[serde(default)]
     pub label: Option<String>,
 }
@@ -74,8 +116,10 @@ pub struct Observation {
     pub time: f64,
     /// For annual figures, the year `[from, to)` over which the model is averaged.
     pub window: Option<(f64, f64)>,
-    /// The recorded value.
+    /// The recorded value; for a range, its middle (or the one end given).
     pub value: f64,
+    /// For a range, its ends (an end not given is infinite).
+    pub bounds: Option<(f64, f64)>,
 }
 
 impl Observation {
@@ -93,82 +137,234 @@ pub struct DataSeries {
     pub spec: SeriesSpec,
     /// The points, in file order.
     pub observations: Vec<Observation>,
+    /// Measurement error estimated from the second source, with the number of paired
+    /// observations it rests on.
+    pub estimated_sigma: Option<(f64, usize)>,
 }
 
 impl DataSeries {
     /// Reads the series `spec` describes from the CSV text of its file.
     pub fn read(spec: &SeriesSpec, csv_text: &str) -> Result<Self, CaseError> {
-        let err = |line: usize, message: String| CaseError::Data {
-            file: spec.file.clone(),
-            line,
-            message,
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(false)
-            .from_reader(csv_text.as_bytes());
-        let headers = reader.headers().map_err(|e| err(1, e.to_string()))?.clone();
-        let column = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.trim() == name)
-                .ok_or_else(|| {
-                    err(
-                        1,
-                        format!(
-                            "no column `{name}` (columns: {})",
-                            headers.iter().collect::<Vec<_>>().join(", ")
-                        ),
-                    )
-                })
-        };
-        let time_col = column(&spec.time)?;
-        let value_col = column(&spec.value)?;
-        let filter_col = spec
-            .filter
-            .as_ref()
-            .map(|f| column(&f.column))
-            .transpose()?;
-        let mut observations = Vec::new();
-        for record in reader.records() {
-            let record = record
-                .map_err(|e| err(e.position().map_or(0, |p| p.line() as usize), e.to_string()))?;
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            if let (Some(filter), Some(col)) = (&spec.filter, filter_col) {
-                if !filter.keeps(record.get(col).unwrap_or("")) {
-                    continue;
-                }
+        let columns = match (&spec.value, &spec.low, &spec.high) {
+            (Some(value), None, None) => Columns::Value(value.clone()),
+            (None, low, high) if low.is_some() || high.is_some() => {
+                Columns::Range(low.clone(), high.clone())
             }
-            let value_text = record.get(value_col).unwrap_or("").trim();
-            if value_text.is_empty() {
-                continue;
-            }
-            let value: f64 = value_text.parse().map_err(|_| {
-                err(
-                    line,
-                    format!("`{value_text}` in column `{}` is not a number", spec.value),
-                )
-            })?;
-            let time_text = record.get(time_col).unwrap_or("").trim();
-            let (time, window) = parse_time(time_text).ok_or_else(|| {
-                err(
-                    line,
-                    format!(
-                        "`{time_text}` in column `{}` is not a year, a date (YYYY-MM-DD) or a decimal year",
-                        spec.time
+            _ => {
+                return Err(CaseError::Data {
+                    file: spec.file.clone(),
+                    line: 0,
+                    message: format!(
+                        "series for `{}` needs either `value` or `low`/`high` columns, not both",
+                        spec.variable
                     ),
-                )
-            })?;
-            observations.push(Observation {
-                time,
-                window,
-                value,
-            });
+                })
+            }
+        };
+        let observations = read_observations(
+            &spec.file,
+            csv_text,
+            &spec.time,
+            &columns,
+            spec.filter.as_ref(),
+        )?;
+        if let Some(sigma) = spec.sigma {
+            if !(sigma.is_finite() && sigma > 0.0) {
+                return Err(CaseError::Data {
+                    file: spec.file.clone(),
+                    line: 0,
+                    message: format!("series for `{}`: sigma must be positive", spec.variable),
+                });
+            }
         }
         Ok(DataSeries {
             spec: spec.clone(),
             observations,
+            estimated_sigma: None,
         })
     }
+
+    /// Estimates the measurement error from the second source's CSV text (see the module docs).
+    /// Needs at least three years both sources cover.
+    pub fn estimate_sigma(
+        &mut self,
+        second: &SecondSource,
+        csv_text: &str,
+    ) -> Result<(), CaseError> {
+        let others = read_observations(
+            &second.file,
+            csv_text,
+            &second.time,
+            &Columns::Value(second.value.clone()),
+            None,
+        )?;
+        let ratios: Vec<f64> = self
+            .observations
+            .iter()
+            .filter(|o| o.bounds.is_none() && o.value > 0.0)
+            .filter_map(|o| {
+                others
+                    .iter()
+                    .find(|p| (p.time - o.time).abs() < 1e-9 && p.value > 0.0)
+                    .map(|p| (o.value / p.value).ln())
+            })
+            .collect();
+        if ratios.len() < 3 {
+            return Err(CaseError::Data {
+                file: second.file.clone(),
+                line: 0,
+                message: format!(
+                    "only {} time(s) in common with data/{}; at least 3 are needed to estimate a measurement error",
+                    ratios.len(),
+                    self.spec.file
+                ),
+            });
+        }
+        let n = ratios.len() as f64;
+        let mean = ratios.iter().sum::<f64>() / n;
+        let variance = ratios.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let sigma = (variance / 2.0).sqrt();
+        let sigma = if self.spec.log {
+            sigma
+        } else {
+            // On a linear scale the error is relative to the size of the values.
+            sigma * mean_abs(&self.observations)
+        };
+        self.estimated_sigma = Some((sigma.max(1e-6), ratios.len()));
+        Ok(())
+    }
+
+    /// The measurement error residuals are divided by: stated, estimated, or 1.
+    pub fn sigma(&self) -> f64 {
+        self.spec
+            .sigma
+            .or(self.estimated_sigma.map(|(s, _)| s))
+            .unwrap_or(1.0)
+    }
+}
+
+fn mean_abs(observations: &[Observation]) -> f64 {
+    let n = observations.len().max(1) as f64;
+    observations.iter().map(|o| o.value.abs()).sum::<f64>() / n
+}
+
+/// Which columns hold the measurement.
+enum Columns {
+    /// One value per row.
+    Value(String),
+    /// A published range per row (either end may be missing).
+    Range(Option<String>, Option<String>),
+}
+
+fn read_observations(
+    file: &str,
+    csv_text: &str,
+    time_name: &str,
+    columns: &Columns,
+    filter: Option<&RowFilter>,
+) -> Result<Vec<Observation>, CaseError> {
+    let err = |line: usize, message: String| CaseError::Data {
+        file: file.to_string(),
+        line,
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(csv_text.as_bytes());
+    let headers = reader.headers().map_err(|e| err(1, e.to_string()))?.clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| {
+                err(
+                    1,
+                    format!(
+                        "no column `{name}` (columns: {})",
+                        headers.iter().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })
+    };
+    let time_col = column(time_name)?;
+    let (value_col, low_col, high_col) = match columns {
+        Columns::Value(v) => (Some((column(v)?, v.as_str())), None, None),
+        Columns::Range(low, high) => (
+            None,
+            low.as_deref()
+                .map(|l| column(l).map(|c| (c, l)))
+                .transpose()?,
+            high.as_deref()
+                .map(|h| column(h).map(|c| (c, h)))
+                .transpose()?,
+        ),
+    };
+    let filter_col = filter.map(|f| column(&f.column)).transpose()?;
+    let mut observations = Vec::new();
+    for record in reader.records() {
+        let record = record
+            .map_err(|e| err(e.position().map_or(0, |p| p.line() as usize), e.to_string()))?;
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        if let (Some(filter), Some(col)) = (filter, filter_col) {
+            if !filter.keeps(record.get(col).unwrap_or("")) {
+                continue;
+            }
+        }
+        let number = |col: Option<(usize, &str)>| -> Result<Option<f64>, CaseError> {
+            let Some((col, name)) = col else {
+                return Ok(None);
+            };
+            let text = record.get(col).unwrap_or("").trim();
+            if text.is_empty() {
+                return Ok(None);
+            }
+            text.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(Some)
+                .ok_or_else(|| err(line, format!("`{text}` in column `{name}` is not a number")))
+        };
+        let (value, bounds) = match columns {
+            Columns::Value(_) => match number(value_col)? {
+                Some(v) => (v, None),
+                None => continue,
+            },
+            Columns::Range(..) => {
+                let (low, high) = (number(low_col)?, number(high_col)?);
+                let value = match (low, high) {
+                    (Some(l), Some(h)) if l > h => {
+                        return Err(err(line, format!("range {l} to {h} is empty")))
+                    }
+                    (Some(l), Some(h)) => (l + h) / 2.0,
+                    (Some(v), None) | (None, Some(v)) => v,
+                    (None, None) => continue,
+                };
+                (
+                    value,
+                    Some((
+                        low.unwrap_or(f64::NEG_INFINITY),
+                        high.unwrap_or(f64::INFINITY),
+                    )),
+                )
+            }
+        };
+        let time_text = record.get(time_col).unwrap_or("").trim();
+        let (time, window) = parse_time(time_text).ok_or_else(|| {
+            err(
+                line,
+                format!(
+                    "`{time_text}` in column `{time_name}` is not a year, a date (YYYY-MM-DD) or a decimal year"
+                ),
+            )
+        })?;
+        observations.push(Observation {
+            time,
+            window,
+            value,
+            bounds,
+        });
+    }
+    Ok(observations)
 }
 
 /// A year (`2021`: annual, plotted mid-year), a date or a decimal year.
@@ -219,7 +415,12 @@ mod tests {
             variable: "v".into(),
             file: "f.csv".into(),
             time: "year".into(),
-            value: "attacks".into(),
+            value: Some("attacks".into()),
+            low: None,
+            high: None,
+            sigma: None,
+            second_source: None,
+            always_fit: false,
             filter,
             weight: 1.0,
             log: false,
@@ -264,5 +465,59 @@ mod tests {
     fn a_missing_column_is_reported() {
         let err = DataSeries::read(&spec(None), "year,count\n2014,12\n").unwrap_err();
         assert!(err.to_string().contains("no column `attacks`"), "{err}");
+    }
+
+    #[test]
+    fn a_range_series_keeps_both_ends() {
+        let mut spec = spec(None);
+        spec.value = None;
+        spec.low = Some("low".into());
+        spec.high = Some("high".into());
+        let text = "date,low,high\n2021-06-01,2500,6000\n2020-07-23,,6500\n";
+        let series = DataSeries::read(&spec, text).unwrap();
+        assert_eq!(series.observations[0].bounds, Some((2500.0, 6000.0)));
+        assert_eq!(series.observations[0].value, 4250.0);
+        assert_eq!(
+            series.observations[1].bounds,
+            Some((f64::NEG_INFINITY, 6500.0))
+        );
+        let err = DataSeries::read(&spec, "date,low,high\n2021-06-01,7000,6000\n").unwrap_err();
+        assert!(err.to_string().contains("is empty"), "{err}");
+    }
+
+    #[test]
+    fn a_second_source_gives_the_measurement_error() {
+        let mut first = spec(None);
+        first.log = true;
+        let mut series = DataSeries::read(
+            &first,
+            "year,attacks\n2015,100\n2016,200\n2017,400\n2018,50\n",
+        )
+        .unwrap();
+        // The second count is 10% higher every year but one, which is 30% higher.
+        let second = SecondSource {
+            file: "g.csv".into(),
+            time: "year".into(),
+            value: "n".into(),
+            label: None,
+        };
+        series
+            .estimate_sigma(&second, "year,n\n2015,110\n2016,220\n2017,520\n2019,9\n")
+            .unwrap();
+        let (sigma, pairs) = series.estimated_sigma.unwrap();
+        assert_eq!(pairs, 3);
+        let r = [
+            (1.0f64 / 1.1).ln(),
+            (1.0f64 / 1.1).ln(),
+            (1.0f64 / 1.3).ln(),
+        ];
+        let mean = r.iter().sum::<f64>() / 3.0;
+        let var = r.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 2.0;
+        assert!((sigma - (var / 2.0).sqrt()).abs() < 1e-12);
+        assert_eq!(series.sigma(), sigma);
+        let err = series
+            .estimate_sigma(&second, "year,n\n2015,110\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("at least 3"), "{err}");
     }
 }

@@ -48,13 +48,16 @@ mod partial;
 mod scenario;
 mod window;
 
-pub use behaviour::{parse_tests, BehaviourTest, Bound, CheckResult, CheckStatus, Side, TestKind};
+pub use behaviour::{
+    parse_tests, BehaviourTest, Bound, CheckResult, CheckStatus, Expectation, Side, TestKind,
+};
 pub use calibrate::{
-    parse_calibration, Calibration, CalibrationSpec, FitPoint, FittedParameter, Parameter,
+    parse_calibration, theil, Calibration, CalibrationSpec, FitPoint, FittedParameter, Parameter,
+    Role, SeriesFit, Theil,
 };
 pub use case::{Case, CaseFiles, ComparisonTable, ScenarioRuns};
 pub use claims::{parse_claims, Claim, Link, Polarity};
-pub use data::{DataSeries, Observation, RowFilter, SeriesSpec};
+pub use data::{DataSeries, Observation, RowFilter, SecondSource, SeriesSpec};
 pub use error::CaseError;
 pub use scenario::{Outcome, ReportSpec, Scenario, ScenarioFile};
 pub use window::{window_rows, window_stat, Stat};
