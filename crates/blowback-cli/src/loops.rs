@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use blowback::Case;
+use blowback::NamedLoop;
 use blowback_sd::{canonical, FeedbackLoop, LoopOptions, Overrides, Polarity, Simulation};
-use serde::Deserialize;
 
 use crate::output::write_atomic;
 
@@ -61,27 +60,6 @@ pub struct ExplainArgs {
     pub depth: usize,
 }
 
-#[derive(Debug, Deserialize)]
-struct LoopsFile {
-    #[serde(rename = "loop", default)]
-    loops: Vec<NamedLoop>,
-}
-
-/// A feedback loop the case names in `loops.toml`.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct NamedLoop {
-    pub name: String,
-    pub variables: Vec<String>,
-    #[serde(default)]
-    pub paragraphs: Vec<String>,
-    /// `R` or `B`, as the case states it (the analysis computes its own).
-    #[serde(default)]
-    pub polarity: String,
-    /// The loop in plain words.
-    #[serde(default)]
-    pub reading: String,
-}
-
 /// What the commands need from a model or case.
 struct Subject {
     name: String,
@@ -92,40 +70,9 @@ struct Subject {
     provenance: HashMap<(String, String), String>,
 }
 
-pub(crate) fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
-    }
-}
-
 fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> {
-    if !path.is_dir() {
-        let Some(simulation) = crate::sd::load_model(path)? else {
-            return Ok(None);
-        };
-        return Ok(Some(Subject {
-            name: path
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned(),
-            simulation,
-            overrides: Overrides::new(),
-            named_loops: Vec::new(),
-            provenance: HashMap::new(),
-        }));
-    }
-    let model_path = path.join("model.xmile");
-    let files = crate::case::read_case(path)?;
-    let case = match Case::load(&files) {
-        Ok((case, _)) => case,
-        Err(blowback::CaseError::Model(diagnostics)) => {
-            crate::sd::print_diagnostics(&model_path, &files.model, &diagnostics.0);
-            return Ok(None);
-        }
-        Err(other) => return Err(other.into()),
+    let Some((case, source)) = crate::load::open(path)? else {
+        return Ok(None);
     };
     let overrides = match scenario.or_else(|| case.scenario_names().first().copied()) {
         Some(name) => {
@@ -139,76 +86,21 @@ fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> 
         }
         None => Overrides::new(),
     };
-    let named_loops = read_named_loops(path)?;
-    let claims_text = files.claims.clone().unwrap_or_default();
-    let notes = claim_notes(&claims_text);
     let mut provenance = HashMap::new();
     for claim in case.claims() {
-        let cite = match notes.get(&claim.id) {
-            Some(note) if !note.paragraphs.is_empty() => {
-                format!("{} [{}]", claim.id, note.paragraphs.join(", "))
-            }
-            _ => claim.id.clone(),
-        };
         for link in &claim.links {
             provenance
                 .entry((canonical(&link.from), canonical(&link.to)))
-                .or_insert_with(|| cite.clone());
+                .or_insert_with(|| claim.citation());
         }
     }
-    let simulation = case.simulation().clone();
     Ok(Some(Subject {
-        name: path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned(),
-        simulation,
+        name: source.name(),
+        simulation: case.simulation().clone(),
         overrides,
-        named_loops,
+        named_loops: case.named_loops().to_vec(),
         provenance,
     }))
-}
-
-/// The loops a case folder names in `loops.toml` (none when it has no such file).
-pub(crate) fn read_named_loops(dir: &Path) -> anyhow::Result<Vec<NamedLoop>> {
-    let path = dir.join("loops.toml");
-    Ok(match read_optional(&path)? {
-        Some(text) => {
-            toml::from_str::<LoopsFile>(&text)
-                .with_context(|| format!("reading {}", path.display()))?
-                .loops
-        }
-        None => Vec::new(),
-    })
-}
-
-/// What a reader needs to know about a claim beyond its links.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub(crate) struct ClaimNote {
-    #[serde(default)]
-    pub paragraphs: Vec<String>,
-    #[serde(default)]
-    pub paraphrase: String,
-}
-
-/// Claim id -> paragraphs and paraphrase, read directly because the facade's claim type keeps only
-/// the links. The facade has already validated the file, so a parse failure here yields no notes.
-pub(crate) fn claim_notes(text: &str) -> HashMap<String, ClaimNote> {
-    #[derive(Deserialize)]
-    struct File {
-        #[serde(default)]
-        claim: Vec<Entry>,
-    }
-    #[derive(Deserialize)]
-    struct Entry {
-        id: String,
-        #[serde(flatten)]
-        note: ClaimNote,
-    }
-    toml::from_str::<File>(text)
-        .map(|f| f.claim.into_iter().map(|c| (c.id, c.note)).collect())
-        .unwrap_or_default()
 }
 
 fn name_loops(loops: &mut [FeedbackLoop], named: &[NamedLoop]) {

@@ -4,11 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use blowback_sd::{
-    compile, read_xmile, Diagnostic, Method, Overrides, Results, Severity, Simulation,
-};
-use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use blowback_sd::{compile, read_xmile, Method, Overrides, Results, Simulation};
 
+use crate::diagnostics::print_diagnostics;
 use crate::output::write_atomic;
 
 /// Arguments of `blowback run`.
@@ -56,42 +54,6 @@ pub struct RunArgs {
 pub struct CheckArgs {
     /// An XMILE model file, or a case folder.
     pub path: PathBuf,
-}
-
-/// Prints diagnostics with the offending source text underlined.
-pub fn print_diagnostics(path: &Path, text: &str, diagnostics: &[Diagnostic]) {
-    for diagnostic in diagnostics {
-        eprintln!("{:?}", to_report(path, text, diagnostic));
-    }
-}
-
-fn to_report(path: &Path, text: &str, diagnostic: &Diagnostic) -> Report {
-    let location = diagnostic
-        .line_column(text)
-        .map(|(line, column)| format!("{}:{line}:{column}: ", path.display()))
-        .unwrap_or_else(|| format!("{}: ", path.display()));
-    let variable = diagnostic
-        .variable
-        .as_ref()
-        .map(|v| format!("in `{v}`: "))
-        .unwrap_or_default();
-    let mut rendered = MietteDiagnostic::new(format!("{location}{variable}{}", diagnostic.message))
-        .with_severity(match diagnostic.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-        });
-    if let Some(span) = &diagnostic.span {
-        let start = span.start.min(text.len());
-        let end = span.end.clamp(start, text.len());
-        rendered = rendered.with_label(LabeledSpan::at(start..end, "here"));
-    }
-    if let Some(help) = &diagnostic.help {
-        rendered = rendered.with_help(help.clone());
-    }
-    Report::new(rendered).with_source_code(NamedSource::new(
-        path.display().to_string(),
-        text.to_string(),
-    ))
 }
 
 /// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
@@ -185,7 +147,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 /// `blowback check`.
 pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let path = if args.path.is_dir() {
-        args.path.join("model.xmile")
+        crate::load::read(&args.path)?.1.model_path().to_path_buf()
     } else {
         args.path.clone()
     };

@@ -4,30 +4,18 @@ use blowback_sd::{
     compile, read_xmile, Diagnostic, NodeRole, Overrides, Project, Results, Simulation,
 };
 
+use blowback_conflict::Conflict;
+
 use crate::behaviour::{parse_tests, BehaviourTest};
 use crate::calibrate::{parse_calibration, CalibrationSpec};
 use crate::claims::{parse_claims, Claim};
 use crate::data::{DataSeries, SeriesSpec};
 use crate::error::CaseError;
+use crate::files::CaseFiles;
+use crate::loops::{parse_loops, NamedLoop};
 use crate::scenario::{Outcome, ReportSpec, Scenario, ScenarioFile};
+use crate::uncertainties::{parse_uncertainties, Uncertainties};
 use crate::window::window_stat;
-
-/// The text of a case folder's files. The caller reads them; this crate never touches the disk.
-#[derive(Debug, Clone, Default)]
-pub struct CaseFiles {
-    /// `model.xmile`.
-    pub model: String,
-    /// `scenarios.toml`, if the folder has one.
-    pub scenarios: Option<String>,
-    /// `tests.toml`, if present.
-    pub tests: Option<String>,
-    /// `claims.toml`, if present.
-    pub claims: Option<String>,
-    /// `calibration.toml`, if present (a `[calibration]` section of `scenarios.toml` also works).
-    pub calibration: Option<String>,
-    /// `data/*.csv`: file name (without `data/`) and text.
-    pub data: Vec<(String, String)>,
-}
 
 /// A loaded case: compiled model, scenarios, tests, claims, data and report settings.
 #[derive(Debug, Clone)]
@@ -42,6 +30,13 @@ pub struct Case {
     /// The file the calibration settings came from, for error messages.
     calibration_file: &'static str,
     data: Vec<DataSeries>,
+    named_loops: Vec<NamedLoop>,
+    uncertainties: Option<Uncertainties>,
+    conflict: Option<Conflict>,
+    readme: Option<String>,
+    /// Whether report variables the model lacks are worth a warning: not for a bare model, whose
+    /// report is the built-in one written for the Af-Pak case.
+    warn_missing_report: bool,
 }
 
 /// One run per scenario, in scenario order.
@@ -71,8 +66,10 @@ pub struct ComparisonTable {
 }
 
 impl Case {
-    /// Loads and compiles a case. Returns the model's warnings beside the case; model errors come
-    /// back as [`CaseError::Model`] with spans into `files.model`.
+    /// Loads a case: reads the model and every other file, compiles the model once and checks
+    /// every name the files use against the model and the scenarios. Returns the model's warnings
+    /// beside the case; model errors come back as [`CaseError::Model`] with spans into
+    /// `files.model`.
     pub fn load(files: &CaseFiles) -> Result<(Case, Vec<Diagnostic>), CaseError> {
         let (project, mut warnings) = read_xmile(&files.model).map_err(CaseError::Model)?;
         let (simulation, compile_warnings) = compile(&project).map_err(CaseError::Model)?;
@@ -92,6 +89,24 @@ impl Case {
             (None, Some(text)) => ("scenarios.toml", parse_calibration("scenarios.toml", text)?),
             (None, None) => ("calibration.toml", None),
         };
+        let named_loops = files.loops.as_deref().map(parse_loops).transpose()?;
+        let uncertainties = files
+            .uncertainties
+            .as_deref()
+            .map(parse_uncertainties)
+            .transpose()?;
+        let conflict = files
+            .conflict
+            .as_deref()
+            .map(|text| {
+                let spec = blowback_conflict::read_toml(text)?;
+                Conflict::build(&spec)
+            })
+            .transpose()
+            .map_err(|source| CaseError::Conflict {
+                file: "conflict.toml".into(),
+                source,
+            })?;
         let mut case = Case {
             project,
             simulation,
@@ -102,6 +117,11 @@ impl Case {
             calibration,
             calibration_file,
             data: Vec::new(),
+            named_loops: named_loops.unwrap_or_default(),
+            uncertainties,
+            conflict,
+            readme: files.readme.clone(),
+            warn_missing_report: files.scenarios.is_some(),
         };
         case.check_names(&mut warnings)?;
         case.data = case
@@ -172,6 +192,12 @@ impl Case {
                 }
             }
         }
+        for named in &self.named_loops {
+            for name in &named.variables {
+                self.require_variable("loops.toml", name)?;
+            }
+        }
+        self.check_uncertainty_names()?;
         let known = |name: &str| self.simulation.variables().any(|v| same_name(v.name, name));
         let mut dropped = Vec::new();
         self.report.variables.retain(|v| {
@@ -190,6 +216,9 @@ impl Case {
         });
         dropped.sort();
         dropped.dedup();
+        if !self.warn_missing_report {
+            dropped.clear();
+        }
         for name in dropped {
             warnings.push(
                 Diagnostic::warning(
@@ -198,6 +227,108 @@ impl Case {
                 )
                 .with_help("list the variables to report in a [report] section of scenarios.toml"),
             );
+        }
+        Ok(())
+    }
+
+    /// Checks the names of the uncertainties file: parameters are constants of the model, outcomes
+    /// and envelopes are its variables, and the scenarios and outcomes that settings, conclusions
+    /// and PRIM questions name exist. Scenario names are not checked for a case without scenarios
+    /// (a bare model), which explore runs as one scenario of its own.
+    fn check_uncertainty_names(&self) -> Result<(), CaseError> {
+        const FILE: &str = "uncertainties.toml";
+        let Some(uncertainties) = &self.uncertainties else {
+            return Ok(());
+        };
+        for parameter in &uncertainties.parameters {
+            self.require_variable(FILE, &parameter.name)?;
+            let constant = self
+                .simulation
+                .variables()
+                .any(|v| v.role == NodeRole::Constant && same_name(v.name, &parameter.name));
+            if !constant {
+                return Err(CaseError::Invalid {
+                    file: FILE.into(),
+                    message: format!(
+                        "uncertain parameter `{}` is not a constant of the model",
+                        parameter.name
+                    ),
+                    help: Some("only constants can be sampled".into()),
+                });
+            }
+        }
+        for outcome in &uncertainties.outcomes {
+            self.require_variable(FILE, &outcome.variable)?;
+        }
+        for variable in &uncertainties.settings.envelopes {
+            self.require_variable(FILE, variable)?;
+        }
+        let outcomes: Vec<&str> = uncertainties
+            .outcomes
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect();
+        let require_outcome = |what: &str, name: &str| {
+            if outcomes.contains(&name) {
+                return Ok(());
+            }
+            Err(CaseError::Invalid {
+                file: FILE.into(),
+                message: format!("{what} names outcome `{name}`, which no [[outcome]] defines"),
+                help: Some(
+                    match blowback_sd::did_you_mean(name, outcomes.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => format!("outcomes: {}", outcomes.join(", ")),
+                    },
+                ),
+            })
+        };
+        let settings = &uncertainties.settings;
+        let mut scenarios: Vec<(String, &str)> = Vec::new();
+        for name in settings
+            .scenarios
+            .iter()
+            .chain(&settings.policies)
+            .flatten()
+        {
+            scenarios.push(("[explore]".into(), name));
+        }
+        if let Some(name) = &settings.sensitivity_scenario {
+            scenarios.push(("[explore] sensitivity_scenario".into(), name));
+        }
+        for conclusion in &uncertainties.conclusions {
+            let what = format!("conclusion `{}`", conclusion.name);
+            for term in [&conclusion.left, &conclusion.right] {
+                require_outcome(&what, &term.outcome)?;
+                scenarios.push((what.clone(), &term.scenario));
+            }
+        }
+        for question in &uncertainties.prim {
+            let what = format!("PRIM `{}`", question.name);
+            require_outcome(&what, &question.outcome)?;
+            scenarios.push((what.clone(), &question.policy));
+            if let crate::uncertainties::Failure::NoBetterThan { baseline, .. } = &question.failure
+            {
+                scenarios.push((what, baseline));
+            }
+        }
+        if self.scenarios().is_empty() {
+            return Ok(());
+        }
+        for (what, name) in scenarios {
+            if self.scenario(name).is_none() {
+                let names = self.scenario_names();
+                return Err(CaseError::Invalid {
+                    file: FILE.into(),
+                    message: format!("{what} names scenario `{name}`, which scenarios.toml lacks"),
+                    help: Some(
+                        match blowback_sd::did_you_mean(name, names.iter().copied()) {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => format!("scenarios: {}", names.join(", ")),
+                        },
+                    ),
+                });
+            }
         }
         Ok(())
     }
@@ -301,6 +432,26 @@ impl Case {
     /// The file the calibration settings came from.
     pub(crate) fn calibration_file(&self) -> &'static str {
         self.calibration_file
+    }
+
+    /// The feedback loops `loops.toml` names.
+    pub fn named_loops(&self) -> &[NamedLoop] {
+        &self.named_loops
+    }
+
+    /// The uncertainties file, if the case has one.
+    pub fn uncertainties(&self) -> Option<&Uncertainties> {
+        self.uncertainties.as_ref()
+    }
+
+    /// The case's conflict model (`conflict.toml`), if it has one.
+    pub fn conflict(&self) -> Option<&Conflict> {
+        self.conflict.as_ref()
+    }
+
+    /// The case's README, if it has one.
+    pub fn readme(&self) -> Option<&str> {
+        self.readme.as_deref()
     }
 
     /// What the table and charts show (variables the model lacks already removed).

@@ -6,8 +6,20 @@ use blowback_sd::{Diagnostics, RunError};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CaseError {
+    /// A file of the case folder could not be read.
+    #[error("reading {file}: {source}")]
+    Read {
+        /// The file's path within the case folder.
+        file: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The folder has none of the model files a case may have.
+    #[error("no model file (a case folder holds {} and scenarios.toml)", crate::files::MODEL_FILES.join(" or "))]
+    NoModel,
     /// The model file has errors; the diagnostics carry byte spans into it for the caller to render.
-    #[error("model.xmile: {0}")]
+    #[error("model: {0}")]
     Model(Diagnostics),
     /// A TOML file does not parse or does not have the expected shape.
     #[error("{file}:{line}:{column}: {message}{}", help_suffix(.help))]
@@ -44,6 +56,24 @@ pub enum CaseError {
         message: String,
         /// What to do about it.
         help: Option<String>,
+    },
+    /// The uncertainties file's `[[parameter]]` tables are wrong.
+    #[error("{file}: {source}")]
+    Explore {
+        /// The file's name within the case folder.
+        file: String,
+        /// The explorer's error, located in the file.
+        #[source]
+        source: blowback_explore::ExploreError,
+    },
+    /// The conflict file is malformed or inconsistent.
+    #[error("{file}: {source}")]
+    Conflict {
+        /// The file's name within the case folder.
+        file: String,
+        /// The conflict library's diagnostics.
+        #[source]
+        source: blowback_conflict::Error,
     },
     /// A run failed (unknown override, non-finite value).
     #[error("scenario `{scenario}`: {source}")]

@@ -6,11 +6,10 @@
 //! claims, loops, conflict, data, README) is read here before the server starts listening.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
 use std::sync::Mutex;
 
 use anyhow::Context;
-use blowback::{window_stat, Case, CaseFiles, Scenario};
+use blowback::{window_stat, Case, NamedLoop, Scenario};
 use blowback_conflict::{
     analyze, default_concepts, reachable_by_improvements, Conflict, Form, Game,
 };
@@ -21,7 +20,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::loops::{claim_notes, condensed_edges, read_named_loops, ClaimNote, NamedLoop};
+use crate::loops::condensed_edges;
 
 /// Runs longer than this many steps are refused: the explorer answers as a slider moves, so the
 /// model's own time settings must keep a run short. Af-Pak takes 544 steps.
@@ -138,6 +137,8 @@ impl Serialize for Series<'_> {
 /// A case (or bare model) ready to serve.
 pub(crate) struct Explorer {
     case: Case,
+    /// The case's scenarios, or one for a bare model.
+    scenarios: Vec<Scenario>,
     levers: Vec<Lever>,
     /// Canonical name -> index into `levers`.
     lever_index: HashMap<String, usize>,
@@ -145,85 +146,58 @@ pub(crate) struct Explorer {
     variables: HashMap<String, String>,
     /// (canonical cause, canonical effect) -> ids of the claims that assert the link.
     provenance: HashMap<(String, String), Vec<String>>,
-    notes: HashMap<String, ClaimNote>,
-    named_loops: Vec<NamedLoop>,
     /// Pre-rendered JSON documents of the read-only endpoints.
     pub overview: String,
     pub diagram: String,
     pub conflict: Option<String>,
-    /// The OpenAPI document as served: the generic one narrowed to this case (see [`Explorer::open`]).
+    /// The OpenAPI document as served: the generic one narrowed to this case (see [`Explorer::new`]).
     pub openapi: String,
     /// Loop dominance per scenario, computed on first request (a bounded set: one per scenario).
     loops_cache: Mutex<HashMap<String, String>>,
 }
 
 impl Explorer {
-    /// Reads a case folder or a bare XMILE model. `Ok(None)` means the model had errors, which
-    /// have been printed.
+    /// Prepares a loaded case (or a bare model loaded as a case) to be served. `name` is its short
+    /// name (the page's title when the case has no README); `bare` says it is a bare model, whose
+    /// every constant becomes a slider.
     ///
     /// `openapi` is the generic API description; the explorer serves it narrowed to the case (the
     /// scenario names, each lever's range and the variable names become enums and bounds), so a
     /// client or a schema-driven fuzzer knows exactly which requests are valid.
-    pub(crate) fn open(path: &Path, openapi: &str) -> anyhow::Result<Option<Explorer>> {
-        let folder = path.is_dir();
-        let (files, uncertainties, readme, conflict_text) = if folder {
-            let read = |name: &str| crate::loops::read_optional(&path.join(name));
-            (
-                crate::case::read_case(path)?,
-                read("uncertainties.toml")?,
-                read("README.md")?,
-                read("conflict.toml")?,
-            )
-        } else {
-            let model = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let files = CaseFiles {
-                model,
-                // A bare model gets one scenario, so the page and the API work the same way.
-                scenarios: Some(
-                    "[[scenario]]\nname = \"baseline\"\ndescription = \"The model as written.\"\n"
-                        .into(),
-                ),
-                ..CaseFiles::default()
-            };
-            (files, None, None, None)
-        };
-        let model_path = if folder {
-            path.join("model.xmile")
-        } else {
-            path.to_path_buf()
-        };
-        let case = match Case::load(&files) {
-            Ok((case, _)) => case,
-            Err(blowback::CaseError::Model(diagnostics)) => {
-                crate::sd::print_diagnostics(&model_path, &files.model, &diagnostics.0);
-                return Ok(None);
-            }
-            Err(other) => return Err(other.into()),
-        };
+    pub(crate) fn new(
+        case: Case,
+        name: &str,
+        bare: bool,
+        openapi: &str,
+    ) -> anyhow::Result<Explorer> {
         let specs = case.simulation().sim_specs();
         let steps = (specs.stop - specs.start) / specs.dt;
         // NaN steps (a zero or non-finite dt) count as too many.
         if steps.is_nan() || steps > MAX_STEPS {
             anyhow::bail!(
-                "{} takes {steps:.0} steps per run; the explorer re-runs the model as a slider moves \
-                 and serves models of at most {MAX_STEPS:.0} steps (raise dt or shorten the run)",
-                model_path.display()
+                "the model takes {steps:.0} steps per run; the explorer re-runs the model as a \
+                 slider moves and serves models of at most {MAX_STEPS:.0} steps (raise dt or \
+                 shorten the run)"
             );
         }
-        let name = path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let docs = variable_docs(&case);
-        let parameters = match &uncertainties {
-            Some(text) => blowback_explore::parse_parameters(text).with_context(|| {
-                format!("reading {}", path.join("uncertainties.toml").display())
-            })?,
-            None => Vec::new(),
+        // A case without scenarios (a bare model) gets one, so the page and the API work the
+        // same way.
+        let scenarios = if case.scenarios().is_empty() {
+            vec![Scenario {
+                name: "baseline".into(),
+                description: "The model as written.".into(),
+                start: None,
+                overrides: BTreeMap::new(),
+            }]
+        } else {
+            case.scenarios().to_vec()
         };
-        let levers = levers(&case, &docs, &parameters, folder);
+        let docs = variable_docs(&case);
+        let parameters = case
+            .uncertainties()
+            .map(|u| u.parameters.as_slice())
+            .unwrap_or_default();
+        let levers = levers(&case, &docs, parameters, bare);
         let lever_index = levers
             .iter()
             .enumerate()
@@ -234,7 +208,6 @@ impl Explorer {
             .variables()
             .map(|v| (canonical(v.name), v.name.to_string()))
             .collect();
-        let notes = claim_notes(files.claims.as_deref().unwrap_or_default());
         let mut provenance: HashMap<(String, String), Vec<String>> = HashMap::new();
         for claim in case.claims() {
             for link in &claim.links {
@@ -246,26 +219,14 @@ impl Explorer {
                 }
             }
         }
-        let named_loops = if folder {
-            read_named_loops(path)?
-        } else {
-            Vec::new()
-        };
-        let conflict = match conflict_text {
-            Some(text) => Some(
-                conflict_document(&text)
-                    .with_context(|| format!("reading {}", path.join("conflict.toml").display()))?,
-            ),
-            None => None,
-        };
+        let conflict = case.conflict().map(conflict_document).transpose()?;
         let mut explorer = Explorer {
             case,
+            scenarios,
             levers,
             lever_index,
             variables,
             provenance,
-            notes,
-            named_loops,
             overview: String::new(),
             diagram: String::new(),
             conflict,
@@ -273,22 +234,20 @@ impl Explorer {
             loops_cache: Mutex::new(HashMap::new()),
         };
         explorer.openapi = explorer.narrowed_openapi(openapi)?.to_string();
-        explorer.overview = explorer
-            .overview_document(&name, readme.as_deref(), &docs)
-            .to_string();
+        explorer.overview = explorer.overview_document(name, &docs).to_string();
         explorer.diagram = explorer.diagram_document(&docs)?.to_string();
-        Ok(Some(explorer))
+        Ok(explorer)
     }
 
     /// The scenario the page opens on (every explorer has at least one).
     pub(crate) fn first_scenario(&self) -> &str {
-        &self.case.scenarios()[0].name
+        &self.scenarios[0].name
     }
 
     fn narrowed_openapi(&self, generic: &str) -> anyhow::Result<Value> {
         let mut doc: Value =
             serde_json::from_str(generic).context("the embedded OpenAPI document is not JSON")?;
-        let scenarios = json!(self.case.scenario_names());
+        let scenarios = json!(self.scenario_names());
         let mut variables: Vec<&str> = self.variables.values().map(String::as_str).collect();
         variables.sort_unstable();
         let levers: serde_json::Map<String, Value> = self
@@ -321,19 +280,22 @@ impl Explorer {
         self.case.simulation()
     }
 
-    fn claim_json(&self, id: &str) -> Value {
-        let note = self.notes.get(id).cloned().unwrap_or_default();
-        json!({"id": id, "paragraphs": note.paragraphs, "paraphrase": note.paraphrase})
+    fn scenario_names(&self) -> Vec<&str> {
+        self.scenarios.iter().map(|s| s.name.as_str()).collect()
     }
 
-    fn overview_document(
-        &self,
-        name: &str,
-        readme: Option<&str>,
-        docs: &HashMap<String, (String, String)>,
-    ) -> Value {
+    fn claim_json(&self, id: &str) -> Value {
+        match self.case.claims().iter().find(|c| c.id == id) {
+            Some(claim) => {
+                json!({"id": id, "paragraphs": claim.paragraphs, "paraphrase": claim.paraphrase})
+            }
+            None => json!({"id": id, "paragraphs": [], "paraphrase": ""}),
+        }
+    }
+
+    fn overview_document(&self, name: &str, docs: &HashMap<String, (String, String)>) -> Value {
         let specs = self.simulation().sim_specs();
-        let (title, story) = readme.map(story).unwrap_or_default();
+        let (title, story) = self.case.readme().map(story).unwrap_or_default();
         let role = |r: NodeRole| match r {
             NodeRole::Stock => "stock",
             NodeRole::Flow => "flow",
@@ -350,8 +312,7 @@ impl Explorer {
             })
             .collect();
         let scenarios: Vec<Value> = self
-            .case
-            .scenarios()
+            .scenarios
             .iter()
             .map(|s| {
                 // The start is a lever too, so the page can set its slider from the scenario.
@@ -390,7 +351,8 @@ impl Explorer {
             })
             .collect();
         let loops: Vec<Value> = self
-            .named_loops
+            .case
+            .named_loops()
             .iter()
             .map(|l| {
                 json!({"name": l.name, "polarity": l.polarity, "variables": l.variables,
@@ -456,7 +418,7 @@ impl Explorer {
 
     /// The feedback loops the page shows: the named ones, else the shortest the search finds.
     fn loops_for(&self, overrides: &Overrides) -> anyhow::Result<Vec<FeedbackLoop>> {
-        if self.named_loops.is_empty() {
+        if self.case.named_loops().is_empty() {
             let options = LoopOptions {
                 max_loops: 50,
                 max_length: Some(12),
@@ -465,7 +427,7 @@ impl Explorer {
             return Ok(self.simulation().feedback_loops(overrides, options)?);
         }
         let mut found = Vec::new();
-        for named in &self.named_loops {
+        for named in self.case.named_loops() {
             let variables: Vec<&str> = named.variables.iter().map(String::as_str).collect();
             let mut l = self
                 .simulation()
@@ -478,7 +440,7 @@ impl Explorer {
     }
 
     fn diagram_document(&self, docs: &HashMap<String, (String, String)>) -> anyhow::Result<Value> {
-        let overrides = self.scenario_overrides(&self.case.scenarios()[0]);
+        let overrides = self.scenario_overrides(&self.scenarios[0]);
         let loops = self.loops_for(&overrides)?;
         let drawn: Vec<&FeedbackLoop> = loops.iter().collect();
         let edges = condensed_edges(self.simulation(), &overrides, &drawn)?;
@@ -529,15 +491,18 @@ impl Explorer {
     }
 
     fn scenario(&self, name: &str) -> Result<&Scenario, Rejection> {
-        self.case.scenario(name).ok_or_else(|| {
-            Rejection::invalid(
-                "scenario",
-                format!(
-                    "no scenario `{name}`; the case has: {}",
-                    self.case.scenario_names().join(", ")
-                ),
-            )
-        })
+        self.scenarios
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| {
+                Rejection::invalid(
+                    "scenario",
+                    format!(
+                        "no scenario `{name}`; the case has: {}",
+                        self.scenario_names().join(", ")
+                    ),
+                )
+            })
     }
 
     fn scenario_overrides(&self, scenario: &Scenario) -> Overrides {
@@ -638,7 +603,7 @@ impl Explorer {
         }
         jobs.push((scenario, current));
         if request.overlay {
-            for other in self.case.scenarios() {
+            for other in &self.scenarios {
                 if other.name == scenario.name {
                     continue;
                 }
@@ -753,7 +718,8 @@ impl Explorer {
             .map_err(|e| failed(e.into()))?;
         let specs = self.simulation().sim_specs();
         let named: HashMap<&str, &NamedLoop> = self
-            .named_loops
+            .case
+            .named_loops()
             .iter()
             .map(|l| (l.name.as_str(), l))
             .collect();
@@ -831,7 +797,7 @@ fn levers(
     case: &Case,
     docs: &HashMap<String, (String, String)>,
     parameters: &[blowback_explore::Parameter],
-    folder: bool,
+    bare: bool,
 ) -> Vec<Lever> {
     let simulation = case.simulation();
     let doc = |name: &str| {
@@ -841,7 +807,7 @@ fn levers(
     };
     let mut levers: Vec<Lever> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    if !folder {
+    if bare {
         for v in simulation
             .variables()
             .filter(|v| v.role == NodeRole::Constant)
@@ -1036,11 +1002,9 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
 
 /// The conflict analysis the page shows: equilibria under the default concepts and the states the
 /// status quo can reach by unilateral improvements.
-fn conflict_document(text: &str) -> anyhow::Result<String> {
-    let spec = blowback_conflict::read_toml(text).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let conflict = Conflict::build(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let game = Game::individual(&conflict);
-    let concepts = default_concepts(&conflict);
+fn conflict_document(conflict: &Conflict) -> anyhow::Result<String> {
+    let game = Game::individual(conflict);
+    let concepts = default_concepts(conflict);
     let stability = analyze(&game, &concepts)?;
     let names = conflict.decision_makers();
     let state = |index: usize| -> Value {

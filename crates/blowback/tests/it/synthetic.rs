@@ -246,3 +246,51 @@ fn a_test_naming_a_missing_scenario_is_an_error_not_a_failure() {
     let err = case.check_behaviour(&runs, &Overrides::new()).unwrap_err();
     assert!(err.to_string().contains("no scenario `nope`"), "{err}");
 }
+
+const UNCERTAIN_ATTRITION: &str =
+    "[[parameter]]\nname = \"attrition\"\ndistribution = \"uniform\"\nlow = 0\nhigh = 1\n";
+
+#[test]
+fn every_case_file_is_read_and_its_names_checked_at_load() {
+    let mut f = files();
+    f.loops =
+        Some("[[loop]]\nname = \"growth\"\nvariables = [\"fighters\", \"recruitment\"]\n".into());
+    f.uncertainties = Some(format!(
+        "{UNCERTAIN_ATTRITION}[[outcome]]\nname = \"attacks\"\nvariable = \"attacks\"\nstat = \"mean\"\n"
+    ));
+    f.conflict = Some(
+        "name = \"c\"\n[[decision_maker]]\nname = \"A\"\noption = [{ id = \"x\" }]\npreference = [{ statement = \"x\" }]\n\
+         [[decision_maker]]\nname = \"B\"\noption = [{ id = \"y\" }]\npreference = [{ statement = \"y\" }]\n"
+            .into(),
+    );
+    f.readme = Some("# Toy\n".into());
+    let case = load(&f);
+    assert_eq!(case.named_loops()[0].name, "growth");
+    assert_eq!(
+        case.uncertainties().unwrap().parameters[0].name,
+        "attrition"
+    );
+    assert_eq!(case.conflict().unwrap().n_states(), 4);
+    assert_eq!(case.readme(), Some("# Toy\n"));
+
+    let refused = |f: &CaseFiles, expected: &str| {
+        let err = Case::load(f).unwrap_err().to_string();
+        assert!(err.contains(expected), "{err}");
+    };
+    let mut bad = f.clone();
+    bad.loops = Some("[[loop]]\nname = \"l\"\nvariables = [\"fightrs\"]\n".into());
+    refused(&bad, "did you mean `fighters`");
+    let mut bad = f.clone();
+    bad.uncertainties = Some(UNCERTAIN_ATTRITION.replace("attrition", "attacks"));
+    refused(&bad, "not a constant");
+    let mut bad = f.clone();
+    bad.uncertainties = Some(format!(
+        "{UNCERTAIN_ATTRITION}[[outcome]]\nname = \"o\"\nvariable = \"attacks\"\nstat = \"mean\"\n\
+         [[conclusion]]\nname = \"c\"\nleft = {{ scenario = \"crakdown\", outcome = \"o\" }}\nop = \"<\"\n\
+         right = {{ scenario = \"base\", outcome = \"o\" }}\n"
+    ));
+    refused(&bad, "did you mean `crackdown`");
+    let mut bad = f.clone();
+    bad.conflict = Some("name = \"c\"\n".into());
+    refused(&bad, "conflict.toml");
+}
