@@ -115,7 +115,7 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
         let (polarity, polarity_runs) = case
             .check_polarities(&base)
             .map_err(|e| located(&source, e))?;
-        test_runs = bounds_tests(&case) + polarity_runs;
+        test_runs = case.behaviour_test_runs() + polarity_runs;
         (Some(behaviour), Some(polarity))
     } else {
         (None, None)
@@ -175,13 +175,6 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn bounds_tests(case: &Case) -> usize {
-    case.tests()
-        .iter()
-        .filter(|t| matches!(t.kind, blowback::TestKind::Bounds { .. }))
-        .count()
 }
 
 /// Checks `--vars` against the model before anything runs, with a suggestion for typos.

@@ -183,12 +183,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 describe_state(&conflict, start)
             );
             for entry in reachable_by_improvements(&game, start) {
-                let equilibria: Vec<String> = concepts
-                    .iter()
-                    .enumerate()
-                    .filter(|(c, _)| stability.equilibria[*c].contains(entry.state))
-                    .map(|(_, concept)| concept.to_string())
-                    .collect();
+                let equilibria = stability.equilibrium_under(entry.state);
                 let path: Vec<String> = entry
                     .path
                     .iter()
@@ -207,7 +202,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                     if equilibria.is_empty() {
                         "-".to_string()
                     } else {
-                        equilibria.join(" ")
+                        concept_list(&equilibria)
                     }
                 );
             }
@@ -432,14 +427,7 @@ fn state_index(conflict: &Conflict, id: u32) -> anyhow::Result<usize> {
 fn describe_state(conflict: &Conflict, state: usize) -> String {
     match conflict.form() {
         Form::Option => {
-            let decimal = conflict.state_decimal(state).unwrap_or(0);
-            let taken: Vec<&str> = conflict
-                .option_ids()
-                .iter()
-                .enumerate()
-                .filter(|(bit, _)| decimal & (1 << bit) != 0)
-                .map(|(_, id)| id.as_str())
-                .collect();
+            let taken = conflict.options_taken(state);
             let pattern = conflict.state_pattern(state).unwrap_or_default();
             if taken.is_empty() {
                 format!("{pattern}: no option taken")
@@ -519,14 +507,11 @@ fn render_analysis(conflict: &Conflict, game: &Game, stability: &Stability) -> S
                     .collect();
                 let _ = write!(text, " {:<width$}", marks, width = names.len().max(4));
             }
-            let equilibria: Vec<String> = stability
-                .concepts
-                .iter()
-                .enumerate()
-                .filter(|(c, _)| stability.equilibria[*c].contains(state))
-                .map(|(_, concept)| concept.to_string())
-                .collect();
-            let _ = writeln!(text, "  {}", equilibria.join(" "));
+            let _ = writeln!(
+                text,
+                "  {}",
+                concept_list(&stability.equilibrium_under(state))
+            );
         }
         text.push_str("('*' = stable for that decision maker, '.' = not)\n");
     } else {
@@ -539,23 +524,26 @@ fn render_analysis(conflict: &Conflict, game: &Game, stability: &Stability) -> S
     text.push('\n');
     text.push_str(&render_equilibria(conflict, stability));
     if let Some(start) = conflict.status_quo() {
-        let under: Vec<String> = stability
-            .concepts
-            .iter()
-            .enumerate()
-            .filter(|(c, _)| stability.equilibria[*c].contains(start))
-            .map(|(_, concept)| concept.to_string())
-            .collect();
+        let under = stability.equilibrium_under(start);
         let reachable = reachable_by_improvements(game, start).len() - 1;
         let _ = writeln!(
             text,
             "\nStatus quo: state {} ({}); equilibrium under: {}; {reachable} other state(s) reachable by unilateral improvements (see `blowback conflict status-quo`)",
             conflict.state_id(start),
             describe_state(conflict, start),
-            if under.is_empty() { "none".to_string() } else { under.join(" ") }
+            if under.is_empty() { "none".to_string() } else { concept_list(&under) }
         );
     }
     text
+}
+
+/// Concepts as a space-separated list: `Nash GMR SEQ`.
+fn concept_list(concepts: &[Concept]) -> String {
+    concepts
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn render_equilibria(conflict: &Conflict, stability: &Stability) -> String {

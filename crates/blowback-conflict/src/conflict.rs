@@ -208,6 +208,20 @@ impl Conflict {
         }
     }
 
+    /// The ids of the options taken in a state, in option order; empty for a graph-form conflict,
+    /// whose states have no options.
+    pub fn options_taken(&self, index: usize) -> Vec<&str> {
+        let Some(decimal) = self.state_decimal(index) else {
+            return Vec::new();
+        };
+        self.option_ids
+            .iter()
+            .enumerate()
+            .filter(|(bit, _)| decimal & (1 << bit) != 0)
+            .map(|(_, id)| id.as_str())
+            .collect()
+    }
+
     /// Ordinal payoff of `state` for decision maker `dm`: higher is better, 1 the worst level.
     pub fn payoff(&self, dm: usize, state: usize) -> u32 {
         self.payoffs[dm][state]

@@ -149,6 +149,15 @@ pub struct CheckResult {
 }
 
 impl Case {
+    /// How many model runs [`Case::check_behaviour`] makes beyond the scenario runs it is given:
+    /// one per bounds test.
+    pub fn behaviour_test_runs(&self) -> usize {
+        self.tests()
+            .iter()
+            .filter(|t| matches!(t.kind, TestKind::Bounds { .. }))
+            .count()
+    }
+
     /// Evaluates every test of `tests.toml`. Comparisons use `runs` (one per scenario); bounds tests
     /// run their scenario again with their extra overrides on top of `base`.
     pub fn check_behaviour(

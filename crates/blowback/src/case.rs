@@ -1,7 +1,9 @@
 //! A case folder in memory: its files as text, the compiled model, and scenario runs.
 
+use std::collections::HashMap;
+
 use blowback_sd::{
-    compile, read_xmile, Diagnostic, NodeRole, Overrides, Project, Results, Simulation,
+    canonical, compile, read_xmile, Diagnostic, NodeRole, Overrides, Project, Results, Simulation,
 };
 
 use blowback_conflict::Conflict;
@@ -30,6 +32,8 @@ pub struct Case {
     /// The file the calibration settings came from, for error messages.
     calibration_file: &'static str,
     data: Vec<DataSeries>,
+    /// (canonical cause, canonical effect) -> indices of the claims with that link, in file order.
+    link_claims: HashMap<(String, String), Vec<usize>>,
     named_loops: Vec<NamedLoop>,
     uncertainties: Option<Uncertainties>,
     conflict: Option<Conflict>,
@@ -117,6 +121,7 @@ impl Case {
             calibration,
             calibration_file,
             data: Vec::new(),
+            link_claims: HashMap::new(),
             named_loops: named_loops.unwrap_or_default(),
             uncertainties,
             conflict,
@@ -124,6 +129,17 @@ impl Case {
             warn_missing_report: files.scenarios.is_some(),
         };
         case.check_names(&mut warnings)?;
+        for (index, claim) in case.claims.iter().enumerate() {
+            for link in &claim.links {
+                let claims = case
+                    .link_claims
+                    .entry((canonical(&link.from), canonical(&link.to)))
+                    .or_default();
+                if claims.last() != Some(&index) {
+                    claims.push(index);
+                }
+            }
+        }
         case.data = case
             .series_specs()
             .iter()
@@ -422,6 +438,16 @@ impl Case {
     /// The claims of `claims.toml`.
     pub fn claims(&self) -> &[Claim] {
         &self.claims
+    }
+
+    /// The claims that assert a direct link from `from` to `to` (names compared canonically),
+    /// in file order.
+    pub fn claims_on_link(&self, from: &str, to: &str) -> impl Iterator<Item = &Claim> {
+        self.link_claims
+            .get(&(canonical(from), canonical(to)))
+            .into_iter()
+            .flatten()
+            .map(|&index| &self.claims[index])
     }
 
     /// The calibration settings, if the case has any.

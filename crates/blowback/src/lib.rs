@@ -69,7 +69,7 @@ pub use explore::{
     ConclusionShare, OutcomeComparison, PrimAnswer,
 };
 pub use files::{CaseFiles, CaseFolder, MODEL_FILES};
-pub use loops::{parse_loops, NamedLoop};
+pub use loops::{parse_loops, CaseLoops, NamedLoop};
 pub use scenario::{Outcome, ReportSpec, Scenario, ScenarioFile};
 pub use uncertainties::{
     parse_uncertainties, Comparison, Conclusion, ExploreSettings, Failure, OutcomeSpec, PrimSpec,

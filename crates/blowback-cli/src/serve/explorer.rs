@@ -9,18 +9,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
 use anyhow::Context;
-use blowback::{window_stat, Case, NamedLoop, Scenario};
-use blowback_conflict::{
-    analyze, default_concepts, reachable_by_improvements, Conflict, Form, Game,
-};
+use blowback::{window_stat, Case, Claim, NamedLoop, Scenario};
+use blowback_conflict::{analyze, default_concepts, reachable_by_improvements, Conflict, Game};
 use blowback_sd::{
     canonical, did_you_mean, FeedbackLoop, LoopOptions, NodeRole, Overrides, Polarity, Simulation,
 };
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-
-use crate::loops::condensed_edges;
 
 /// Runs longer than this many steps are refused: the explorer answers as a slider moves, so the
 /// model's own time settings must keep a run short. Af-Pak takes 544 steps.
@@ -144,8 +140,6 @@ pub(crate) struct Explorer {
     lever_index: HashMap<String, usize>,
     /// Canonical name -> the model's spelling, for every visible variable.
     variables: HashMap<String, String>,
-    /// (canonical cause, canonical effect) -> ids of the claims that assert the link.
-    provenance: HashMap<(String, String), Vec<String>>,
     /// Pre-rendered JSON documents of the read-only endpoints.
     pub overview: String,
     pub diagram: String,
@@ -208,17 +202,6 @@ impl Explorer {
             .variables()
             .map(|v| (canonical(v.name), v.name.to_string()))
             .collect();
-        let mut provenance: HashMap<(String, String), Vec<String>> = HashMap::new();
-        for claim in case.claims() {
-            for link in &claim.links {
-                let ids = provenance
-                    .entry((canonical(&link.from), canonical(&link.to)))
-                    .or_default();
-                if !ids.contains(&claim.id) {
-                    ids.push(claim.id.clone());
-                }
-            }
-        }
         let conflict = case.conflict().map(conflict_document).transpose()?;
         let mut explorer = Explorer {
             case,
@@ -226,7 +209,6 @@ impl Explorer {
             levers,
             lever_index,
             variables,
-            provenance,
             overview: String::new(),
             diagram: String::new(),
             conflict,
@@ -284,15 +266,6 @@ impl Explorer {
         self.scenarios.iter().map(|s| s.name.as_str()).collect()
     }
 
-    fn claim_json(&self, id: &str) -> Value {
-        match self.case.claims().iter().find(|c| c.id == id) {
-            Some(claim) => {
-                json!({"id": id, "paragraphs": claim.paragraphs, "paraphrase": claim.paraphrase})
-            }
-            None => json!({"id": id, "paragraphs": [], "paraphrase": ""}),
-        }
-    }
-
     fn overview_document(&self, name: &str, docs: &HashMap<String, (String, String)>) -> Value {
         let specs = self.simulation().sim_specs();
         let (title, story) = self.case.readme().map(story).unwrap_or_default();
@@ -341,7 +314,7 @@ impl Explorer {
             .claims()
             .iter()
             .map(|c| {
-                let mut value = self.claim_json(&c.id);
+                let mut value = claim_json(c);
                 value["links"] = c
                     .links
                     .iter()
@@ -426,24 +399,16 @@ impl Explorer {
             };
             return Ok(self.simulation().feedback_loops(overrides, options)?);
         }
-        let mut found = Vec::new();
-        for named in self.case.named_loops() {
-            let variables: Vec<&str> = named.variables.iter().map(String::as_str).collect();
-            let mut l = self
-                .simulation()
-                .loop_through(overrides, &variables, found.len())
-                .with_context(|| format!("loop `{}` in loops.toml", named.name))?;
-            l.name = Some(named.name.clone());
-            found.push(l);
-        }
-        Ok(found)
+        self.case
+            .named_feedback_loops(overrides)
+            .map_err(|(name, e)| anyhow::anyhow!("loop `{name}` in loops.toml: {e}"))
     }
 
     fn diagram_document(&self, docs: &HashMap<String, (String, String)>) -> anyhow::Result<Value> {
         let overrides = self.scenario_overrides(&self.scenarios[0]);
         let loops = self.loops_for(&overrides)?;
         let drawn: Vec<&FeedbackLoop> = loops.iter().collect();
-        let edges = condensed_edges(self.simulation(), &overrides, &drawn)?;
+        let edges = self.simulation().condensed_loop_graph(&overrides, &drawn)?;
         let mut nodes: Vec<&str> = edges
             .iter()
             .flat_map(|e| [e.from.as_str(), e.to.as_str()])
@@ -468,16 +433,15 @@ impl Explorer {
                     .chain(e.via.iter().map(String::as_str))
                     .chain(std::iter::once(e.to.as_str()))
                     .collect();
-                let mut ids: Vec<&str> = Vec::new();
+                let mut claims: Vec<&Claim> = Vec::new();
                 for pair in chain.windows(2) {
-                    let key = (canonical(pair[0]), canonical(pair[1]));
-                    for id in self.provenance.get(&key).into_iter().flatten() {
-                        if !ids.contains(&id.as_str()) {
-                            ids.push(id);
+                    for claim in self.case.claims_on_link(pair[0], pair[1]) {
+                        if !claims.iter().any(|c| c.id == claim.id) {
+                            claims.push(claim);
                         }
                     }
                 }
-                let claims: Vec<Value> = ids.iter().map(|id| self.claim_json(id)).collect();
+                let claims: Vec<Value> = claims.into_iter().map(claim_json).collect();
                 let names: Vec<&str> = e
                     .loops
                     .iter()
@@ -692,10 +656,10 @@ impl Explorer {
             .iter()
             .map(|step| {
                 let claim = self
-                    .provenance
-                    .get(&(canonical(&step.from), canonical(&step.to)))
-                    .and_then(|ids| ids.first())
-                    .map(|id| self.claim_json(id));
+                    .case
+                    .claims_on_link(&step.from, &step.to)
+                    .next()
+                    .map(claim_json);
                 json!({"from": step.from, "to": step.to, "depth": step.depth,
                        "delta": step.delta, "share": step.share, "claim": claim})
             })
@@ -755,6 +719,10 @@ impl Explorer {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+fn claim_json(claim: &Claim) -> Value {
+    json!({"id": claim.id, "paragraphs": claim.paragraphs, "paraphrase": claim.paraphrase})
 }
 
 fn loop_name(l: &FeedbackLoop) -> String {
@@ -1008,21 +976,11 @@ fn conflict_document(conflict: &Conflict) -> anyhow::Result<String> {
     let stability = analyze(&game, &concepts)?;
     let names = conflict.decision_makers();
     let state = |index: usize| -> Value {
-        let taken: Vec<&str> = match (conflict.form(), conflict.state_decimal(index)) {
-            (Form::Option, Some(decimal)) => conflict
-                .option_ids()
-                .iter()
-                .enumerate()
-                .filter(|(bit, _)| decimal & (1 << bit) != 0)
-                .map(|(_, id)| id.as_str())
-                .collect(),
-            _ => Vec::new(),
-        };
-        let stable: Vec<String> = concepts
+        let taken = conflict.options_taken(index);
+        let stable: Vec<String> = stability
+            .equilibrium_under(index)
             .iter()
-            .enumerate()
-            .filter(|(c, _)| stability.equilibria[*c].contains(index))
-            .map(|(_, concept)| concept.to_string())
+            .map(ToString::to_string)
             .collect();
         json!({"state": conflict.state_id(index), "pattern": conflict.state_pattern(index),
                "taken": taken, "concepts": stable})
@@ -1031,15 +989,7 @@ fn conflict_document(conflict: &Conflict) -> anyhow::Result<String> {
         .filter(|&s| stability.equilibria.iter().any(|set| set.contains(s)))
         .collect();
     // Most robust first: states stable under the most concepts.
-    equilibria.sort_by_key(|&s| {
-        std::cmp::Reverse(
-            stability
-                .equilibria
-                .iter()
-                .filter(|set| set.contains(s))
-                .count(),
-        )
-    });
+    equilibria.sort_by_key(|&s| std::cmp::Reverse(stability.equilibrium_under(s).len()));
     let options: Vec<Value> = conflict
         .option_ids()
         .iter()

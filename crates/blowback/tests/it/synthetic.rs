@@ -102,6 +102,8 @@ bounds = [{ var = "fighters", lo = 0, hi = 150 }]
         "{}",
         results[3].detail
     );
+    // Each bounds test runs its scenario once more; comparisons reuse the scenario runs.
+    assert_eq!(case.behaviour_test_runs(), 2);
 }
 
 #[test]
@@ -293,4 +295,54 @@ fn every_case_file_is_read_and_its_names_checked_at_load() {
     let mut bad = f.clone();
     bad.conflict = Some("name = \"c\"\n".into());
     refused(&bad, "conflict.toml");
+}
+
+#[test]
+fn named_loops_are_named_and_added_when_the_search_misses_them() {
+    use blowback_sd::{LoopOptions, Polarity};
+    let mut f = files();
+    f.loops = Some(
+        "[[loop]]\nname = \"recruiting\"\nvariables = [\"recruitment\", \"fighters\"]\n".into(),
+    );
+    let case = load(&f);
+    let base = Overrides::new();
+    let all = case.feedback_loops(&base, LoopOptions::default()).unwrap();
+    assert_eq!(all.loops.len(), 2, "recruitment (R) and losses (B)");
+    let named: Vec<_> = all
+        .loops
+        .iter()
+        .filter(|l| l.name.as_deref() == Some("recruiting"))
+        .collect();
+    assert_eq!(named.len(), 1);
+    assert_eq!(named[0].polarity, Polarity::Positive);
+    // A search bounded below the loop's length finds nothing; the name brings the loop back.
+    let short = LoopOptions {
+        max_loops: 10,
+        max_length: Some(1),
+        independent_only: false,
+    };
+    let bounded = case.feedback_loops(&base, short).unwrap();
+    assert_eq!(bounded.loops.len(), 1);
+    assert_eq!(bounded.loops[0].name.as_deref(), Some("recruiting"));
+    assert!(bounded.unbuilt.is_empty());
+    let only_named = case.named_feedback_loops(&base).unwrap();
+    assert_eq!(only_named.len(), 1);
+    assert_eq!(case.named_loop("recruiting").unwrap().variables.len(), 2);
+}
+
+#[test]
+fn claims_are_found_by_their_links() {
+    let mut f = files();
+    f.claims = Some(
+        "[[claim]]\nid = \"more_fighters_more_attacks\"\nparagraphs = [\"P1\"]\nlinks = [\"fighters -> attacks (+)\"]\n\
+         [[claim]]\nid = \"again\"\nlinks = [\"fighters -> attacks (+)\", \"attrition -> losses (+)\"]\n"
+            .into(),
+    );
+    let case = load(&f);
+    let ids: Vec<&str> = case
+        .claims_on_link("Fighters", "attacks")
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(ids, ["more_fighters_more_attacks", "again"]);
+    assert_eq!(case.claims_on_link("attacks", "fighters").count(), 0);
 }
