@@ -14,11 +14,11 @@ use anyhow::{bail, Context};
 use blowback::{Case, CheckResult, CheckStatus, ComparisonTable, ScenarioRuns};
 use blowback_sd::Results;
 
+use crate::args::{apply_assignments, overrides_from, RunArgs};
 use crate::charts::{self, Chart, Line};
 use crate::load::{self, located, Source};
-use crate::output::write_atomic;
+use crate::output::{format_value, write_atomic};
 use crate::report::{self, ReportInput};
-use crate::sd::{overrides_from, RunArgs};
 
 /// The date the afpak case is frozen at (the essay's vantage point), marked on every chart.
 const FROZEN_AT: (f64, &str) = (2022.5, "mid-2022: forecast from here");
@@ -369,17 +369,6 @@ fn table_csv(table: &ComparisonTable) -> anyhow::Result<Vec<u8>> {
     writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// Formats a table value with about four significant figures.
-pub fn format_value(value: Option<f64>) -> String {
-    match value {
-        None => "-".into(),
-        Some(v) if !v.is_finite() => v.to_string(),
-        Some(v) if v.abs() >= 100.0 => format!("{v:.0}"),
-        Some(v) if v.abs() >= 10.0 => format!("{v:.1}"),
-        Some(v) => format!("{v:.2}"),
-    }
-}
-
 /// The comparison table as aligned text.
 fn render_table(table: &ComparisonTable) -> String {
     let name_width = table
@@ -454,7 +443,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     };
     let mut base = blowback_sd::Overrides::new();
-    crate::sd::apply_assignments(&args.set, &mut base)?;
+    apply_assignments(&args.set, &mut base)?;
     let fit = case
         .calibrate(&base, args.max_iters)
         .map_err(|e| located(&source, e))?;

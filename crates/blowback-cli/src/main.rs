@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod args;
 mod case;
 mod charts;
 mod conflict;
@@ -31,7 +32,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run an XMILE model, or every scenario of a case folder.
-    Run(sd::RunArgs),
+    Run(args::RunArgs),
     /// Check a model and print located diagnostics; exits 1 when there are errors.
     Check(sd::CheckArgs),
     /// Fit a case's uncertain parameters to its historical data (least squares).
@@ -55,6 +56,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) if args.path.is_dir() => case::run_case(&args),
         Command::Run(args) => sd::run(args),
         Command::Check(args) => sd::check(args),
         Command::Calibrate(args) => case::calibrate(args),

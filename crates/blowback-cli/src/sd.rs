@@ -1,53 +1,14 @@
-//! `blowback run` and `blowback check` for XMILE models, and diagnostic rendering.
+//! `blowback run` and `blowback check` for model files.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
-use blowback_sd::{compile, read_xmile, Method, Overrides, Results, Simulation};
+use anyhow::Context;
+use blowback_sd::{compile, read_xmile, Results, Simulation};
 
+use crate::args::{overrides_from, RunArgs};
 use crate::diagnostics::print_diagnostics;
 use crate::output::write_atomic;
-
-/// Arguments of `blowback run`.
-#[derive(Debug, clap::Args)]
-pub struct RunArgs {
-    /// An XMILE model file, or a case folder (with model.xmile and scenarios.toml).
-    pub path: PathBuf,
-    /// Write results as CSV to FILE (`-` for standard output).
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
-    /// Write results as JSON to FILE (`-` for standard output).
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Only these variables, comma-separated (model names).
-    #[arg(long, value_name = "A,B")]
-    pub vars: Option<String>,
-    /// Override a constant or a stock's initial value: NAME=VALUE (repeatable).
-    #[arg(long = "set", value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
-    /// Integration method: euler, rk2 or rk4.
-    #[arg(long)]
-    pub method: Option<String>,
-    /// Time step.
-    #[arg(long)]
-    pub dt: Option<f64>,
-    /// Start time.
-    #[arg(long)]
-    pub start: Option<f64>,
-    /// Stop time.
-    #[arg(long)]
-    pub stop: Option<f64>,
-    /// Seed for the random builtins.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// For a case: run only this scenario.
-    #[arg(long)]
-    pub scenario: Option<String>,
-    /// For a case: output folder (default out/CASE).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-}
 
 /// Arguments of `blowback check`.
 #[derive(Debug, clap::Args)]
@@ -83,40 +44,8 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
     }
 }
 
-/// Applies `--set NAME=VALUE` assignments to `overrides`.
-pub fn apply_assignments(assignments: &[String], overrides: &mut Overrides) -> anyhow::Result<()> {
-    for assignment in assignments {
-        let Some((name, value)) = assignment.split_once('=') else {
-            bail!("--set expects NAME=VALUE, got `{assignment}`");
-        };
-        let value: f64 = value
-            .trim()
-            .parse()
-            .with_context(|| format!("--set {name}: `{value}` is not a number"))?;
-        overrides.set(name.trim(), value);
-    }
-    Ok(())
-}
-
-/// Builds overrides from the command line.
-pub fn overrides_from(args: &RunArgs) -> anyhow::Result<Overrides> {
-    let mut overrides = Overrides::new();
-    apply_assignments(&args.set, &mut overrides)?;
-    if let Some(method) = &args.method {
-        overrides.method = Some(method.parse::<Method>().map_err(anyhow::Error::msg)?);
-    }
-    overrides.dt = args.dt;
-    overrides.start = args.start;
-    overrides.stop = args.stop;
-    overrides.seed = args.seed;
-    Ok(overrides)
-}
-
-/// `blowback run`.
+/// `blowback run` on a model file.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    if args.path.is_dir() {
-        return crate::case::run_case(&args);
-    }
     let Some(simulation) = load_model(&args.path)? else {
         return Ok(ExitCode::from(1));
     };
