@@ -22,9 +22,9 @@ pub struct RunArgs {
     /// Override a constant or a stock's initial value: NAME=VALUE (repeatable).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
-    /// Integration method: euler, rk2 or rk4.
-    #[arg(long)]
-    pub method: Option<String>,
+    /// Integration method.
+    #[arg(long, value_enum, ignore_case = true)]
+    pub method: Option<IntegrationMethod>,
     /// Time step.
     #[arg(long)]
     pub dt: Option<f64>,
@@ -64,12 +64,31 @@ pub fn apply_assignments(assignments: &[String], overrides: &mut Overrides) -> a
 pub fn overrides_from(args: &RunArgs) -> anyhow::Result<Overrides> {
     let mut overrides = Overrides::new();
     apply_assignments(&args.set, &mut overrides)?;
-    if let Some(method) = &args.method {
-        overrides.method = Some(method.parse::<Method>().map_err(anyhow::Error::msg)?);
-    }
+    overrides.method = args.method.map(Method::from);
     overrides.dt = args.dt;
     overrides.start = args.start;
     overrides.stop = args.stop;
     overrides.seed = args.seed;
     Ok(overrides)
+}
+
+/// `--method` of `blowback run`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum IntegrationMethod {
+    /// Euler's method.
+    Euler,
+    /// Second-order Runge-Kutta (Heun's method).
+    Rk2,
+    /// Classical fourth-order Runge-Kutta.
+    Rk4,
+}
+
+impl From<IntegrationMethod> for Method {
+    fn from(method: IntegrationMethod) -> Method {
+        match method {
+            IntegrationMethod::Euler => Method::Euler,
+            IntegrationMethod::Rk2 => Method::Rk2,
+            IntegrationMethod::Rk4 => Method::Rk4,
+        }
+    }
 }

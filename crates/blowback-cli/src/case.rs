@@ -16,7 +16,7 @@ use blowback_sd::Results;
 
 use crate::args::{apply_assignments, overrides_from, RunArgs};
 use crate::charts::{self, Chart, Line};
-use crate::load::{self, located, Source};
+use crate::load::{self, Source};
 use crate::output::{format_value, write_atomic};
 use crate::report::{self, ReportInput};
 
@@ -47,14 +47,14 @@ fn default_out(source: &Source) -> PathBuf {
 pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let dir = &args.path;
-    let (files, source) = load::read(dir)?;
-    if files.scenarios.is_none() {
+    let source = load::read(dir)?;
+    if source.files.scenarios.is_none() {
         bail!(
             "{} has no scenarios.toml; a case needs at least one [[scenario]] (or run the model file itself)",
             dir.display()
         );
     }
-    let Some(case) = load::load(&files, &source)? else {
+    let Some(case) = load::load(&source)? else {
         return Ok(ExitCode::from(1));
     };
     if case.scenarios().is_empty() {
@@ -85,7 +85,7 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if args.csv.as_deref() == Some(Path::new("-")) {
         let results = case
             .run_scenario(selected[0], &base)
-            .map_err(|e| located(&source, e))?;
+            .map_err(|e| source.error(e))?;
         let cols = columns(&results, vars.as_deref())?;
         write_atomic(Path::new("-"), &csv_of(&results, &cols)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -97,11 +97,11 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
             runs: vec![(
                 scenario.name.clone(),
                 case.run_scenario(scenario, &base)
-                    .map_err(|e| located(&source, e))?,
+                    .map_err(|e| source.error(e))?,
             )],
         }
     } else {
-        case.run_all(&base).map_err(|e| located(&source, e))?
+        case.run_all(&base).map_err(|e| source.error(e))?
     };
     let run_time = started.elapsed();
     let mut scenario_runs = runs.runs.len();
@@ -111,10 +111,9 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let (behaviour, polarity) = if args.scenario.is_none() {
         let behaviour = case
             .check_behaviour(&runs, &base)
-            .map_err(|e| located(&source, e))?;
-        let (polarity, polarity_runs) = case
-            .check_polarities(&base)
-            .map_err(|e| located(&source, e))?;
+            .map_err(|e| source.error(e))?;
+        let (polarity, polarity_runs) =
+            case.check_polarities(&base).map_err(|e| source.error(e))?;
         test_runs = case.behaviour_test_runs() + polarity_runs;
         (Some(behaviour), Some(polarity))
     } else {
@@ -446,7 +445,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     apply_assignments(&args.set, &mut base)?;
     let fit = case
         .calibrate(&base, args.max_iters)
-        .map_err(|e| located(&source, e))?;
+        .map_err(|e| source.error(e))?;
 
     let mut out = std::io::stdout().lock();
     writeln!(

@@ -13,6 +13,7 @@ use blowback_conflict::{
     PreferenceSpec, Stability,
 };
 
+use crate::diagnostics::Reported;
 use crate::output::write_atomic;
 
 /// Conflict subcommands.
@@ -83,11 +84,19 @@ pub enum Command {
         /// statement swaps (`--by statements`).
         #[arg(long, default_value_t = 4)]
         max_changes: usize,
-        /// What may change: `rank` raises the target in rankings; `statements` swaps adjacent
-        /// prioritisation statements (option-prioritisation files only).
-        #[arg(long, default_value = "statements")]
-        by: String,
+        /// What may change.
+        #[arg(long, value_enum, default_value_t = InverseBy::Statements)]
+        by: InverseBy,
     },
+}
+
+/// `--by` of `blowback conflict inverse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InverseBy {
+    /// Swap adjacent prioritisation statements (option-prioritisation files only).
+    Statements,
+    /// Raise the target state in the decision makers' rankings.
+    Rank,
 }
 
 /// Runs a conflict subcommand.
@@ -227,8 +236,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 describe_state(&conflict, target),
                 concept
             );
-            match by.as_str() {
-                "statements" => {
+            match by {
+                InverseBy::Statements => {
                     let result =
                         inverse_by_statements(&spec, &conflict, target, concept, max_changes)?;
                     render_unstable(&mut text, dms, &result.unstable_for);
@@ -266,7 +275,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                         }
                     }
                 }
-                "rank" => {
+                InverseBy::Rank => {
                     let result = inverse_analysis(&conflict, target, concept, max_changes)?;
                     render_unstable(&mut text, dms, &result.unstable_for);
                     match result.minimal_total {
@@ -325,7 +334,6 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                         }
                     }
                 }
-                other => bail!("--by must be `rank` or `statements`, not `{other}`"),
             }
             write_atomic(Path::new("-"), text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
@@ -384,23 +392,16 @@ fn load_with_spec(path: &Path) -> anyhow::Result<(ConflictSpec, Conflict)> {
     } else {
         read_toml(&text)
     };
-    let spec = spec.map_err(|error| located(path, error))?;
-    let conflict = Conflict::build(&spec).map_err(|error| located(path, error))?;
+    let spec = spec.map_err(|error| located(path, &text, error))?;
+    let conflict = Conflict::build(&spec).map_err(|error| located(path, &text, error))?;
     Ok((spec, conflict))
 }
 
-/// Prefixes every diagnostic with the file, as `file:line:column: message`.
-fn located(path: &Path, error: blowback_conflict::Error) -> anyhow::Error {
+/// A conflict file's problems, rendered with the file's path and text.
+fn located(path: &Path, text: &str, error: blowback_conflict::Error) -> anyhow::Error {
     match error {
-        blowback_conflict::Error::Invalid(diagnostics) => {
-            let lines: Vec<String> = diagnostics
-                .iter()
-                .map(|diagnostic| {
-                    let separator = if diagnostic.line.is_some() { ":" } else { ": " };
-                    format!("{}{separator}{diagnostic}", path.display())
-                })
-                .collect();
-            anyhow::anyhow!("{}", lines.join("\nerror: "))
+        blowback_conflict::Error::Invalid(problems) => {
+            Reported::file(path, Some(text), &problems).into()
         }
         other => anyhow::anyhow!("{}: {other}", path.display()),
     }

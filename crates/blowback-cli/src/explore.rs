@@ -38,9 +38,9 @@ pub struct ExploreArgs {
     /// The uncertainties file (default CASE/uncertainties.toml).
     #[arg(long, value_name = "FILE")]
     uncertainties: Option<PathBuf>,
-    /// Sampling method: mc, lhs, sobol, morris or factorial (default: the file's, else lhs).
-    #[arg(long)]
-    method: Option<String>,
+    /// Sampling method (default: the file's, else lhs).
+    #[arg(long, value_enum)]
+    method: Option<MethodArg>,
     /// Experiments (mc, lhs), base samples (sobol), trajectories (morris) or levels (factorial).
     #[arg(long)]
     samples: Option<usize>,
@@ -92,43 +92,41 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
         .path
         .clone()
         .context("give a case folder or an XMILE file (see `blowback explore --help`)")?;
-    let (mut files, mut source) = load::read(&path)?;
+    let mut source = load::read(&path)?;
     match &args.uncertainties {
-        Some(file) => load::use_uncertainties(&mut files, &mut source, file)?,
+        Some(file) => source.use_uncertainties(file)?,
         None if !source.is_folder() => bail!(
             "{} is a model file; pass --uncertainties FILE (a case folder has uncertainties.toml)",
             path.display()
         ),
-        None if files.uncertainties.is_none() => bail!(
+        None if source.files.uncertainties.is_none() => bail!(
             "{} has no uncertainties.toml: say what is uncertain ([[parameter]]) and what to measure ([[outcome]])",
             path.display()
         ),
         None => {}
     }
     let case_name = source.name();
-    let Some(case) = load::load(&files, &source)? else {
+    let Some(case) = load::load(&source)? else {
         return Ok(ExitCode::from(1));
     };
     let config = case
         .uncertainties()
         .context("the case has no uncertainties file")?;
     let parameters = config.parameters.clone();
-    let method = match &args.method {
-        Some(name) => parse_method(name)?,
-        None => config
-            .settings
-            .method
-            .map_or(Method::LatinHypercube, SamplingMethod::design_method),
-    };
+    let method = args
+        .method
+        .map(SamplingMethod::from)
+        .or(config.settings.method)
+        .map_or(Method::LatinHypercube, SamplingMethod::design_method);
     let samples = args.samples.or(config.settings.samples).unwrap_or(256);
     let seed = args.seed.or(config.settings.seed).unwrap_or(1);
     let design = Design::new(method, parameters, samples, seed)?;
 
     let scenario_names = args.scenarios.clone().or(config.settings.scenarios.clone());
-    let scenarios = select_scenarios(&case, scenario_names.as_deref())
-        .map_err(|e| load::located(&source, e))?;
-    let model = CaseModel::new(&case, design.parameters(), scenarios)
-        .map_err(|e| load::located(&source, e))?;
+    let scenarios =
+        select_scenarios(&case, scenario_names.as_deref()).map_err(|e| source.error(e))?;
+    let model =
+        CaseModel::new(&case, design.parameters(), scenarios).map_err(|e| source.error(e))?;
     for (scenario, parameter) in model.fixed_samples() {
         eprintln!(
             "note: scenario `{scenario}` sets `{parameter}`, which is also sampled; the scenario's value wins"
@@ -264,15 +262,33 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn parse_method(name: &str) -> anyhow::Result<Method> {
-    Ok(match name {
-        "mc" | "montecarlo" => Method::MonteCarlo,
-        "lhs" => Method::LatinHypercube,
-        "sobol" | "saltelli" => Method::Saltelli,
-        "morris" => Method::Morris { levels: 4 },
-        "factorial" => Method::FullFactorial,
-        other => bail!("unknown method `{other}` (hint: mc, lhs, sobol, morris or factorial)"),
-    })
+/// `--method` of `blowback explore`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MethodArg {
+    /// Monte Carlo: independent draws.
+    #[value(alias = "montecarlo")]
+    Mc,
+    /// Latin hypercube.
+    Lhs,
+    /// Saltelli's design for Sobol indices.
+    #[value(alias = "saltelli")]
+    Sobol,
+    /// Morris elementary-effect trajectories.
+    Morris,
+    /// Full factorial.
+    Factorial,
+}
+
+impl From<MethodArg> for SamplingMethod {
+    fn from(method: MethodArg) -> SamplingMethod {
+        match method {
+            MethodArg::Mc => SamplingMethod::Mc,
+            MethodArg::Lhs => SamplingMethod::Lhs,
+            MethodArg::Sobol => SamplingMethod::Sobol,
+            MethodArg::Morris => SamplingMethod::Morris,
+            MethodArg::Factorial => SamplingMethod::Factorial,
+        }
+    }
 }
 
 fn parse_shard(text: &str) -> anyhow::Result<(usize, usize)> {

@@ -4,17 +4,20 @@
 //! `blowback::CaseFiles::gather`; this module does the reading, prints the model's diagnostics and
 //! names every file by its path in error messages.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use blowback::{Case, CaseError, CaseFiles, CaseFolder, MODEL_FILES};
+use blowback_diagnostic::Located;
+use blowback_explore::ExploreError;
 
-use crate::diagnostics::print_diagnostics;
+use crate::diagnostics::{print_diagnostics, Reported};
 
-/// Where a case's files are on disk.
+/// A case read from disk: its files, and where they are.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// The text of every file the case has.
+    pub files: CaseFiles,
     /// The folder, for a case; `None` for a bare model file.
     dir: Option<PathBuf>,
     /// The model file.
@@ -36,10 +39,12 @@ impl Source {
 
     /// The path of a case file that a message names (`scenarios.toml`, `data/x.csv`).
     pub fn path_of(&self, file: &str) -> PathBuf {
+        if file == self.files.model_file {
+            return self.model_path.clone();
+        }
         match (&self.uncertainties, &self.dir) {
             (Some(path), _) if file == "uncertainties.toml" => path.clone(),
             (_, Some(dir)) => dir.join(file),
-            (_, None) if file == "model" => self.model_path.clone(),
             (_, None) => PathBuf::from(file),
         }
     }
@@ -59,6 +64,48 @@ impl Source {
                 .map(|n| n.to_string_lossy().into_owned()),
         };
         name.unwrap_or_else(|| "case".into())
+    }
+
+    /// Replaces the case's uncertainties file by the one at `path` (`--uncertainties`).
+    pub fn use_uncertainties(&mut self, path: &Path) -> anyhow::Result<()> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        self.files.uncertainties = Some(text);
+        self.uncertainties = Some(path.to_path_buf());
+        Ok(())
+    }
+
+    /// A case error as the CLI shows it: a problem in a file is rendered with its path, line and
+    /// the offending text underlined; anything else keeps its message.
+    pub fn error(&self, err: CaseError) -> anyhow::Error {
+        if let Some((file, problem)) = err.located() {
+            let file = match &err {
+                CaseError::Data { file, .. } => format!("data/{file}"),
+                _ => file.to_string(),
+            };
+            return self.reported(&file, std::slice::from_ref(problem));
+        }
+        match err {
+            CaseError::Explore { file, source } => match source.as_ref() {
+                ExploreError::Syntax(problem)
+                | ExploreError::Distribution { error: problem, .. } => {
+                    self.reported(&file, std::slice::from_ref(problem))
+                }
+                _ => anyhow::anyhow!("{}: {source}", self.path_of(&file).display()),
+            },
+            CaseError::Conflict {
+                file,
+                source: blowback_conflict::Error::Invalid(problems),
+            } => self.reported(&file, &problems),
+            CaseError::Conflict { file, source } => {
+                anyhow::anyhow!("{}: {source}", self.path_of(&file).display())
+            }
+            other => anyhow::Error::new(other),
+        }
+    }
+
+    fn reported(&self, file: &str, problems: &[Located]) -> anyhow::Error {
+        Reported::file(&self.path_of(file), self.files.text(file), problems).into()
     }
 }
 
@@ -93,7 +140,7 @@ impl CaseFolder for Dir<'_> {
 }
 
 /// Reads a case folder (every file a case may have) or a bare model file.
-pub fn read(path: &Path) -> anyhow::Result<(CaseFiles, Source)> {
+pub fn read(path: &Path) -> anyhow::Result<Source> {
     if path.is_dir() {
         let files = CaseFiles::gather(&Dir(path)).map_err(|err| match err {
             CaseError::NoModel => anyhow::anyhow!(
@@ -107,42 +154,30 @@ pub fn read(path: &Path) -> anyhow::Result<(CaseFiles, Source)> {
             }
             other => other.into(),
         })?;
-        let source = Source {
+        return Ok(Source {
             dir: Some(path.to_path_buf()),
             model_path: path.join(&files.model_file),
             uncertainties: None,
-        };
-        return Ok((files, source));
+            files,
+        });
     }
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let source = Source {
+    Ok(Source {
+        files: CaseFiles::model_only(name, text),
         dir: None,
         model_path: path.to_path_buf(),
         uncertainties: None,
-    };
-    Ok((CaseFiles::model_only(name, text), source))
-}
-
-/// Replaces the case's uncertainties file by the one at `path` (`--uncertainties`).
-pub fn use_uncertainties(
-    files: &mut CaseFiles,
-    source: &mut Source,
-    path: &Path,
-) -> anyhow::Result<()> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    files.uncertainties = Some(text);
-    source.uncertainties = Some(path.to_path_buf());
-    Ok(())
+    })
 }
 
 /// Loads a case from its files, printing the model's warnings. `Ok(None)` means the model had
 /// errors, which have been printed.
-pub fn load(files: &CaseFiles, source: &Source) -> anyhow::Result<Option<Case>> {
+pub fn load(source: &Source) -> anyhow::Result<Option<Case>> {
+    let files = &source.files;
     match Case::load(files) {
         Ok((case, warnings)) => {
             print_diagnostics(&source.model_path, &files.model, &warnings);
@@ -157,55 +192,12 @@ pub fn load(files: &CaseFiles, source: &Source) -> anyhow::Result<Option<Case>> 
             );
             Ok(None)
         }
-        Err(err) => Err(located(source, err)),
+        Err(err) => Err(source.error(err)),
     }
 }
 
 /// Reads and loads a case folder or a bare model: [`read`], then [`load`].
 pub fn open(path: &Path) -> anyhow::Result<Option<(Case, Source)>> {
-    let (files, source) = read(path)?;
-    Ok(load(&files, &source)?.map(|case| (case, source)))
-}
-
-/// Turns a case error into a message that names the file by its path and shows the line.
-pub fn located(source: &Source, err: CaseError) -> anyhow::Error {
-    match &err {
-        CaseError::Toml {
-            file,
-            line,
-            column,
-            message,
-            snippet,
-            help,
-        } => {
-            let mut text = format!(
-                "{}:{line}:{column}: {message}",
-                source.path_of(file).display()
-            );
-            if !snippet.is_empty() {
-                let _ = write!(text, "\n {line:>4} | {snippet}\n      | {:>column$}", "^");
-            }
-            if let Some(help) = help {
-                let _ = write!(text, "\n  help: {help}");
-            }
-            anyhow::anyhow!(text)
-        }
-        CaseError::Data { .. }
-        | CaseError::Invalid { .. }
-        | CaseError::Explore { .. }
-        | CaseError::Conflict { .. } => {
-            let file = match &err {
-                CaseError::Data { file, .. } => format!("data/{file}"),
-                CaseError::Invalid { file, .. }
-                | CaseError::Explore { file, .. }
-                | CaseError::Conflict { file, .. } => file.clone(),
-                _ => String::new(),
-            };
-            // The message starts with the file's name in the folder; name it by its path instead.
-            let text = err.to_string();
-            let rest = text.strip_prefix(file.as_str()).unwrap_or(&text);
-            anyhow::anyhow!("{}{rest}", source.path_of(&file).display())
-        }
-        _ => anyhow::Error::new(err),
-    }
+    let source = read(path)?;
+    Ok(load(&source)?.map(|case| (case, source)))
 }

@@ -78,7 +78,18 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            // Problems in input files come rendered, with the offending text underlined.
+            match err
+                .chain()
+                .find_map(|cause| cause.downcast_ref::<diagnostics::Reported>())
+            {
+                Some(reported) => {
+                    for report in &reported.0 {
+                        eprintln!("{report:?}");
+                    }
+                }
+                None => eprintln!("error: {err:#}"),
+            }
             ExitCode::from(2)
         }
     }

@@ -76,7 +76,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 /// `blowback check`.
 pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let path = if args.path.is_dir() {
-        crate::load::read(&args.path)?.1.model_path().to_path_buf()
+        crate::load::read(&args.path)?.model_path().to_path_buf()
     } else {
         args.path.clone()
     };

@@ -104,11 +104,11 @@ pub fn parse_tests(text: &str) -> Result<Vec<BehaviourTest>, CaseError> {
     for test in &file.tests {
         if let TestKind::Compare { op, .. } = &test.kind {
             if !matches!(op.as_str(), ">" | "<" | ">=" | "<=") {
-                return Err(CaseError::Invalid {
-                    file: "tests.toml".into(),
-                    message: format!("test `{}`: unknown operator `{op}`", test.name),
-                    help: Some("use one of >, <, >=, <=".into()),
-                });
+                return Err(CaseError::invalid_with(
+                    "tests.toml",
+                    format!("test `{}`: unknown operator `{op}`", test.name),
+                    Some("use one of >, <, >=, <=".into()),
+                ));
             }
         }
     }
@@ -269,11 +269,11 @@ impl Case {
         }
         let what = format!("test `{}`", test.name);
         let (Some(scenario), Some(var)) = (&side.scenario, &side.var) else {
-            return Err(CaseError::Invalid {
-                file: "tests.toml".into(),
-                message: format!("{what}: a side needs `scenario` and `var`, or `value`"),
-                help: None,
-            });
+            return Err(CaseError::invalid_with(
+                "tests.toml",
+                format!("{what}: a side needs `scenario` and `var`, or `value`"),
+                None,
+            ));
         };
         let results = runs
             .get(scenario)
@@ -284,19 +284,21 @@ impl Case {
         let from = side.from.unwrap_or(f64::NEG_INFINITY);
         let to = side.to.unwrap_or(f64::INFINITY);
         let stat = side.stat.unwrap_or(Stat::Mean);
-        window_stat(results.times(), column, stat, from, to).ok_or_else(|| CaseError::Invalid {
-            file: "tests.toml".into(),
-            message: format!("{what}: no saved time of `{var}` lies in [{from}, {to})"),
-            help: Some("check the window against the model's start and stop".into()),
+        window_stat(results.times(), column, stat, from, to).ok_or_else(|| {
+            CaseError::invalid_with(
+                "tests.toml",
+                format!("{what}: no saved time of `{var}` lies in [{from}, {to})"),
+                Some("check the window against the model's start and stop".into()),
+            )
         })
     }
 
     fn unknown_variable(&self, test: &str, var: &str) -> CaseError {
-        CaseError::Invalid {
-            file: "tests.toml".into(),
-            message: format!("test `{test}`: the model has no variable `{var}`"),
-            help: self.suggest(var).map(|s| format!("did you mean `{s}`?")),
-        }
+        CaseError::invalid_with(
+            "tests.toml",
+            format!("test `{test}`: the model has no variable `{var}`"),
+            self.suggest(var).map(|s| format!("did you mean `{s}`?")),
+        )
     }
 }
 

@@ -128,7 +128,7 @@ impl Case {
             readme: files.readme.clone(),
             warn_missing_report: files.scenarios.is_some(),
         };
-        case.check_names(&mut warnings)?;
+        case.check_names(files, &mut warnings)?;
         for (index, claim) in case.claims.iter().enumerate() {
             for link in &claim.links {
                 let claims = case
@@ -149,21 +149,23 @@ impl Case {
                     .iter()
                     .find(|(name, _)| name == &spec.file)
                     .map(|(_, text)| text)
-                    .ok_or_else(|| CaseError::Invalid {
-                        file: case.calibration_file.into(),
-                        message: format!(
-                            "series for `{}` names data/{}, which is not in the case",
-                            spec.variable, spec.file
-                        ),
-                        help: Some(format!(
-                            "files present: {}",
-                            files
-                                .data
-                                .iter()
-                                .map(|(n, _)| n.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
+                    .ok_or_else(|| {
+                        CaseError::invalid_with(
+                            case.calibration_file,
+                            format!(
+                                "series for `{}` names data/{}, which is not in the case",
+                                spec.variable, spec.file
+                            ),
+                            Some(format!(
+                                "files present: {}",
+                                files
+                                    .data
+                                    .iter()
+                                    .map(|(n, _)| n.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                        )
                     })?;
                 DataSeries::read(spec, text)
             })
@@ -174,7 +176,11 @@ impl Case {
     /// Checks every name the case files use against the model, so a typo fails at load time with
     /// a suggestion instead of deep inside a run. Report variables the model lacks are dropped
     /// with a warning, because the defaults are written for the afpak case.
-    fn check_names(&mut self, warnings: &mut Vec<Diagnostic>) -> Result<(), CaseError> {
+    fn check_names(
+        &mut self,
+        files: &CaseFiles,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<(), CaseError> {
         for scenario in &self.scenarios.scenarios {
             let names = scenario.overrides.keys().map(String::as_str).chain(
                 scenario
@@ -183,6 +189,7 @@ impl Case {
             );
             for name in names {
                 self.require_settable(
+                    files,
                     "scenarios.toml",
                     &format!("scenario `{}`", scenario.name),
                     name,
@@ -192,28 +199,29 @@ impl Case {
         if let Some(calibration) = &self.calibration {
             for parameter in &calibration.parameters {
                 self.require_settable(
+                    files,
                     self.calibration_file,
                     "a calibration parameter",
                     &parameter.name,
                 )?;
             }
             for series in &calibration.series {
-                self.require_variable(self.calibration_file, &series.variable)?;
+                self.require_variable(files, self.calibration_file, &series.variable)?;
             }
         }
         for claim in &self.claims {
             for link in &claim.links {
                 for name in [&link.from, &link.to] {
-                    self.require_variable("claims.toml", name)?;
+                    self.require_variable(files, "claims.toml", name)?;
                 }
             }
         }
         for named in &self.named_loops {
             for name in &named.variables {
-                self.require_variable("loops.toml", name)?;
+                self.require_variable(files, "loops.toml", name)?;
             }
         }
-        self.check_uncertainty_names()?;
+        self.check_uncertainty_names(files)?;
         let known = |name: &str| self.simulation.variables().any(|v| same_name(v.name, name));
         let mut dropped = Vec::new();
         self.report.variables.retain(|v| {
@@ -251,33 +259,34 @@ impl Case {
     /// and envelopes are its variables, and the scenarios and outcomes that settings, conclusions
     /// and PRIM questions name exist. Scenario names are not checked for a case without scenarios
     /// (a bare model), which explore runs as one scenario of its own.
-    fn check_uncertainty_names(&self) -> Result<(), CaseError> {
+    fn check_uncertainty_names(&self, files: &CaseFiles) -> Result<(), CaseError> {
         const FILE: &str = "uncertainties.toml";
         let Some(uncertainties) = &self.uncertainties else {
             return Ok(());
         };
         for parameter in &uncertainties.parameters {
-            self.require_variable(FILE, &parameter.name)?;
+            self.require_variable(files, FILE, &parameter.name)?;
             let constant = self
                 .simulation
                 .variables()
                 .any(|v| v.role == NodeRole::Constant && same_name(v.name, &parameter.name));
             if !constant {
-                return Err(CaseError::Invalid {
-                    file: FILE.into(),
-                    message: format!(
+                return Err(CaseError::invalid_with(
+                    FILE,
+                    format!(
                         "uncertain parameter `{}` is not a constant of the model",
                         parameter.name
                     ),
-                    help: Some("only constants can be sampled".into()),
-                });
+                    Some("only constants can be sampled".into()),
+                )
+                .located_at_name(files.text(FILE), &parameter.name));
             }
         }
         for outcome in &uncertainties.outcomes {
-            self.require_variable(FILE, &outcome.variable)?;
+            self.require_variable(files, FILE, &outcome.variable)?;
         }
         for variable in &uncertainties.settings.envelopes {
-            self.require_variable(FILE, variable)?;
+            self.require_variable(files, FILE, variable)?;
         }
         let outcomes: Vec<&str> = uncertainties
             .outcomes
@@ -288,16 +297,16 @@ impl Case {
             if outcomes.contains(&name) {
                 return Ok(());
             }
-            Err(CaseError::Invalid {
-                file: FILE.into(),
-                message: format!("{what} names outcome `{name}`, which no [[outcome]] defines"),
-                help: Some(
-                    match blowback_sd::did_you_mean(name, outcomes.iter().copied()) {
-                        Some(close) => format!("did you mean `{close}`?"),
-                        None => format!("outcomes: {}", outcomes.join(", ")),
-                    },
-                ),
-            })
+            let help = match blowback_sd::did_you_mean(name, outcomes.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("outcomes: {}", outcomes.join(", ")),
+            };
+            Err(CaseError::invalid_with(
+                FILE,
+                format!("{what} names outcome `{name}`, which no [[outcome]] defines"),
+                Some(help),
+            )
+            .located_at_name(files.text(FILE), name))
         };
         let settings = &uncertainties.settings;
         let mut scenarios: Vec<(String, &str)> = Vec::new();
@@ -334,34 +343,41 @@ impl Case {
         for (what, name) in scenarios {
             if self.scenario(name).is_none() {
                 let names = self.scenario_names();
-                return Err(CaseError::Invalid {
-                    file: FILE.into(),
-                    message: format!("{what} names scenario `{name}`, which scenarios.toml lacks"),
-                    help: Some(
-                        match blowback_sd::did_you_mean(name, names.iter().copied()) {
-                            Some(close) => format!("did you mean `{close}`?"),
-                            None => format!("scenarios: {}", names.join(", ")),
-                        },
-                    ),
-                });
+                let help = match blowback_sd::did_you_mean(name, names.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("scenarios: {}", names.join(", ")),
+                };
+                return Err(CaseError::invalid_with(
+                    FILE,
+                    format!("{what} names scenario `{name}`, which scenarios.toml lacks"),
+                    Some(help),
+                )
+                .located_at_name(files.text(FILE), name));
             }
         }
         Ok(())
     }
 
-    fn require_variable(&self, file: &str, name: &str) -> Result<(), CaseError> {
+    fn require_variable(&self, files: &CaseFiles, file: &str, name: &str) -> Result<(), CaseError> {
         if self.simulation.variables().any(|v| same_name(v.name, name)) {
             return Ok(());
         }
-        Err(CaseError::Invalid {
-            file: file.to_string(),
-            message: format!("the model has no variable `{name}`"),
-            help: self.suggest(name).map(|s| format!("did you mean `{s}`?")),
-        })
+        Err(CaseError::invalid_with(
+            file,
+            format!("the model has no variable `{name}`"),
+            self.suggest(name).map(|s| format!("did you mean `{s}`?")),
+        )
+        .located_at_name(files.text(file), name))
     }
 
-    fn require_settable(&self, file: &str, what: &str, name: &str) -> Result<(), CaseError> {
-        self.require_variable(file, name)?;
+    fn require_settable(
+        &self,
+        files: &CaseFiles,
+        file: &str,
+        what: &str,
+        name: &str,
+    ) -> Result<(), CaseError> {
+        self.require_variable(files, file, name)?;
         let role = self
             .simulation
             .variables()
@@ -369,11 +385,12 @@ impl Case {
             .map(|v| v.role);
         match role {
             Some(NodeRole::Constant | NodeRole::Stock) => Ok(()),
-            _ => Err(CaseError::Invalid {
-                file: file.to_string(),
-                message: format!("{what} sets `{name}`, which is computed each step"),
-                help: Some("only constants and stock initial values can be set".into()),
-            }),
+            _ => Err(CaseError::invalid_with(
+                file,
+                format!("{what} sets `{name}`, which is computed each step"),
+                Some("only constants and stock initial values can be set".into()),
+            )
+            .located_at_name(files.text(file), name)),
         }
     }
 
@@ -393,11 +410,11 @@ impl Case {
     }
 
     pub(crate) fn unknown_scenario(&self, what: &str, scenario: &str) -> CaseError {
-        CaseError::Invalid {
-            file: "tests.toml".into(),
-            message: format!("{what}: no scenario `{scenario}`"),
-            help: Some(format!("scenarios: {}", self.scenario_names().join(", "))),
-        }
+        CaseError::invalid_with(
+            "tests.toml",
+            format!("{what}: no scenario `{scenario}`"),
+            Some(format!("scenarios: {}", self.scenario_names().join(", "))),
+        )
     }
 
     /// The model as read.

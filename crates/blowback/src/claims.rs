@@ -98,14 +98,14 @@ pub fn parse_claims(text: &str) -> Result<Vec<Claim>, CaseError> {
     let table: toml::Table =
         toml::from_str(text).map_err(|e| CaseError::toml("claims.toml", text, &e))?;
     let invalid = |message: String| {
-        CaseError::Invalid {
-        file: "claims.toml".into(),
-        message,
-        help: Some(
-            "write a link as { from = \"cause\", to = \"effect\", polarity = \"+\" } or \"cause -> effect (+)\""
-                .into(),
-        ),
-    }
+        CaseError::invalid_with(
+            "claims.toml",
+            message,
+            Some(
+                "write a link as { from = \"cause\", to = \"effect\", polarity = \"+\" } or \"cause -> effect (+)\""
+                    .into(),
+            ),
+        )
     };
     let mut named: HashMap<String, Link> = HashMap::new();
     let top_links = table.get("link").or_else(|| table.get("links"));

@@ -4,6 +4,7 @@
 //! that year; a date (`2021-06-25`) or a decimal year is a point in time and is compared with the
 //! model's value at the nearest saved time.
 
+use blowback_diagnostic::Located;
 use serde::Deserialize;
 
 use crate::error::CaseError;
@@ -98,10 +99,13 @@ pub struct DataSeries {
 impl DataSeries {
     /// Reads the series `spec` describes from the CSV text of its file.
     pub fn read(spec: &SeriesSpec, csv_text: &str) -> Result<Self, CaseError> {
+        // Line 0 means the CSV reader did not say where.
         let err = |line: usize, message: String| CaseError::Data {
             file: spec.file.clone(),
-            line,
-            message,
+            error: match line {
+                0 => Located::new(message),
+                line => Located::new(message).at_line(csv_text, line),
+            },
         };
         let mut reader = csv::ReaderBuilder::new()
             .flexible(false)
@@ -256,7 +260,7 @@ mod tests {
         let err = DataSeries::read(&spec(None), "year,attacks\n2014,12\n2015,many\n").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "data/f.csv:3: `many` in column `attacks` is not a number"
+            "data/f.csv:3:1: `many` in column `attacks` is not a number"
         );
     }
 

@@ -178,13 +178,13 @@ pub fn select_scenarios(case: &Case, names: Option<&[String]>) -> Result<Vec<Sce
         Some(names) => names
             .iter()
             .map(|name| {
-                case.scenario(name)
-                    .cloned()
-                    .ok_or_else(|| CaseError::Invalid {
-                        file: "scenarios.toml".into(),
-                        message: format!("no scenario `{name}`"),
-                        help: Some(format!("the case has {}", case.scenario_names().join(", "))),
-                    })
+                case.scenario(name).cloned().ok_or_else(|| {
+                    CaseError::invalid_with(
+                        "scenarios.toml",
+                        format!("no scenario `{name}`"),
+                        Some(format!("the case has {}", case.scenario_names().join(", "))),
+                    )
+                })
             })
             .collect(),
     }

@@ -96,6 +96,31 @@ impl CaseFiles {
         })
     }
 
+    /// The text of a file of the case by its name in the folder (`scenarios.toml`,
+    /// `data/x.csv`, the model file's name), as errors name it.
+    pub fn text(&self, file: &str) -> Option<&str> {
+        let text = match file {
+            "scenarios.toml" => &self.scenarios,
+            "tests.toml" => &self.tests,
+            "claims.toml" => &self.claims,
+            "calibration.toml" => &self.calibration,
+            "loops.toml" => &self.loops,
+            "uncertainties.toml" => &self.uncertainties,
+            "conflict.toml" => &self.conflict,
+            "README.md" => &self.readme,
+            _ if file == self.model_file => return Some(&self.model),
+            _ => {
+                let name = file.strip_prefix("data/")?;
+                return self
+                    .data
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, text)| text.as_str());
+            }
+        };
+        text.as_deref()
+    }
+
     /// A case made of one model file and nothing else.
     pub fn model_only(file_name: impl Into<String>, text: impl Into<String>) -> CaseFiles {
         CaseFiles {
@@ -149,6 +174,10 @@ mod tests {
         assert!(files.scenarios.is_none() && files.conflict.is_none());
         let names: Vec<&str> = files.data.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["a.csv", "b.csv"]);
+        assert_eq!(files.text("loops.toml"), Some("[[loop]]"));
+        assert_eq!(files.text("data/b.csv"), Some("year,x\n"));
+        assert_eq!(files.text("model.xmile"), Some("<xmile/>"));
+        assert_eq!(files.text("scenarios.toml"), None);
     }
 
     #[test]

@@ -269,7 +269,7 @@ pub fn parse_uncertainties(text: &str) -> Result<Uncertainties, CaseError> {
     let parameters =
         blowback_explore::parse_parameters(text).map_err(|source| CaseError::Explore {
             file: "uncertainties.toml".into(),
-            source,
+            source: Box::new(source),
         })?;
     let raw: RawFile =
         toml::from_str(text).map_err(|e| CaseError::toml("uncertainties.toml", text, &e))?;

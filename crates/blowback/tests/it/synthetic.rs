@@ -216,6 +216,10 @@ fn a_typo_in_a_scenario_is_caught_at_load_with_a_suggestion() {
         text.contains("attrtion") && text.contains("did you mean `attrition`"),
         "{text}"
     );
+    // Located where the file names it: line 4, column 1.
+    let (file, located) = err.located().unwrap();
+    assert_eq!(file, "scenarios.toml");
+    assert_eq!((located.line(), located.column()), (Some(4), Some(1)));
 }
 
 #[test]
