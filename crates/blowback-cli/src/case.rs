@@ -11,15 +11,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use blowback::{
-    Case, CaseError, CaseFiles, CheckResult, CheckStatus, ComparisonTable, ScenarioRuns,
-};
+use blowback::{Case, CheckResult, CheckStatus, ComparisonTable, ScenarioRuns};
 use blowback_sd::Results;
 
+use crate::args::{apply_assignments, overrides_from, RunArgs};
 use crate::charts::{self, Chart, Line};
-use crate::output::write_atomic;
+use crate::load::{self, Source};
+use crate::output::{format_value, write_atomic};
 use crate::report::{self, ReportInput};
-use crate::sd::{overrides_from, print_diagnostics, RunArgs};
 
 /// The date the afpak case is frozen at (the essay's vantage point), marked on every chart.
 const FROZEN_AT: (f64, &str) = (2022.5, "mid-2022: forecast from here");
@@ -43,122 +42,22 @@ pub struct CalibrateArgs {
     pub write: bool,
 }
 
-/// Reads a case folder's files.
-pub(crate) fn read_case(dir: &Path) -> anyhow::Result<CaseFiles> {
-    let read = |name: &str| -> anyhow::Result<Option<String>> {
-        let path = dir.join(name);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Ok(Some(text)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
-        }
-    };
-    let model = read("model.xmile")?.with_context(|| {
-        format!(
-            "{} has no model.xmile (a case folder holds model.xmile and scenarios.toml)",
-            dir.display()
-        )
-    })?;
-    let mut data = Vec::new();
-    let data_dir = dir.join("data");
-    if data_dir.is_dir() {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&data_dir)
-            .with_context(|| format!("listing {}", data_dir.display()))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "csv") && p.is_file())
-            .collect();
-        paths.sort();
-        for path in paths {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let name = path
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            data.push((name, text));
-        }
-    }
-    Ok(CaseFiles {
-        model,
-        scenarios: read("scenarios.toml")?,
-        tests: read("tests.toml")?,
-        claims: read("claims.toml")?,
-        calibration: read("calibration.toml")?,
-        data,
-    })
-}
-
-/// Loads a case, printing model diagnostics the way `blowback check` does. `None` means the
-/// model had errors, already printed.
-fn load(dir: &Path, files: &CaseFiles) -> anyhow::Result<Option<Case>> {
-    let model_path = dir.join("model.xmile");
-    match Case::load(files) {
-        Ok((case, warnings)) => {
-            print_diagnostics(&model_path, &files.model, &warnings);
-            Ok(Some(case))
-        }
-        Err(CaseError::Model(diagnostics)) => {
-            print_diagnostics(&model_path, &files.model, &diagnostics.0);
-            eprintln!(
-                "{} error(s) in {}",
-                diagnostics.error_count(),
-                model_path.display()
-            );
-            Ok(None)
-        }
-        Err(err) => Err(located(dir, err)),
-    }
-}
-
-/// Turns a case error into a message that names the file by its path and shows the line.
-fn located(dir: &Path, err: CaseError) -> anyhow::Error {
-    match &err {
-        CaseError::Toml {
-            file,
-            line,
-            column,
-            message,
-            snippet,
-            help,
-        } => {
-            let mut text = format!("{}:{line}:{column}: {message}", dir.join(file).display());
-            if !snippet.is_empty() {
-                let _ = write!(text, "\n {line:>4} | {snippet}\n      | {:>column$}", "^");
-            }
-            if let Some(help) = help {
-                let _ = write!(text, "\n  help: {help}");
-            }
-            anyhow::anyhow!(text)
-        }
-        CaseError::Data { .. } | CaseError::Invalid { .. } => {
-            anyhow::anyhow!("{}/{err}", dir.display())
-        }
-        _ => anyhow::Error::new(err),
-    }
-}
-
-fn default_out(dir: &Path) -> PathBuf {
-    let name = dir
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_owned()))
-        .unwrap_or_else(|| "case".into());
-    PathBuf::from("out").join(name)
+fn default_out(source: &Source) -> PathBuf {
+    PathBuf::from("out").join(source.name())
 }
 
 /// `blowback run CASE`: see the module docs.
 pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let dir = &args.path;
-    let files = read_case(dir)?;
-    if files.scenarios.is_none() {
+    let source = load::read(dir)?;
+    if source.files.scenarios.is_none() {
         bail!(
             "{} has no scenarios.toml; a case needs at least one [[scenario]] (or run the model file itself)",
             dir.display()
         );
     }
-    let Some(case) = load(dir, &files)? else {
+    let Some(case) = load::load(&source)? else {
         return Ok(ExitCode::from(1));
     };
     if case.scenarios().is_empty() {
@@ -189,7 +88,7 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     if args.csv.as_deref() == Some(Path::new("-")) {
         let results = case
             .run_scenario(selected[0], &base)
-            .map_err(|e| located(dir, e))?;
+            .map_err(|e| source.error(e))?;
         let cols = columns(&results, vars.as_deref())?;
         write_atomic(Path::new("-"), &csv_of(&results, &cols)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -201,11 +100,11 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
             runs: vec![(
                 scenario.name.clone(),
                 case.run_scenario(scenario, &base)
-                    .map_err(|e| located(dir, e))?,
+                    .map_err(|e| source.error(e))?,
             )],
         }
     } else {
-        case.run_all(&base).map_err(|e| located(dir, e))?
+        case.run_all(&base).map_err(|e| source.error(e))?
     };
     let run_time = started.elapsed();
     let mut scenario_runs = runs.runs.len();
@@ -215,10 +114,10 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let (behaviour, polarity) = if args.scenario.is_none() {
         let behaviour = case
             .check_behaviour(&runs, &base)
-            .map_err(|e| located(dir, e))?;
+            .map_err(|e| source.error(e))?;
         let (polarity, polarity_runs) =
-            case.check_polarities(&base).map_err(|e| located(dir, e))?;
-        test_runs = bounds_tests(&case) + polarity_runs;
+            case.check_polarities(&base).map_err(|e| source.error(e))?;
+        test_runs = case.behaviour_test_runs() + polarity_runs;
         (Some(behaviour), Some(polarity))
     } else {
         (None, None)
@@ -226,7 +125,7 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     scenario_runs += test_runs;
 
     let table = case.comparison_table(&runs);
-    let out_dir = args.out.clone().unwrap_or_else(|| default_out(dir));
+    let out_dir = args.out.clone().unwrap_or_else(|| default_out(&source));
     let written = write_outputs(
         &case,
         &runs,
@@ -278,13 +177,6 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn bounds_tests(case: &Case) -> usize {
-    case.tests()
-        .iter()
-        .filter(|t| matches!(t.kind, blowback::TestKind::Bounds { .. }))
-        .count()
 }
 
 /// Checks `--vars` against the model before anything runs, with a suggestion for typos.
@@ -479,17 +371,6 @@ fn table_csv(table: &ComparisonTable) -> anyhow::Result<Vec<u8>> {
     writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// Formats a table value with about four significant figures.
-pub fn format_value(value: Option<f64>) -> String {
-    match value {
-        None => "-".into(),
-        Some(v) if !v.is_finite() => v.to_string(),
-        Some(v) if v.abs() >= 100.0 => format!("{v:.0}"),
-        Some(v) if v.abs() >= 10.0 => format!("{v:.1}"),
-        Some(v) => format!("{v:.2}"),
-    }
-}
-
 /// The comparison table as aligned text.
 fn render_table(table: &ComparisonTable) -> String {
     let name_width = table
@@ -571,16 +452,14 @@ fn print_checks(
 /// `blowback calibrate CASE`.
 pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let dir = &args.path;
-    let files = read_case(dir)?;
-    let Some(case) = load(dir, &files)? else {
+    let Some((case, source)) = load::open(&args.path)? else {
         return Ok(ExitCode::from(1));
     };
     let mut base = blowback_sd::Overrides::new();
-    crate::sd::apply_assignments(&args.set, &mut base)?;
+    apply_assignments(&args.set, &mut base)?;
     let fit = case
         .calibrate(&base, args.max_iters)
-        .map_err(|e| located(dir, e))?;
+        .map_err(|e| source.error(e))?;
 
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -716,19 +595,19 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
             "role": p.role.name(),
         })).collect::<Vec<_>>(),
     });
-    let out_dir = args.out.clone().unwrap_or_else(|| default_out(dir));
+    let out_dir = args.out.clone().unwrap_or_else(|| default_out(&source));
     let path = out_dir.join("calibration.json");
     let mut bytes = serde_json::to_vec_pretty(&json)?;
     bytes.push(b'\n');
     write_atomic(&path, &bytes)?;
     if args.write {
-        let model_path = dir.join("model.xmile");
+        let model_path = source.model_path().to_path_buf();
         let values: Vec<(&str, f64)> = fit
             .parameters
             .iter()
             .map(|p| (p.name.as_str(), p.fitted))
             .collect();
-        let edited = blowback_sd::set_constants(&files.model, &values)
+        let edited = blowback_sd::set_constants(&source.files.model, &values)
             .with_context(|| format!("writing the fit into {}", model_path.display()))?;
         write_atomic(&model_path, edited.as_bytes())?;
         writeln!(

@@ -13,6 +13,7 @@ use blowback_conflict::{
     PreferenceSpec, Stability,
 };
 
+use crate::diagnostics::Reported;
 use crate::output::write_atomic;
 
 /// Conflict subcommands.
@@ -83,11 +84,19 @@ pub enum Command {
         /// statement swaps (`--by statements`).
         #[arg(long, default_value_t = 4)]
         max_changes: usize,
-        /// What may change: `rank` raises the target in rankings; `statements` swaps adjacent
-        /// prioritisation statements (option-prioritisation files only).
-        #[arg(long, default_value = "statements")]
-        by: String,
+        /// What may change.
+        #[arg(long, value_enum, default_value_t = InverseBy::Statements)]
+        by: InverseBy,
     },
+}
+
+/// `--by` of `blowback conflict inverse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InverseBy {
+    /// Swap adjacent prioritisation statements (option-prioritisation files only).
+    Statements,
+    /// Raise the target state in the decision makers' rankings.
+    Rank,
 }
 
 /// Runs a conflict subcommand.
@@ -183,12 +192,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 describe_state(&conflict, start)
             );
             for entry in reachable_by_improvements(&game, start) {
-                let equilibria: Vec<String> = concepts
-                    .iter()
-                    .enumerate()
-                    .filter(|(c, _)| stability.equilibria[*c].contains(entry.state))
-                    .map(|(_, concept)| concept.to_string())
-                    .collect();
+                let equilibria = stability.equilibrium_under(entry.state);
                 let path: Vec<String> = entry
                     .path
                     .iter()
@@ -207,7 +211,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                     if equilibria.is_empty() {
                         "-".to_string()
                     } else {
-                        equilibria.join(" ")
+                        concept_list(&equilibria)
                     }
                 );
             }
@@ -232,8 +236,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 describe_state(&conflict, target),
                 concept
             );
-            match by.as_str() {
-                "statements" => {
+            match by {
+                InverseBy::Statements => {
                     let result =
                         inverse_by_statements(&spec, &conflict, target, concept, max_changes)?;
                     render_unstable(&mut text, dms, &result.unstable_for);
@@ -271,7 +275,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                         }
                     }
                 }
-                "rank" => {
+                InverseBy::Rank => {
                     let result = inverse_analysis(&conflict, target, concept, max_changes)?;
                     render_unstable(&mut text, dms, &result.unstable_for);
                     match result.minimal_total {
@@ -330,7 +334,6 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                         }
                     }
                 }
-                other => bail!("--by must be `rank` or `statements`, not `{other}`"),
             }
             write_atomic(Path::new("-"), text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
@@ -389,23 +392,16 @@ fn load_with_spec(path: &Path) -> anyhow::Result<(ConflictSpec, Conflict)> {
     } else {
         read_toml(&text)
     };
-    let spec = spec.map_err(|error| located(path, error))?;
-    let conflict = Conflict::build(&spec).map_err(|error| located(path, error))?;
+    let spec = spec.map_err(|error| located(path, &text, error))?;
+    let conflict = Conflict::build(&spec).map_err(|error| located(path, &text, error))?;
     Ok((spec, conflict))
 }
 
-/// Prefixes every diagnostic with the file, as `file:line:column: message`.
-fn located(path: &Path, error: blowback_conflict::Error) -> anyhow::Error {
+/// A conflict file's problems, rendered with the file's path and text.
+fn located(path: &Path, text: &str, error: blowback_conflict::Error) -> anyhow::Error {
     match error {
-        blowback_conflict::Error::Invalid(diagnostics) => {
-            let lines: Vec<String> = diagnostics
-                .iter()
-                .map(|diagnostic| {
-                    let separator = if diagnostic.line.is_some() { ":" } else { ": " };
-                    format!("{}{separator}{diagnostic}", path.display())
-                })
-                .collect();
-            anyhow::anyhow!("{}", lines.join("\nerror: "))
+        blowback_conflict::Error::Invalid(problems) => {
+            Reported::file(path, Some(text), &problems).into()
         }
         other => anyhow::anyhow!("{}: {other}", path.display()),
     }
@@ -432,14 +428,7 @@ fn state_index(conflict: &Conflict, id: u32) -> anyhow::Result<usize> {
 fn describe_state(conflict: &Conflict, state: usize) -> String {
     match conflict.form() {
         Form::Option => {
-            let decimal = conflict.state_decimal(state).unwrap_or(0);
-            let taken: Vec<&str> = conflict
-                .option_ids()
-                .iter()
-                .enumerate()
-                .filter(|(bit, _)| decimal & (1 << bit) != 0)
-                .map(|(_, id)| id.as_str())
-                .collect();
+            let taken = conflict.options_taken(state);
             let pattern = conflict.state_pattern(state).unwrap_or_default();
             if taken.is_empty() {
                 format!("{pattern}: no option taken")
@@ -519,14 +508,11 @@ fn render_analysis(conflict: &Conflict, game: &Game, stability: &Stability) -> S
                     .collect();
                 let _ = write!(text, " {:<width$}", marks, width = names.len().max(4));
             }
-            let equilibria: Vec<String> = stability
-                .concepts
-                .iter()
-                .enumerate()
-                .filter(|(c, _)| stability.equilibria[*c].contains(state))
-                .map(|(_, concept)| concept.to_string())
-                .collect();
-            let _ = writeln!(text, "  {}", equilibria.join(" "));
+            let _ = writeln!(
+                text,
+                "  {}",
+                concept_list(&stability.equilibrium_under(state))
+            );
         }
         text.push_str("('*' = stable for that decision maker, '.' = not)\n");
     } else {
@@ -539,23 +525,26 @@ fn render_analysis(conflict: &Conflict, game: &Game, stability: &Stability) -> S
     text.push('\n');
     text.push_str(&render_equilibria(conflict, stability));
     if let Some(start) = conflict.status_quo() {
-        let under: Vec<String> = stability
-            .concepts
-            .iter()
-            .enumerate()
-            .filter(|(c, _)| stability.equilibria[*c].contains(start))
-            .map(|(_, concept)| concept.to_string())
-            .collect();
+        let under = stability.equilibrium_under(start);
         let reachable = reachable_by_improvements(game, start).len() - 1;
         let _ = writeln!(
             text,
             "\nStatus quo: state {} ({}); equilibrium under: {}; {reachable} other state(s) reachable by unilateral improvements (see `blowback conflict status-quo`)",
             conflict.state_id(start),
             describe_state(conflict, start),
-            if under.is_empty() { "none".to_string() } else { under.join(" ") }
+            if under.is_empty() { "none".to_string() } else { concept_list(&under) }
         );
     }
     text
+}
+
+/// Concepts as a space-separated list: `Nash GMR SEQ`.
+fn concept_list(concepts: &[Concept]) -> String {
+    concepts
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn render_equilibria(conflict: &Conflict, stability: &Stability) -> String {

@@ -184,25 +184,22 @@ pub struct FitArgs {
     /// Window end (date or number): the last observed day for dates.
     #[arg(long, value_name = "T")]
     end: String,
-    /// Kernel family; only `exp` (one shared decay) is implemented.
-    #[arg(long, default_value = "exp")]
-    kernel: String,
+    /// Kernel family; only the exponential (one shared decay) is implemented.
+    #[arg(long, value_enum, default_value_t = Kernel::Exp)]
+    kernel: Kernel,
     /// Background change point (date or number); repeatable. Also fits the model without them
     /// and reports the likelihood-ratio test.
     #[arg(long = "change-point", value_name = "DATE")]
     change_points: Vec<String>,
-    /// Same-day ties: `jitter` (uniform time within the day, seeded), `collapse` (one event per
-    /// day and mark, then jittered) or `keep` (ties do not excite each other; breaks the KS test).
-    #[arg(long, default_value = "jitter", value_name = "jitter|collapse|keep")]
-    ties: String,
+    /// Same-day ties.
+    #[arg(long, value_enum, default_value_t = Ties::Jitter)]
+    ties: Ties,
     /// Seed of the jitter.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Optimiser: `profile` (profile likelihood in the decay: a scan, then Newton; one dimension),
-    /// `lbfgs` (argmin L-BFGS) or `newton` (exact Hessian); all reach the same maximum. With
-    /// several dimensions `profile` uses L-BFGS.
-    #[arg(long, default_value = "profile", value_name = "profile|lbfgs|newton")]
-    optimizer: String,
+    /// Optimiser; all reach the same maximum. With several dimensions `profile` uses L-BFGS.
+    #[arg(long, value_enum, default_value_t = OptimizerArg::Profile)]
+    optimizer: OptimizerArg,
     /// Starting decay rate(s): the decays scanned by `profile` (default nine, 0.01 to 100 over
     /// the mean gap), or one start each for the others (default four, 0.01 to 10).
     #[arg(long, value_name = "BETA", value_delimiter = ',')]
@@ -214,6 +211,46 @@ pub struct FitArgs {
     /// (columns `dimension`, `theoretical`, `observed`).
     #[arg(long, value_name = "PATH")]
     qq: Option<PathBuf>,
+}
+
+/// `--kernel` of `blowback events fit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Kernel {
+    /// Exponential, one decay shared by every pair of dimensions.
+    Exp,
+}
+
+/// `--ties` of `blowback events fit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Ties {
+    /// A uniform time within the day, seeded.
+    Jitter,
+    /// One event per day and mark, then jittered.
+    Collapse,
+    /// Ties do not excite each other (breaks the KS test).
+    Keep,
+}
+
+impl Ties {
+    /// The value's name on the command line.
+    fn name(self) -> &'static str {
+        match self {
+            Ties::Jitter => "jitter",
+            Ties::Collapse => "collapse",
+            Ties::Keep => "keep",
+        }
+    }
+}
+
+/// `--optimizer` of `blowback events fit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OptimizerArg {
+    /// Profile likelihood in the decay: a scan, then Newton (one dimension).
+    Profile,
+    /// argmin's L-BFGS.
+    Lbfgs,
+    /// Newton with the exact Hessian.
+    Newton,
 }
 
 /// Arguments of `blowback events likelihood`.
@@ -380,17 +417,11 @@ fn parse_stamp(flag: &str, text: &str) -> anyhow::Result<Stamp> {
 }
 
 fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
-    if args.kernel != "exp" {
-        bail!(
-            "--kernel `{}`: only `exp` (exponential, shared decay) is implemented",
-            args.kernel
-        );
-    }
-    let ties = match args.ties.as_str() {
-        "jitter" => TiePolicy::Jitter { seed: args.seed },
-        "collapse" => TiePolicy::Collapse { seed: args.seed },
-        "keep" => TiePolicy::Keep,
-        other => bail!("--ties `{other}`: expected jitter, collapse or keep"),
+    let Kernel::Exp = args.kernel;
+    let ties = match args.ties {
+        Ties::Jitter => TiePolicy::Jitter { seed: args.seed },
+        Ties::Collapse => TiePolicy::Collapse { seed: args.seed },
+        Ties::Keep => TiePolicy::Keep,
     };
     let table = read_time_table(
         open(&args.file)?,
@@ -427,11 +458,10 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
         }
         change_points.push(time);
     }
-    let optimizer = match args.optimizer.as_str() {
-        "profile" => Optimizer::Profile,
-        "lbfgs" => Optimizer::Lbfgs,
-        "newton" => Optimizer::Newton,
-        other => bail!("--optimizer `{other}`: expected profile, lbfgs or newton"),
+    let optimizer = match args.optimizer {
+        OptimizerArg::Profile => Optimizer::Profile,
+        OptimizerArg::Lbfgs => Optimizer::Lbfgs,
+        OptimizerArg::Newton => Optimizer::Newton,
     };
     let options = FitOptions {
         change_points: change_points.clone(),
@@ -467,7 +497,7 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
         "time unit"
     };
     let ties_name = if matches!(end, Stamp::Day(_)) {
-        args.ties.as_str()
+        args.ties.name()
     } else {
         "none (numeric times)"
     };

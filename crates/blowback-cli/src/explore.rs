@@ -2,10 +2,10 @@
 //! writes the runs as Parquet, and prints outcome ranges, sensitivity indices and robustness
 //! figures. `blowback explore merge` joins the Parquet parts of sharded runs.
 //!
-//! This module reads files, adapts the SD case to `blowback_explore::Model`, and renders; the
-//! sampling, ensembles and analyses live in `blowback-explore`.
+//! This module reads files, writes the Parquet parts and renders; the case's adapter to
+//! `blowback_explore::Model` and the evaluation of conclusions and PRIM questions live in the
+//! `blowback` crate, the sampling, ensembles and analyses in `blowback-explore`.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,16 +13,17 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use blowback::{window_stat, Case, CaseFiles, Scenario, Stat};
-use blowback_explore::{
-    compare_policies, merge_parquet, morris_indices, parse_parameters, prim, sobol_indices, Chunk,
-    Design, Direction, Ensemble, EnsembleSummary, ExploreError, Method, Model, ModelRun,
-    ParquetTable, PrimOptions, RunSink,
+use blowback::{
+    answer_prim, compare_outcomes, evaluate_conclusion, select_scenarios, CaseModel,
+    SamplingMethod, Uncertainties,
 };
-use blowback_sd::{NodeRole, Overrides, Simulation};
-use serde::Deserialize;
+use blowback_explore::{
+    merge_parquet, morris_indices, sobol_indices, Chunk, Design, Direction, Ensemble,
+    EnsembleSummary, ExploreError, Method, Model, ParquetTable, RunSink,
+};
 
 use crate::charts::{self, Chart, Line};
+use crate::load;
 use crate::output::write_atomic;
 
 /// Arguments of `blowback explore`.
@@ -37,9 +38,9 @@ pub struct ExploreArgs {
     /// The uncertainties file (default CASE/uncertainties.toml).
     #[arg(long, value_name = "FILE")]
     uncertainties: Option<PathBuf>,
-    /// Sampling method: mc, lhs, sobol, morris or factorial (default: the file's, else lhs).
-    #[arg(long)]
-    method: Option<String>,
+    /// Sampling method (default: the file's, else lhs).
+    #[arg(long, value_enum)]
+    method: Option<MethodArg>,
     /// Experiments (mc, lhs), base samples (sobol), trajectories (morris) or levels (factorial).
     #[arg(long)]
     samples: Option<usize>,
@@ -82,101 +83,6 @@ struct MergeArgs {
     out: PathBuf,
 }
 
-/// The `[explore]`, `[[outcome]]`, `[[conclusion]]` and `[[prim]]` tables of an uncertainties file
-/// (its `[[parameter]]` tables are read by `blowback_explore::parse_parameters`).
-#[derive(Debug, Default, Deserialize)]
-struct ExploreFile {
-    #[serde(default)]
-    explore: Settings,
-    #[serde(default)]
-    outcome: Vec<OutcomeSpec>,
-    #[serde(default)]
-    conclusion: Vec<ConclusionSpec>,
-    #[serde(default)]
-    prim: Vec<PrimSpec>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Settings {
-    method: Option<String>,
-    samples: Option<usize>,
-    seed: Option<u64>,
-    scenarios: Option<Vec<String>>,
-    /// Variables whose percentile envelopes over time are charted.
-    #[serde(default)]
-    envelopes: Vec<String>,
-    /// The scenario whose Sobol/Morris indices are printed (default: the first).
-    sensitivity_scenario: Option<String>,
-    /// The scenarios compared as policies (regret, best share); default: all that run.
-    policies: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OutcomeSpec {
-    name: String,
-    variable: String,
-    stat: Stat,
-    from: Option<f64>,
-    to: Option<f64>,
-    #[serde(default = "minimize")]
-    direction: String,
-    threshold: Option<f64>,
-    /// Whether to compare policies on this outcome (false for historical windows).
-    #[serde(default = "yes")]
-    compare: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-fn minimize() -> String {
-    "minimize".into()
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConclusionSpec {
-    name: String,
-    #[serde(default)]
-    paragraphs: Vec<String>,
-    #[serde(default)]
-    paraphrase: String,
-    left: Term,
-    op: String,
-    right: Term,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Term {
-    scenario: String,
-    outcome: String,
-    #[serde(default = "one")]
-    factor: f64,
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PrimSpec {
-    name: String,
-    policy: String,
-    outcome: String,
-    /// The policy fails in a world where it does no better than this scenario there...
-    baseline: Option<String>,
-    /// ...by at least this share (0.1 = must cut the outcome by 10%).
-    #[serde(default)]
-    margin: f64,
-    /// Or: fails where the outcome is worse than this level.
-    threshold: Option<f64>,
-}
-
 /// Runs `blowback explore`.
 pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
     if let Some(ExploreCommand::Merge(merge)) = args.command {
@@ -186,44 +92,46 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
         .path
         .clone()
         .context("give a case folder or an XMILE file (see `blowback explore --help`)")?;
-    let (files, case_dir, case_name) = read_inputs(&path)?;
-    let uncertainties_path = match (&args.uncertainties, &case_dir) {
-        (Some(p), _) => p.clone(),
-        (None, Some(dir)) => dir.join("uncertainties.toml"),
-        (None, None) => bail!(
+    let mut source = load::read(&path)?;
+    match &args.uncertainties {
+        Some(file) => source.use_uncertainties(file)?,
+        None if !source.is_folder() => bail!(
             "{} is a model file; pass --uncertainties FILE (a case folder has uncertainties.toml)",
             path.display()
         ),
+        None if source.files.uncertainties.is_none() => bail!(
+            "{} has no uncertainties.toml: say what is uncertain ([[parameter]]) and what to measure ([[outcome]])",
+            path.display()
+        ),
+        None => {}
+    }
+    let case_name = source.name();
+    let Some(case) = load::load(&source)? else {
+        return Ok(ExitCode::from(1));
     };
-    let uncertainties_text = std::fs::read_to_string(&uncertainties_path)
-        .with_context(|| format!("reading {}", uncertainties_path.display()))?;
-    let parameters = parse_parameters(&uncertainties_text)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", uncertainties_path.display()))?;
-    let config: ExploreFile = toml::from_str(&uncertainties_text).map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map_or((0, 0), |s| line_column(&uncertainties_text, s.start));
-        anyhow::anyhow!(
-            "{}:{line}:{column}: {}",
-            uncertainties_path.display(),
-            e.message()
-        )
-    })?;
-
-    let (case, _warnings) = Case::load(&files).map_err(|e| anyhow::anyhow!("{path:?}: {e}"))?;
-    let method_name = args
+    let config = case
+        .uncertainties()
+        .context("the case has no uncertainties file")?;
+    let parameters = config.parameters.clone();
+    let method = args
         .method
-        .clone()
-        .or(config.explore.method.clone())
-        .unwrap_or_else(|| "lhs".into());
-    let method = parse_method(&method_name)?;
-    let samples = args.samples.or(config.explore.samples).unwrap_or(256);
-    let seed = args.seed.or(config.explore.seed).unwrap_or(1);
+        .map(SamplingMethod::from)
+        .or(config.settings.method)
+        .map_or(Method::LatinHypercube, SamplingMethod::design_method);
+    let samples = args.samples.or(config.settings.samples).unwrap_or(256);
+    let seed = args.seed.or(config.settings.seed).unwrap_or(1);
     let design = Design::new(method, parameters, samples, seed)?;
 
-    let scenario_names = args.scenarios.clone().or(config.explore.scenarios.clone());
-    let scenarios = select_scenarios(&case, scenario_names.as_deref())?;
-    let model = CaseModel::new(&case, &design, scenarios, &config)?;
+    let scenario_names = args.scenarios.clone().or(config.settings.scenarios.clone());
+    let scenarios =
+        select_scenarios(&case, scenario_names.as_deref()).map_err(|e| source.error(e))?;
+    let model =
+        CaseModel::new(&case, design.parameters(), scenarios).map_err(|e| source.error(e))?;
+    for (scenario, parameter) in model.fixed_samples() {
+        eprintln!(
+            "note: scenario `{scenario}` sets `{parameter}`, which is also sampled; the scenario's value wins"
+        );
+    }
 
     let out_dir = args
         .out
@@ -324,12 +232,12 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
     render_ranges(&mut report, &summary, &mut json)?;
     let whole_design = summary.experiments.len() == design.len();
     if whole_design {
-        render_sensitivity(&mut report, &summary, &design, &config, &mut json)?;
+        render_sensitivity(&mut report, &summary, &design, config, &mut json)?;
     } else {
         writeln!(report, "\n(sensitivity and robustness need the whole design: merge the shards and rerun without --shard to analyse)")?;
     }
     if whole_design {
-        render_robustness(&mut report, &summary, &design, &model, &config, &mut json)?;
+        render_robustness(&mut report, &summary, &design, &model, config, &mut json)?;
     }
     let charts = write_envelope_charts(&out_dir, &summary)?;
     json.insert(
@@ -354,38 +262,33 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads the model (and the case files, for a folder). Returns the files, the case folder and a
-/// name for the default output folder.
-fn read_inputs(path: &Path) -> anyhow::Result<(CaseFiles, Option<PathBuf>, String)> {
-    let name = path
-        .file_stem()
-        .map_or_else(|| "model".into(), |s| s.to_string_lossy().into_owned());
-    if path.is_dir() {
-        let files = crate::case::read_case(path)?;
-        Ok((files, Some(path.to_path_buf()), name))
-    } else {
-        let model =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        Ok((
-            CaseFiles {
-                model,
-                ..CaseFiles::default()
-            },
-            None,
-            name,
-        ))
-    }
+/// `--method` of `blowback explore`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MethodArg {
+    /// Monte Carlo: independent draws.
+    #[value(alias = "montecarlo")]
+    Mc,
+    /// Latin hypercube.
+    Lhs,
+    /// Saltelli's design for Sobol indices.
+    #[value(alias = "saltelli")]
+    Sobol,
+    /// Morris elementary-effect trajectories.
+    Morris,
+    /// Full factorial.
+    Factorial,
 }
 
-fn parse_method(name: &str) -> anyhow::Result<Method> {
-    Ok(match name {
-        "mc" | "montecarlo" => Method::MonteCarlo,
-        "lhs" => Method::LatinHypercube,
-        "sobol" | "saltelli" => Method::Saltelli,
-        "morris" => Method::Morris { levels: 4 },
-        "factorial" => Method::FullFactorial,
-        other => bail!("unknown method `{other}` (hint: mc, lhs, sobol, morris or factorial)"),
-    })
+impl From<MethodArg> for SamplingMethod {
+    fn from(method: MethodArg) -> SamplingMethod {
+        match method {
+            MethodArg::Mc => SamplingMethod::Mc,
+            MethodArg::Lhs => SamplingMethod::Lhs,
+            MethodArg::Sobol => SamplingMethod::Sobol,
+            MethodArg::Morris => SamplingMethod::Morris,
+            MethodArg::Factorial => SamplingMethod::Factorial,
+        }
+    }
 }
 
 fn parse_shard(text: &str) -> anyhow::Result<(usize, usize)> {
@@ -395,217 +298,6 @@ fn parse_shard(text: &str) -> anyhow::Result<(usize, usize)> {
     match parsed {
         Some((i, n)) if i >= 1 && i <= n => Ok((i, n)),
         _ => bail!("--shard `{text}`: expected I/N with 1 <= I <= N, e.g. 3/10"),
-    }
-}
-
-fn select_scenarios(case: &Case, names: Option<&[String]>) -> anyhow::Result<Vec<Scenario>> {
-    let all = case.scenarios();
-    if all.is_empty() {
-        return Ok(vec![Scenario {
-            name: "base".into(),
-            description: String::new(),
-            start: None,
-            overrides: BTreeMap::new(),
-        }]);
-    }
-    match names {
-        None => Ok(all.to_vec()),
-        Some(names) => names
-            .iter()
-            .map(|n| {
-                case.scenario(n).cloned().with_context(|| {
-                    format!(
-                        "no scenario `{n}` (hint: the case has {})",
-                        case.scenario_names().join(", ")
-                    )
-                })
-            })
-            .collect(),
-    }
-}
-
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
-/// The SD case seen as an explorable model: parameters become constant overrides, scenarios add
-/// their own overrides on top, outcomes are window statistics of model variables.
-struct CaseModel<'a> {
-    simulation: &'a Simulation,
-    base: Vec<Overrides>,
-    scenario_names: Vec<String>,
-    parameter_names: Vec<String>,
-    outcomes: Vec<OutcomeSpec>,
-    envelope_vars: Vec<String>,
-    selected: Vec<String>,
-    times: Vec<f64>,
-}
-
-impl<'a> CaseModel<'a> {
-    fn new(
-        case: &'a Case,
-        design: &Design,
-        scenarios: Vec<Scenario>,
-        config: &ExploreFile,
-    ) -> anyhow::Result<Self> {
-        let simulation = case.simulation();
-        let constants: Vec<&str> = simulation
-            .variables()
-            .filter(|v| v.role == NodeRole::Constant)
-            .map(|v| v.name)
-            .collect();
-        let known: Vec<&str> = simulation.variables().map(|v| v.name).collect();
-        for p in design.parameters() {
-            let canonical = blowback_sd::canonical(&p.name);
-            if !constants
-                .iter()
-                .any(|c| blowback_sd::canonical(c) == canonical)
-            {
-                let close: Vec<&str> = constants
-                    .iter()
-                    .filter(|c| c.contains(&canonical[..canonical.len().min(5)]))
-                    .take(5)
-                    .copied()
-                    .collect();
-                bail!(
-                    "uncertain parameter `{}` is not a constant of the model{}",
-                    p.name,
-                    if close.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (hint: did you mean {}?)", close.join(", "))
-                    }
-                );
-            }
-            for s in &scenarios {
-                if s.overrides
-                    .keys()
-                    .any(|k| blowback_sd::canonical(k) == canonical)
-                {
-                    eprintln!(
-                        "note: scenario `{}` sets `{}`, which is also sampled; the scenario's value wins",
-                        s.name, p.name
-                    );
-                }
-            }
-        }
-        let mut outcomes = config.outcome.clone();
-        if outcomes.is_empty() {
-            bail!("the uncertainties file has no [[outcome]] tables: say what to measure (name, variable, stat, from, to)");
-        }
-        for o in &outcomes {
-            if !known
-                .iter()
-                .any(|k| blowback_sd::canonical(k) == blowback_sd::canonical(&o.variable))
-            {
-                bail!(
-                    "outcome `{}` names variable `{}`, which the model lacks",
-                    o.name,
-                    o.variable
-                );
-            }
-            if o.direction != "minimize" && o.direction != "maximize" {
-                bail!(
-                    "outcome `{}`: direction must be minimize or maximize, not `{}`",
-                    o.name,
-                    o.direction
-                );
-            }
-        }
-        outcomes.dedup_by(|a, b| a.name == b.name);
-        let envelope_vars: Vec<String> = config.explore.envelopes.clone();
-        for v in &envelope_vars {
-            if !known
-                .iter()
-                .any(|k| blowback_sd::canonical(k) == blowback_sd::canonical(v))
-            {
-                bail!("[explore] envelopes names `{v}`, which the model lacks");
-            }
-        }
-        let mut selected: Vec<String> = outcomes.iter().map(|o| o.variable.clone()).collect();
-        selected.extend(envelope_vars.iter().cloned());
-        selected.sort();
-        selected.dedup();
-        let names: Vec<&str> = selected.iter().map(String::as_str).collect();
-        let probe = simulation
-            .run_selected(&Overrides::new(), &names)
-            .map_err(|e| anyhow::anyhow!("running the model at its default values: {e}"))?;
-        let base = scenarios
-            .iter()
-            .map(|s| case.overrides_for(s, &Overrides::new()))
-            .collect();
-        Ok(CaseModel {
-            simulation,
-            base,
-            scenario_names: scenarios.iter().map(|s| s.name.clone()).collect(),
-            parameter_names: design.parameters().iter().map(|p| p.name.clone()).collect(),
-            outcomes,
-            envelope_vars,
-            selected,
-            times: probe.times().to_vec(),
-        })
-    }
-}
-
-impl Model for CaseModel<'_> {
-    fn outcome_names(&self) -> Vec<String> {
-        self.outcomes.iter().map(|o| o.name.clone()).collect()
-    }
-
-    fn scenario_names(&self) -> Vec<String> {
-        self.scenario_names.clone()
-    }
-
-    fn series_names(&self) -> Vec<String> {
-        self.envelope_vars.clone()
-    }
-
-    fn times(&self) -> Vec<f64> {
-        self.times.clone()
-    }
-
-    fn run(
-        &self,
-        scenario: usize,
-        parameters: &[f64],
-        with_series: bool,
-    ) -> Result<ModelRun, String> {
-        // Sampled values first, then the scenario's own overrides, so a policy lever the
-        // scenario fixes is never overwritten by a sample.
-        let mut overrides = Overrides::new();
-        for (name, value) in self.parameter_names.iter().zip(parameters) {
-            overrides.set(name, *value);
-        }
-        for (name, value) in self.base[scenario].values() {
-            overrides.set(name, *value);
-        }
-        let names: Vec<&str> = self.selected.iter().map(String::as_str).collect();
-        let results = self
-            .simulation
-            .run_selected(&overrides, &names)
-            .map_err(|e| e.to_string())?;
-        let times = results.times();
-        let mut outcomes = Vec::with_capacity(self.outcomes.len());
-        for o in &self.outcomes {
-            let values = results
-                .column(&o.variable)
-                .ok_or_else(|| format!("no column {}", o.variable))?;
-            let from = o.from.unwrap_or(f64::NEG_INFINITY);
-            let to = o.to.unwrap_or(f64::INFINITY);
-            outcomes.push(window_stat(times, values, o.stat, from, to).unwrap_or(f64::NAN));
-        }
-        let series = if with_series {
-            self.envelope_vars
-                .iter()
-                .map(|v| results.column(v).map(<[f64]>::to_vec).unwrap_or_default())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        Ok(ModelRun { outcomes, series })
     }
 }
 
@@ -759,7 +451,7 @@ fn render_sensitivity(
     report: &mut String,
     summary: &EnsembleSummary,
     design: &Design,
-    config: &ExploreFile,
+    config: &Uncertainties,
     json: &mut serde_json::Map<String, serde_json::Value>,
 ) -> anyhow::Result<()> {
     let names: Vec<&str> = design
@@ -768,7 +460,7 @@ fn render_sensitivity(
         .map(|p| p.name.as_str())
         .collect();
     let focus = config
-        .explore
+        .settings
         .sensitivity_scenario
         .as_deref()
         .and_then(|n| summary.scenario_index(n))
@@ -846,94 +538,60 @@ fn render_robustness(
     summary: &EnsembleSummary,
     design: &Design,
     model: &CaseModel,
-    config: &ExploreFile,
+    config: &Uncertainties,
     json: &mut serde_json::Map<String, serde_json::Value>,
 ) -> anyhow::Result<()> {
-    let policies: Vec<usize> = match &config.explore.policies {
-        Some(names) => names
-            .iter()
-            .filter_map(|n| summary.scenario_index(n))
-            .collect(),
-        None => (0..summary.scenarios.len()).collect(),
-    };
-    let policy_names: Vec<String> = policies
-        .iter()
-        .map(|&s| summary.scenarios[s].clone())
-        .collect();
     let mut robustness = Vec::new();
-    if policies.len() > 1 {
-        for (o, spec) in model
-            .outcomes
-            .iter()
-            .enumerate()
-            .filter(|(_, spec)| spec.compare)
-        {
-            let direction = if spec.direction == "maximize" {
-                Direction::Maximize
-            } else {
-                Direction::Minimize
-            };
-            let columns: Vec<Vec<f64>> = policies.iter().map(|&s| summary.column(s, o)).collect();
-            let c = compare_policies(&policy_names, &columns, direction, spec.threshold)?;
+    for compared in compare_outcomes(summary, model.outcomes(), &config.settings)? {
+        let spec = &model.outcomes()[compared.outcome];
+        let c = compared.comparison;
+        writeln!(
+            report,
+            "\nRobustness on {} ({}; {} worlds{}):",
+            spec.name,
+            spec.direction.name(),
+            c.worlds,
+            spec.threshold.map_or(String::new(), |t| format!(
+                "; satisficing: {} {}",
+                if spec.direction == Direction::Minimize {
+                    "<="
+                } else {
+                    ">="
+                },
+                fmt(t)
+            ))
+        )?;
+        writeln!(
+            report,
+            "  {:<28} {:>10} {:>12} {:>12} {:>8} {:>8}",
+            "policy", "median", "mean regret", "p90 regret", "best", "satisf."
+        )?;
+        for p in &c.policies {
             writeln!(
                 report,
-                "\nRobustness on {} ({}; {} worlds{}):",
-                spec.name,
-                spec.direction,
-                c.worlds,
-                spec.threshold.map_or(String::new(), |t| format!(
-                    "; satisficing: {} {}",
-                    if direction == Direction::Minimize {
-                        "<="
-                    } else {
-                        ">="
-                    },
-                    fmt(t)
-                ))
+                "  {:<28} {:>10} {:>12} {:>12} {:>7.0}% {:>8}",
+                p.policy,
+                fmt(p.percentiles[1]),
+                fmt(p.mean_regret),
+                fmt(p.p90_regret),
+                100.0 * p.best_share,
+                p.satisficing
+                    .map_or("-".into(), |s| format!("{:.0}%", 100.0 * s))
             )?;
-            writeln!(
-                report,
-                "  {:<28} {:>10} {:>12} {:>12} {:>8} {:>8}",
-                "policy", "median", "mean regret", "p90 regret", "best", "satisf."
-            )?;
-            for p in &c.policies {
-                writeln!(
-                    report,
-                    "  {:<28} {:>10} {:>12} {:>12} {:>7.0}% {:>8}",
-                    p.policy,
-                    fmt(p.percentiles[1]),
-                    fmt(p.mean_regret),
-                    fmt(p.p90_regret),
-                    100.0 * p.best_share,
-                    p.satisficing
-                        .map_or("-".into(), |s| format!("{:.0}%", 100.0 * s))
-                )?;
-            }
-            robustness.push(serde_json::json!({"outcome": spec.name, "comparison": c}));
         }
+        robustness.push(serde_json::json!({"outcome": spec.name, "comparison": c}));
     }
     json.insert("robustness".into(), robustness.into());
 
     let mut conclusions = Vec::new();
-    if !config.conclusion.is_empty() {
+    if !config.conclusions.is_empty() {
         writeln!(
             report,
             "\nShare of plausible worlds in which each conclusion holds:"
         )?;
     }
-    for c in &config.conclusion {
-        let column = |t: &Term| -> Option<Vec<f64>> {
-            let s = summary.scenario_index(&t.scenario)?;
-            let o = summary.outcome_index(&t.outcome)?;
-            Some(
-                summary
-                    .column(s, o)
-                    .into_iter()
-                    .map(|v| v * t.factor)
-                    .collect(),
-            )
-        };
-        let (Some(left), Some(right)) = (column(&c.left), column(&c.right)) else {
+    for c in &config.conclusions {
+        let Some(result) = evaluate_conclusion(c, summary) else {
             writeln!(
                 report,
                 "  {:<44} skipped: needs scenarios {} and {} and their outcomes in this run",
@@ -941,39 +599,16 @@ fn render_robustness(
             )?;
             continue;
         };
-        let pairs: Vec<(f64, f64)> = left
-            .into_iter()
-            .zip(right)
-            .filter(|(a, b)| a.is_finite() && b.is_finite())
-            .collect();
-        let holds = pairs
-            .iter()
-            .filter(|(a, b)| match c.op.as_str() {
-                "<" => a < b,
-                "<=" => a <= b,
-                ">" => a > b,
-                ">=" => a >= b,
-                _ => false,
-            })
-            .count();
-        if !["<", "<=", ">", ">="].contains(&c.op.as_str()) {
-            bail!(
-                "conclusion `{}`: op must be <, <=, > or >=, not `{}`",
-                c.name,
-                c.op
-            );
-        }
-        let share = holds as f64 / pairs.len().max(1) as f64;
         writeln!(
             report,
             "  {:<44} {:>5.1}%  {}",
             c.name,
-            100.0 * share,
+            100.0 * result.share,
             c.paragraphs.join(" ")
         )?;
         conclusions.push(serde_json::json!({
             "name": c.name, "paragraphs": c.paragraphs, "paraphrase": c.paraphrase,
-            "share": share, "worlds": pairs.len()
+            "share": result.share, "worlds": result.worlds
         }));
     }
     json.insert("conclusions".into(), conclusions.into());
@@ -985,10 +620,7 @@ fn render_robustness(
         .map(|p| p.name.as_str())
         .collect();
     for spec in &config.prim {
-        let (Some(s), Some(o)) = (
-            summary.scenario_index(&spec.policy),
-            summary.outcome_index(&spec.outcome),
-        ) else {
+        let Some(answer) = answer_prim(spec, summary, design, model.outcomes())? else {
             writeln!(
                 report,
                 "\nPRIM `{}` skipped: scenario {} or outcome {} not in this run",
@@ -996,70 +628,20 @@ fn render_robustness(
             )?;
             continue;
         };
-        let direction = model.outcomes[o].direction.as_str();
-        let worse = |a: f64, b: f64| {
-            if direction == "maximize" {
-                a < b
-            } else {
-                a > b
-            }
-        };
-        let policy = summary.column(s, o);
-        let failing: Vec<Option<bool>> = match (&spec.baseline, spec.threshold) {
-            (Some(baseline), _) => {
-                let b = summary.scenario_index(baseline).with_context(|| {
-                    format!("PRIM `{}`: baseline {baseline} not in this run", spec.name)
-                })?;
-                let base = summary.column(b, o);
-                policy
-                    .iter()
-                    .zip(&base)
-                    .map(|(p, b)| {
-                        // Failing = not improving on the baseline by at least the margin.
-                        (p.is_finite() && b.is_finite()).then(|| {
-                            if direction == "maximize" {
-                                *p <= b + spec.margin * b.abs()
-                            } else {
-                                *p >= b - spec.margin * b.abs()
-                            }
-                        })
-                    })
-                    .collect()
-            }
-            (None, Some(t)) => policy
-                .iter()
-                .map(|p| p.is_finite().then(|| worse(*p, t)))
-                .collect(),
-            (None, None) => bail!(
-                "PRIM `{}`: give a baseline scenario or a threshold",
-                spec.name
-            ),
-        };
-        let mut points = Vec::new();
-        let mut labels = Vec::new();
-        let mut point = vec![0.0; design.dimensions()];
-        for (e, fail) in failing.iter().enumerate() {
-            if let Some(fail) = fail {
-                design.point(summary.experiments.start + e, &mut point);
-                points.push(point.clone());
-                labels.push(*fail);
-            }
-        }
-        let failures = labels.iter().filter(|b| **b).count();
+        let (failures, worlds) = (answer.failures, answer.worlds);
         writeln!(
             report,
             "\nPRIM: where does {} fail ({})? {} of {} worlds ({:.1}%)",
             spec.policy,
             spec.name,
             failures,
-            labels.len(),
-            100.0 * failures as f64 / labels.len().max(1) as f64
+            worlds,
+            100.0 * failures as f64 / worlds.max(1) as f64
         )?;
-        if failures == 0 || failures == labels.len() {
+        let Some(result) = answer.result else {
             writeln!(report, "  nothing to separate")?;
             continue;
-        }
-        let result = prim(&points, &labels, PrimOptions::default())?;
+        };
         let b = &result.chosen;
         writeln!(
             report,
@@ -1109,7 +691,7 @@ fn render_robustness(
             .map(|&(j, without)| serde_json::json!({"parameter": names[j], "low": b.limits[j].0, "high": b.limits[j].1, "density_without": without}))
             .collect();
         boxes.push(serde_json::json!({
-            "name": spec.name, "policy": spec.policy, "failures": failures, "worlds": labels.len(),
+            "name": spec.name, "policy": spec.policy, "failures": failures, "worlds": worlds,
             "coverage": b.coverage, "density": b.density, "mass": b.mass, "limits": named_limits,
             "trajectory": result.trajectory.iter().map(|t| (t.coverage, t.density, t.mass)).collect::<Vec<_>>()
         }));

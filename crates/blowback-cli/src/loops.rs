@@ -2,15 +2,13 @@
 //! causal-loop diagram, and the chain of causes behind a variable's change, each link with the
 //! essay claim behind it.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use blowback::Case;
-use blowback_sd::{canonical, FeedbackLoop, LoopOptions, Overrides, Polarity, Simulation};
-use serde::Deserialize;
+use blowback_sd::{FeedbackLoop, LoopOptions, Overrides, Polarity};
 
 use crate::output::write_atomic;
 
@@ -61,71 +59,40 @@ pub struct ExplainArgs {
     pub depth: usize,
 }
 
-#[derive(Debug, Deserialize)]
-struct LoopsFile {
-    #[serde(rename = "loop", default)]
-    loops: Vec<NamedLoop>,
-}
-
-/// A feedback loop the case names in `loops.toml`.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct NamedLoop {
-    pub name: String,
-    pub variables: Vec<String>,
-    #[serde(default)]
-    pub paragraphs: Vec<String>,
-    /// `R` or `B`, as the case states it (the analysis computes its own).
-    #[serde(default)]
-    pub polarity: String,
-    /// The loop in plain words.
-    #[serde(default)]
-    pub reading: String,
-}
-
 /// What the commands need from a model or case.
 struct Subject {
     name: String,
-    simulation: Simulation,
+    case: Case,
     overrides: Overrides,
-    named_loops: Vec<NamedLoop>,
-    /// (cause, effect) in canonical form -> claim id and paragraphs.
-    provenance: HashMap<(String, String), String>,
 }
 
-pub(crate) fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+impl Subject {
+    /// The claim cited for a direct link: the first claim asserting it, with its paragraphs.
+    fn citation(&self, from: &str, to: &str) -> Option<String> {
+        self.case
+            .claims_on_link(from, to)
+            .next()
+            .map(|claim| claim.citation())
+    }
+
+    /// A loop's label: `R3`, then its name and paragraphs when the case names it.
+    fn loop_label(&self, l: &FeedbackLoop) -> String {
+        let id = format!("{}{}", l.kind(), l.index + 1);
+        let Some(name) = &l.name else {
+            return id;
+        };
+        match self.case.named_loop(name) {
+            Some(named) if !named.paragraphs.is_empty() => {
+                format!("{id} {name} [{}]", named.paragraphs.join(", "))
+            }
+            _ => format!("{id} {name}"),
+        }
     }
 }
 
 fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> {
-    if !path.is_dir() {
-        let Some(simulation) = crate::sd::load_model(path)? else {
-            return Ok(None);
-        };
-        return Ok(Some(Subject {
-            name: path
-                .file_stem()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned(),
-            simulation,
-            overrides: Overrides::new(),
-            named_loops: Vec::new(),
-            provenance: HashMap::new(),
-        }));
-    }
-    let model_path = path.join("model.xmile");
-    let files = crate::case::read_case(path)?;
-    let case = match Case::load(&files) {
-        Ok((case, _)) => case,
-        Err(blowback::CaseError::Model(diagnostics)) => {
-            crate::sd::print_diagnostics(&model_path, &files.model, &diagnostics.0);
-            return Ok(None);
-        }
-        Err(other) => return Err(other.into()),
+    let Some((case, source)) = crate::load::open(path)? else {
+        return Ok(None);
     };
     let overrides = match scenario.or_else(|| case.scenario_names().first().copied()) {
         Some(name) => {
@@ -139,102 +106,11 @@ fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> 
         }
         None => Overrides::new(),
     };
-    let named_loops = read_named_loops(path)?;
-    let claims_text = files.claims.clone().unwrap_or_default();
-    let notes = claim_notes(&claims_text);
-    let mut provenance = HashMap::new();
-    for claim in case.claims() {
-        let cite = match notes.get(&claim.id) {
-            Some(note) if !note.paragraphs.is_empty() => {
-                format!("{} [{}]", claim.id, note.paragraphs.join(", "))
-            }
-            _ => claim.id.clone(),
-        };
-        for link in &claim.links {
-            provenance
-                .entry((canonical(&link.from), canonical(&link.to)))
-                .or_insert_with(|| cite.clone());
-        }
-    }
-    let simulation = case.simulation().clone();
     Ok(Some(Subject {
-        name: path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned(),
-        simulation,
+        name: source.name(),
+        case,
         overrides,
-        named_loops,
-        provenance,
     }))
-}
-
-/// The loops a case folder names in `loops.toml` (none when it has no such file).
-pub(crate) fn read_named_loops(dir: &Path) -> anyhow::Result<Vec<NamedLoop>> {
-    let path = dir.join("loops.toml");
-    Ok(match read_optional(&path)? {
-        Some(text) => {
-            toml::from_str::<LoopsFile>(&text)
-                .with_context(|| format!("reading {}", path.display()))?
-                .loops
-        }
-        None => Vec::new(),
-    })
-}
-
-/// What a reader needs to know about a claim beyond its links.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub(crate) struct ClaimNote {
-    #[serde(default)]
-    pub paragraphs: Vec<String>,
-    #[serde(default)]
-    pub paraphrase: String,
-}
-
-/// Claim id -> paragraphs and paraphrase, read directly because the facade's claim type keeps only
-/// the links. The facade has already validated the file, so a parse failure here yields no notes.
-pub(crate) fn claim_notes(text: &str) -> HashMap<String, ClaimNote> {
-    #[derive(Deserialize)]
-    struct File {
-        #[serde(default)]
-        claim: Vec<Entry>,
-    }
-    #[derive(Deserialize)]
-    struct Entry {
-        id: String,
-        #[serde(flatten)]
-        note: ClaimNote,
-    }
-    toml::from_str::<File>(text)
-        .map(|f| f.claim.into_iter().map(|c| (c.id, c.note)).collect())
-        .unwrap_or_default()
-}
-
-fn name_loops(loops: &mut [FeedbackLoop], named: &[NamedLoop]) {
-    for l in loops.iter_mut() {
-        let mut ours: Vec<String> = l.variables.iter().map(|v| canonical(v)).collect();
-        ours.sort();
-        for candidate in named {
-            let mut theirs: Vec<String> =
-                candidate.variables.iter().map(|v| canonical(v)).collect();
-            theirs.sort();
-            if ours == theirs {
-                l.name = Some(if candidate.paragraphs.is_empty() {
-                    candidate.name.clone()
-                } else {
-                    format!("{} [{}]", candidate.name, candidate.paragraphs.join(", "))
-                });
-            }
-        }
-    }
-}
-
-fn loop_label(l: &FeedbackLoop) -> String {
-    match &l.name {
-        Some(name) => format!("{}{} {name}", l.kind(), l.index + 1),
-        None => format!("{}{}", l.kind(), l.index + 1),
-    }
 }
 
 /// `blowback loops`.
@@ -247,35 +123,13 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
         max_length: (args.max_length > 0).then_some(args.max_length),
         independent_only: args.independent,
     };
-    let mut found = subject
-        .simulation
-        .feedback_loops(&subject.overrides, options)?;
-    // Loops the case names are analysed even when the search bound did not reach them.
-    for named in &subject.named_loops {
-        let variables: Vec<&str> = named.variables.iter().map(String::as_str).collect();
-        match subject
-            .simulation
-            .loop_through(&subject.overrides, &variables, found.len())
-        {
-            Ok(l) => {
-                let mut key: Vec<String> = l.variables.iter().map(|v| canonical(v)).collect();
-                key.sort();
-                let known = found.iter().any(|f| {
-                    let mut k: Vec<String> = f.variables.iter().map(|v| canonical(v)).collect();
-                    k.sort();
-                    k == key
-                });
-                if !known {
-                    found.push(l);
-                }
-            }
-            Err(e) => eprintln!("warning: loop `{}` in loops.toml: {e}", named.name),
-        }
+    let found = subject.case.feedback_loops(&subject.overrides, options)?;
+    for (name, e) in &found.unbuilt {
+        eprintln!("warning: loop `{name}` in loops.toml: {e}");
     }
-    name_loops(&mut found, &subject.named_loops);
-    let mut analysis = subject
-        .simulation
-        .loop_dominance(&subject.overrides, &found)?;
+    let found = found.loops;
+    let simulation = subject.case.simulation();
+    let mut analysis = simulation.loop_dominance(&subject.overrides, &found)?;
     if args.named {
         // Keep the scores relative to every loop, but compare only the named ones.
         let keep: Vec<usize> = (0..found.len())
@@ -308,7 +162,12 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
         .chain(found.iter().filter(|l| l.name.is_none()).take(25))
         .collect();
     for l in &shown {
-        writeln!(out, "  {:<40} {}", loop_label(l), l.variables.join(" -> "))?;
+        writeln!(
+            out,
+            "  {:<40} {}",
+            subject.loop_label(l),
+            l.variables.join(" -> ")
+        )?;
     }
     if shown.len() < found.len() {
         writeln!(
@@ -317,7 +176,7 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
             found.len() - shown.len()
         )?;
     }
-    let specs = subject.simulation.sim_specs();
+    let specs = simulation.sim_specs();
     let span = specs.stop - specs.start;
     writeln!(
         out,
@@ -329,7 +188,7 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
             "  {:>8.2} - {:<8.2} {:<40} {:+.2}",
             period.from,
             period.to,
-            loop_label(&analysis.loops[period.loop_index]),
+            subject.loop_label(&analysis.loops[period.loop_index]),
             period.mean_relative_score
         )?;
     }
@@ -349,7 +208,7 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
                 writeln!(
                     out,
                     "  {:<40} {score:.3}",
-                    loop_label(&analysis.loops[index])
+                    subject.loop_label(&analysis.loops[index])
                 )?;
             }
         }
@@ -374,87 +233,8 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One arrow of a causal-loop diagram condensed to stocks.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct CondensedEdge {
-    pub from: String,
-    pub to: String,
-    /// The polarity of the chain from `from` to `to` (`Unknown` where loops disagree).
-    pub polarity: Polarity,
-    /// The auxiliaries and flows along the chain, in order (from the first loop through it).
-    pub via: Vec<String>,
-    /// Indices into the loops given of the loops that run along this arrow.
-    pub loops: Vec<usize>,
-}
-
-/// The loops' arrows condensed to their stocks: an arrow from one stock to the next stock along a
-/// loop, marked with the polarity of the chain of auxiliaries and flows between them. Loops without a
-/// stock (algebraic, so not drawn) are skipped; a loop through one stock gives an arrow from the stock
-/// to itself. Sorted by (from, to).
-pub(crate) fn condensed_edges(
-    simulation: &Simulation,
-    overrides: &Overrides,
-    loops: &[&FeedbackLoop],
-) -> anyhow::Result<Vec<CondensedEdge>> {
-    let links = simulation.causal_graph(overrides)?;
-    let stocks: HashSet<&str> = simulation
-        .variables()
-        .filter(|v| v.role == blowback_sd::NodeRole::Stock)
-        .map(|v| v.name)
-        .collect();
-    let sign: HashMap<(&str, &str), Polarity> = links
-        .iter()
-        .map(|l| ((l.from.as_str(), l.to.as_str()), l.polarity))
-        .collect();
-    let mut edges: HashMap<(String, String), CondensedEdge> = HashMap::new();
-    for (index, l) in loops.iter().enumerate() {
-        let vars = &l.variables;
-        let Some(first) = vars.iter().position(|v| stocks.contains(v.as_str())) else {
-            continue;
-        };
-        // Walk once around the loop from its first stock, closing a segment at each stock.
-        let mut from = vars[first].as_str();
-        let mut polarity = Polarity::Positive;
-        let mut via = Vec::new();
-        for k in 1..=vars.len() {
-            let previous = vars[(first + k - 1) % vars.len()].as_str();
-            let current = vars[(first + k) % vars.len()].as_str();
-            let link = sign
-                .get(&(previous, current))
-                .copied()
-                .unwrap_or(Polarity::Unknown);
-            polarity = combine(polarity, link);
-            if !stocks.contains(current) {
-                via.push(current.to_string());
-                continue;
-            }
-            let edge = edges
-                .entry((from.to_string(), current.to_string()))
-                .or_insert_with(|| CondensedEdge {
-                    from: from.to_string(),
-                    to: current.to_string(),
-                    polarity,
-                    via: std::mem::take(&mut via),
-                    loops: Vec::new(),
-                });
-            if edge.polarity != polarity {
-                edge.polarity = Polarity::Unknown;
-            }
-            if edge.loops.last() != Some(&index) {
-                edge.loops.push(index);
-            }
-            via.clear();
-            from = current;
-            polarity = Polarity::Positive;
-        }
-    }
-    let mut sorted: Vec<CondensedEdge> = edges.into_values().collect();
-    sorted.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
-    Ok(sorted)
-}
-
 /// The loops a diagram shows: the named ones when the case names any, else the 50 shortest.
-pub(crate) fn drawn_loops(loops: &[FeedbackLoop]) -> Vec<&FeedbackLoop> {
+fn drawn_loops(loops: &[FeedbackLoop]) -> Vec<&FeedbackLoop> {
     if loops.iter().any(|l| l.name.is_some()) {
         loops.iter().filter(|l| l.name.is_some()).collect()
     } else {
@@ -462,10 +242,14 @@ pub(crate) fn drawn_loops(loops: &[FeedbackLoop]) -> Vec<&FeedbackLoop> {
     }
 }
 
-/// A causal-loop diagram of the loops as DOT, condensed to their stocks (see [`condensed_edges`]),
-/// `?` where loops disagree. Tooltips carry the claims behind direct links.
+/// A causal-loop diagram of the loops as DOT, condensed to their stocks (see
+/// `Simulation::condensed_loop_graph`), `?` where loops disagree. Tooltips carry the claims behind
+/// direct links.
 fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<String> {
-    let edges = condensed_edges(&subject.simulation, &subject.overrides, &drawn_loops(loops))?;
+    let edges = subject
+        .case
+        .simulation()
+        .condensed_loop_graph(&subject.overrides, &drawn_loops(loops))?;
     let mut dot = String::from(
         "digraph causal_loops {\n  graph [rankdir=LR];\n  node [shape=box, style=rounded];\n",
     );
@@ -490,8 +274,7 @@ fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Stri
             continue;
         }
         let claim = subject
-            .provenance
-            .get(&(canonical(&edge.from), canonical(&edge.to)))
+            .citation(&edge.from, &edge.to)
             .map(|c| format!(", tooltip=\"{}\"", c.replace('"', "'")))
             .unwrap_or_default();
         let color = match edge.polarity {
@@ -511,14 +294,6 @@ fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Stri
     Ok(dot)
 }
 
-fn combine(a: Polarity, b: Polarity) -> Polarity {
-    match (a, b) {
-        (Polarity::Unknown, _) | (_, Polarity::Unknown) => Polarity::Unknown,
-        (x, y) if x == y => Polarity::Positive,
-        _ => Polarity::Negative,
-    }
-}
-
 fn render_svg(dot: &str) -> Result<String, String> {
     use layout::backends::svg::SVGWriter;
     use layout::gv::{DotParser, GraphBuilder};
@@ -536,9 +311,12 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let Some(subject) = load(&args.path, args.scenario.as_deref())? else {
         return Ok(ExitCode::from(1));
     };
-    let chain = subject
-        .simulation
-        .explain(&subject.overrides, &args.var, args.at, args.depth)?;
+    let chain =
+        subject
+            .case
+            .simulation()
+            .explain(&subject.overrides, &args.var, args.at, args.depth)?;
+    let has_claims = subject.case.claims().iter().any(|c| !c.links.is_empty());
     let mut out = String::new();
     writeln!(out, "Why `{}` changed at {}:", args.var, args.at)?;
     let mut level = usize::MAX;
@@ -548,14 +326,13 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
             writeln!(out, "{}{} moved because of:", "  ".repeat(level), step.to)?;
         }
         let claim = subject
-            .provenance
-            .get(&(canonical(&step.from), canonical(&step.to)))
+            .citation(&step.from, &step.to)
             .map(|c| format!("  claim {c}"))
             .unwrap_or_else(|| {
-                if subject.provenance.is_empty() {
-                    String::new()
-                } else {
+                if has_claims {
                     "  (no claim: model structure)".into()
+                } else {
+                    String::new()
                 }
             });
         writeln!(

@@ -7,11 +7,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod args;
 mod case;
 mod charts;
 mod conflict;
+mod diagnostics;
 mod events;
 mod explore;
+mod load;
 mod loops;
 mod output;
 mod report;
@@ -29,7 +32,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run an XMILE model, or every scenario of a case folder.
-    Run(sd::RunArgs),
+    Run(args::RunArgs),
     /// Check a model and print located diagnostics; exits 1 when there are errors.
     Check(sd::CheckArgs),
     /// Fit a case's uncertain parameters to its historical data (least squares).
@@ -53,6 +56,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Run(args) if args.path.is_dir() => case::run_case(&args),
         Command::Run(args) => sd::run(args),
         Command::Check(args) => sd::check(args),
         Command::Calibrate(args) => case::calibrate(args),
@@ -74,7 +78,18 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            // Problems in input files come rendered, with the offending text underlined.
+            match err
+                .chain()
+                .find_map(|cause| cause.downcast_ref::<diagnostics::Reported>())
+            {
+                Some(reported) => {
+                    for report in &reported.0 {
+                        eprintln!("{report:?}");
+                    }
+                }
+                None => eprintln!("error: {err:#}"),
+            }
             ExitCode::from(2)
         }
     }

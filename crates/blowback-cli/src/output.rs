@@ -1,4 +1,5 @@
-//! Output helpers shared by every subcommand: atomic file writes and standard output.
+//! Output helpers shared by every subcommand: atomic file writes, standard output and number
+//! formatting.
 
 use std::fs;
 use std::io::Write;
@@ -38,4 +39,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result.with_context(|| format!("writing {}", path.display()))
+}
+
+/// Formats a table value with about four significant figures.
+pub fn format_value(value: Option<f64>) -> String {
+    match value {
+        None => "-".into(),
+        Some(v) if !v.is_finite() => v.to_string(),
+        Some(v) if v.abs() >= 100.0 => format!("{v:.0}"),
+        Some(v) if v.abs() >= 10.0 => format!("{v:.1}"),
+        Some(v) => format!("{v:.2}"),
+    }
 }

@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 
 use blowback::{CheckResult, CheckStatus, ComparisonTable, Scenario};
 
-use crate::case::format_value;
 use crate::charts::css_colour;
+use crate::output::format_value;
 
 /// Everything the report shows.
 pub struct ReportInput<'a> {

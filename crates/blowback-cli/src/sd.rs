@@ -1,97 +1,20 @@
-//! `blowback run` and `blowback check` for XMILE models, and diagnostic rendering.
+//! `blowback run` and `blowback check` for model files.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
-use blowback_sd::{
-    compile, read_xmile, Diagnostic, Method, Overrides, Results, Severity, Simulation,
-};
-use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
+use anyhow::Context;
+use blowback_sd::{compile, read_xmile, Results, Simulation};
 
+use crate::args::{overrides_from, RunArgs};
+use crate::diagnostics::print_diagnostics;
 use crate::output::write_atomic;
-
-/// Arguments of `blowback run`.
-#[derive(Debug, clap::Args)]
-pub struct RunArgs {
-    /// An XMILE model file, or a case folder (with model.xmile and scenarios.toml).
-    pub path: PathBuf,
-    /// Write results as CSV to FILE (`-` for standard output).
-    #[arg(long, value_name = "FILE")]
-    pub csv: Option<PathBuf>,
-    /// Write results as JSON to FILE (`-` for standard output).
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// Only these variables, comma-separated (model names).
-    #[arg(long, value_name = "A,B")]
-    pub vars: Option<String>,
-    /// Override a constant or a stock's initial value: NAME=VALUE (repeatable).
-    #[arg(long = "set", value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
-    /// Integration method: euler, rk2 or rk4.
-    #[arg(long)]
-    pub method: Option<String>,
-    /// Time step.
-    #[arg(long)]
-    pub dt: Option<f64>,
-    /// Start time.
-    #[arg(long)]
-    pub start: Option<f64>,
-    /// Stop time.
-    #[arg(long)]
-    pub stop: Option<f64>,
-    /// Seed for the random builtins.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
-    /// For a case: run only this scenario.
-    #[arg(long)]
-    pub scenario: Option<String>,
-    /// For a case: output folder (default out/CASE).
-    #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
-}
 
 /// Arguments of `blowback check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// An XMILE model file, or a case folder.
     pub path: PathBuf,
-}
-
-/// Prints diagnostics with the offending source text underlined.
-pub fn print_diagnostics(path: &Path, text: &str, diagnostics: &[Diagnostic]) {
-    for diagnostic in diagnostics {
-        eprintln!("{:?}", to_report(path, text, diagnostic));
-    }
-}
-
-fn to_report(path: &Path, text: &str, diagnostic: &Diagnostic) -> Report {
-    let location = diagnostic
-        .line_column(text)
-        .map(|(line, column)| format!("{}:{line}:{column}: ", path.display()))
-        .unwrap_or_else(|| format!("{}: ", path.display()));
-    let variable = diagnostic
-        .variable
-        .as_ref()
-        .map(|v| format!("in `{v}`: "))
-        .unwrap_or_default();
-    let mut rendered = MietteDiagnostic::new(format!("{location}{variable}{}", diagnostic.message))
-        .with_severity(match diagnostic.severity {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-        });
-    if let Some(span) = &diagnostic.span {
-        let start = span.start.min(text.len());
-        let end = span.end.clamp(start, text.len());
-        rendered = rendered.with_label(LabeledSpan::at(start..end, "here"));
-    }
-    if let Some(help) = &diagnostic.help {
-        rendered = rendered.with_help(help.clone());
-    }
-    Report::new(rendered).with_source_code(NamedSource::new(
-        path.display().to_string(),
-        text.to_string(),
-    ))
 }
 
 /// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
@@ -121,40 +44,8 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
     }
 }
 
-/// Applies `--set NAME=VALUE` assignments to `overrides`.
-pub fn apply_assignments(assignments: &[String], overrides: &mut Overrides) -> anyhow::Result<()> {
-    for assignment in assignments {
-        let Some((name, value)) = assignment.split_once('=') else {
-            bail!("--set expects NAME=VALUE, got `{assignment}`");
-        };
-        let value: f64 = value
-            .trim()
-            .parse()
-            .with_context(|| format!("--set {name}: `{value}` is not a number"))?;
-        overrides.set(name.trim(), value);
-    }
-    Ok(())
-}
-
-/// Builds overrides from the command line.
-pub fn overrides_from(args: &RunArgs) -> anyhow::Result<Overrides> {
-    let mut overrides = Overrides::new();
-    apply_assignments(&args.set, &mut overrides)?;
-    if let Some(method) = &args.method {
-        overrides.method = Some(method.parse::<Method>().map_err(anyhow::Error::msg)?);
-    }
-    overrides.dt = args.dt;
-    overrides.start = args.start;
-    overrides.stop = args.stop;
-    overrides.seed = args.seed;
-    Ok(overrides)
-}
-
-/// `blowback run`.
+/// `blowback run` on a model file.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    if args.path.is_dir() {
-        return crate::case::run_case(&args);
-    }
     let Some(simulation) = load_model(&args.path)? else {
         return Ok(ExitCode::from(1));
     };
@@ -185,7 +76,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 /// `blowback check`.
 pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let path = if args.path.is_dir() {
-        args.path.join("model.xmile")
+        crate::load::read(&args.path)?.model_path().to_path_buf()
     } else {
         args.path.clone()
     };

@@ -7,7 +7,7 @@
 //! a decision maker's movable options, so a 4-million-state conflict costs one index table.
 
 use crate::condition::Condition;
-use crate::error::{Diagnostic, Error};
+use crate::error::{Error, Located};
 use crate::model::{ConflictSpec, Form, PreferenceSpec, Reversibility, StateRef};
 
 /// The largest option-form conflict we enumerate: 2^24 decimal codes need a 64 MiB index table.
@@ -90,14 +90,14 @@ impl Conflict {
         let n_dms = spec.decision_makers.len();
         if n_dms < 2 {
             problems.push(
-                Diagnostic::new(format!(
+                Located::new(format!(
                     "a conflict needs at least two decision makers, found {n_dms}"
                 ))
-                .with_hint("add another decision maker"),
+                .with_help("add another decision maker"),
             );
         }
         if spec.preferences.len() != n_dms {
-            problems.push(Diagnostic::new(format!(
+            problems.push(Located::new(format!(
                 "{} decision makers but {} preference specifications",
                 n_dms,
                 spec.preferences.len()
@@ -113,10 +113,10 @@ impl Conflict {
         conflict.payoffs = build_payoffs(spec, &conflict)?;
         conflict.status_quo = match spec.status_quo {
             Some(reference) => Some(conflict.resolve(reference).ok_or_else(|| {
-                Error::Invalid(vec![Diagnostic::new(format!(
+                Error::Invalid(vec![Located::new(format!(
                     "the status quo {reference:?} is not a feasible state"
                 ))
-                .with_hint("check it against the infeasible patterns")])
+                .with_help("check it against the infeasible patterns")])
             })?),
             None => None,
         };
@@ -208,6 +208,20 @@ impl Conflict {
         }
     }
 
+    /// The ids of the options taken in a state, in option order; empty for a graph-form conflict,
+    /// whose states have no options.
+    pub fn options_taken(&self, index: usize) -> Vec<&str> {
+        let Some(decimal) = self.state_decimal(index) else {
+            return Vec::new();
+        };
+        self.option_ids
+            .iter()
+            .enumerate()
+            .filter(|(bit, _)| decimal & (1 << bit) != 0)
+            .map(|(_, id)| id.as_str())
+            .collect()
+    }
+
     /// Ordinal payoff of `state` for decision maker `dm`: higher is better, 1 the worst level.
     pub fn payoff(&self, dm: usize, state: usize) -> u32 {
         self.payoffs[dm][state]
@@ -248,16 +262,16 @@ fn build_option_form(spec: &ConflictSpec) -> Result<Conflict, Error> {
     let n_options = spec.options.len();
     let mut problems = Vec::new();
     if n_options == 0 {
-        problems.push(Diagnostic::new(
+        problems.push(Located::new(
             "an option-form conflict needs at least one option",
         ));
     }
     if n_options > MAX_OPTIONS {
         problems.push(
-            Diagnostic::new(format!(
+            Located::new(format!(
                 "{n_options} options give 2^{n_options} candidate states; at most {MAX_OPTIONS} options are supported"
             ))
-            .with_hint("merge options or model the conflict in graph form"),
+            .with_help("merge options or model the conflict in graph form"),
         );
     }
     let n_dms = spec.decision_makers.len();
@@ -266,7 +280,7 @@ fn build_option_form(spec: &ConflictSpec) -> Result<Conflict, Error> {
     let mut down_ok = 0u64;
     for (index, option) in spec.options.iter().enumerate() {
         if option.decision_maker >= n_dms {
-            problems.push(Diagnostic::new(format!(
+            problems.push(Located::new(format!(
                 "option `{}` belongs to no decision maker",
                 option.id
             )));
@@ -283,11 +297,11 @@ fn build_option_form(spec: &ConflictSpec) -> Result<Conflict, Error> {
     for (dm, mask) in masks.iter().enumerate() {
         if *mask == 0 {
             problems.push(
-                Diagnostic::new(format!(
+                Located::new(format!(
                     "decision maker `{}` controls no option",
                     spec.decision_makers[dm].name
                 ))
-                .with_hint("give it at least one option"),
+                .with_help("give it at least one option"),
             );
         }
     }
@@ -364,14 +378,14 @@ fn build_graph_form(spec: &ConflictSpec) -> Result<Conflict, Error> {
     states.sort_by_key(|state| state.id);
     for pair in states.windows(2) {
         if pair[0].id == pair[1].id {
-            problems.push(Diagnostic::new(format!(
+            problems.push(Located::new(format!(
                 "state id {} is listed twice",
                 pair[0].id
             )));
         }
     }
     if states.is_empty() {
-        problems.push(Diagnostic::new(
+        problems.push(Located::new(
             "a graph-form conflict needs at least one state",
         ));
     }
@@ -388,16 +402,16 @@ fn build_graph_form(spec: &ConflictSpec) -> Result<Conflict, Error> {
             let to_index = state_ids.binary_search(&to);
             match (from_index, to_index) {
                 (Ok(a), Ok(b)) if a != b => pairs.push((a, b)),
-                (Ok(_), Ok(_)) => problems.push(Diagnostic::new(format!(
+                (Ok(_), Ok(_)) => problems.push(Located::new(format!(
                     "`{}` has a move from state {from} to itself",
                     spec.decision_makers[dm].name
                 ))),
                 _ => problems.push(
-                    Diagnostic::new(format!(
+                    Located::new(format!(
                         "`{}` has a move [{from}, {to}] between unknown states",
                         spec.decision_makers[dm].name
                     ))
-                    .with_hint("moves must use listed state ids"),
+                    .with_help("moves must use listed state ids"),
                 ),
             }
         }
@@ -450,16 +464,16 @@ fn build_payoffs(spec: &ConflictSpec, conflict: &Conflict) -> Result<Vec<Vec<u32
             PreferenceSpec::Prioritization(statements) => {
                 if conflict.form == Form::Graph {
                     problems.push(
-                        Diagnostic::new(format!(
+                        Located::new(format!(
                             "`{dm_name}`: prioritisation needs option form; graph-form conflicts rank states"
                         ))
-                        .with_hint("give an explicit ranking"),
+                        .with_help("give an explicit ranking"),
                     );
                     payoffs.push(vec![1; n_states]);
                     continue;
                 }
                 if statements.len() > 62 {
-                    problems.push(Diagnostic::new(format!(
+                    problems.push(Located::new(format!(
                         "`{dm_name}` has {} statements; at most 62 fit the 2^(K-k) scores",
                         statements.len()
                     )));
@@ -490,15 +504,15 @@ fn build_payoffs(spec: &ConflictSpec, conflict: &Conflict) -> Result<Vec<Vec<u32
                             Some(index) if level_of[index].is_none() => {
                                 level_of[index] = Some(n_groups - position as u64)
                             }
-                            Some(index) => problems.push(Diagnostic::new(format!(
+                            Some(index) => problems.push(Located::new(format!(
                                 "`{dm_name}` ranks state {} twice",
                                 conflict.state_ids[index]
                             ))),
                             None => problems.push(
-                                Diagnostic::new(format!(
+                                Located::new(format!(
                                     "`{dm_name}` ranks {reference:?}, which is not a feasible state"
                                 ))
-                                .with_hint("rank only feasible states (ids in GMCR+ numbering)"),
+                                .with_help("rank only feasible states (ids in GMCR+ numbering)"),
                             ),
                         }
                     }
@@ -509,10 +523,10 @@ fn build_payoffs(spec: &ConflictSpec, conflict: &Conflict) -> Result<Vec<Vec<u32
                     .collect();
                 if !missing.is_empty() {
                     problems.push(
-                        Diagnostic::new(format!(
+                        Located::new(format!(
                             "`{dm_name}`'s ranking leaves out states {missing:?}"
                         ))
-                        .with_hint("a ranking must place every feasible state"),
+                        .with_help("a ranking must place every feasible state"),
                     );
                 }
                 let scores: Vec<u64> = level_of.iter().map(|level| level.unwrap_or(0)).collect();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::condition::{parse_statement, Condition, Pattern};
-use crate::error::{Diagnostic, Error};
+use crate::error::{Error, Located};
 use crate::model::{
     ConflictSpec, DecisionMakerSpec, Form, GraphSpec, GraphState, OptionSpec, PreferenceSpec,
     Reversibility, StateRef, Statement,
@@ -91,8 +91,8 @@ struct RawState {
 /// Parses a `blowback-gmcr-model/1` document.
 pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
     let raw: RawModel = serde_json::from_str(text).map_err(|error| {
-        let mut diagnostic = Diagnostic::new(format!("invalid model JSON: {error}"))
-            .with_hint(format!("see the `{MODEL_SCHEMA}` schema"));
+        let mut diagnostic = Located::new(format!("invalid model JSON: {error}"))
+            .with_help(format!("see the `{MODEL_SCHEMA}` schema"));
         if error.line() > 0 {
             let offset = text
                 .split_inclusive('\n')
@@ -100,7 +100,7 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
                 .map(str::len)
                 .sum::<usize>()
                 + error.column().saturating_sub(1);
-            diagnostic = diagnostic.at(text, offset);
+            diagnostic = diagnostic.at(text, offset..offset);
         }
         Error::Invalid(vec![diagnostic])
     })?;
@@ -108,8 +108,8 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
     if let Some(schema) = &raw.schema {
         if schema != MODEL_SCHEMA {
             problems.push(
-                Diagnostic::new(format!("schema `{schema}` is not supported"))
-                    .with_hint(format!("this reader understands `{MODEL_SCHEMA}`")),
+                Located::new(format!("schema `{schema}` is not supported"))
+                    .with_help(format!("this reader understands `{MODEL_SCHEMA}`")),
             );
         }
     }
@@ -118,8 +118,7 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
         "graph" => Form::Graph,
         other => {
             problems.push(
-                Diagnostic::new(format!("form `{other}` is unknown"))
-                    .with_hint("use option or graph"),
+                Located::new(format!("form `{other}` is unknown")).with_help("use option or graph"),
             );
             Form::Option
         }
@@ -131,14 +130,14 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
     sorted_options.sort_by_key(|o| o.number);
     for (index, option) in sorted_options.iter().enumerate() {
         if option.number != index + 1 {
-            problems.push(Diagnostic::new(format!(
+            problems.push(Located::new(format!(
                 "options must be numbered 1..{} without gaps; found number {}",
                 raw.options.len(),
                 option.number
             )));
         }
         let decision_maker = dm_index(&option.dm).unwrap_or_else(|| {
-            problems.push(Diagnostic::new(format!(
+            problems.push(Located::new(format!(
                 "option {} names unknown decision maker `{}`",
                 option.number, option.dm
             )));
@@ -150,11 +149,11 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
             "backward_only" => Reversibility::BackwardOnly,
             other => {
                 problems.push(
-                    Diagnostic::new(format!(
+                    Located::new(format!(
                         "option {} has unknown reversibility `{other}`",
                         option.number
                     ))
-                    .with_hint("use both, forward_only or backward_only"),
+                    .with_help("use both, forward_only or backward_only"),
                 );
                 Reversibility::Both
             }
@@ -191,7 +190,7 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
                     && number <= options.len()
                     && options[number - 1].decision_maker == dm;
                 if !consistent {
-                    problems.push(Diagnostic::new(format!(
+                    problems.push(Located::new(format!(
                         "decision maker `{}` lists option {number}, which is not its own",
                         raw_dm.name
                     )));
@@ -205,12 +204,12 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
             }
         })
         .collect();
-    let patterns = |list: &[String], what: &str, problems: &mut Vec<Diagnostic>| {
+    let patterns = |list: &[String], what: &str, problems: &mut Vec<Located>| {
         list.iter()
             .filter_map(|text| match Pattern::parse(text, n_options) {
                 Ok(pattern) => Some(pattern),
                 Err(message) => {
-                    problems.push(Diagnostic::new(format!("{what}: {message}")));
+                    problems.push(Located::new(format!("{what}: {message}")));
                     None
                 }
             })
@@ -223,7 +222,7 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
     let mut preferences = Vec::new();
     for name in &dm_names {
         let Some(preference) = raw.preferences.get(name) else {
-            problems.push(Diagnostic::new(format!(
+            problems.push(Located::new(format!(
                 "no preferences for decision maker `{name}`"
             )));
             preferences.push(PreferenceSpec::Ranking(Vec::new()));
@@ -252,7 +251,7 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
                         None => match parse_statement(&statement.text, n_options, &|_| None) {
                             Ok(condition) => condition,
                             Err(error) => {
-                                problems.push(Diagnostic::new(format!(
+                                problems.push(Located::new(format!(
                                     "`{name}` statement `{}`: {error}",
                                     statement.text
                                 )));
@@ -270,8 +269,8 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
             }
             other => {
                 problems.push(
-                    Diagnostic::new(format!("`{name}` has unknown preference method `{other}`"))
-                        .with_hint("use ranking or prioritization"),
+                    Located::new(format!("`{name}` has unknown preference method `{other}`"))
+                        .with_help("use ranking or prioritization"),
                 );
                 preferences.push(PreferenceSpec::Ranking(Vec::new()));
             }
@@ -284,7 +283,7 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
         .chain(raw.moves.keys())
     {
         if dm_index(name).is_none() {
-            problems.push(Diagnostic::new(format!("`{name}` is not a decision maker")));
+            problems.push(Located::new(format!("`{name}` is not a decision maker")));
         }
     }
     let misperceived = dm_names

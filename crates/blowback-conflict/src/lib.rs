@@ -47,7 +47,7 @@ mod toml_format;
 pub use bitset::StateSet;
 pub use condition::{parse_statement, Condition, Pattern, StatementError};
 pub use conflict::{Conflict, MAX_OPTIONS};
-pub use error::{Diagnostic, Error};
+pub use error::{Error, Located};
 pub use game::Game;
 pub use inverse::{
     inverse_analysis, inverse_by_statements, InverseResult, PreferenceChange,

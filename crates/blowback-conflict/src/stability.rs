@@ -108,6 +108,18 @@ pub struct Stability {
     pub equilibria: Vec<StateSet>,
 }
 
+impl Stability {
+    /// The concepts under which `state` is an equilibrium, in the order analysed.
+    pub fn equilibrium_under(&self, state: usize) -> Vec<Concept> {
+        self.concepts
+            .iter()
+            .zip(&self.equilibria)
+            .filter(|(_, set)| set.contains(state))
+            .map(|(concept, _)| *concept)
+            .collect()
+    }
+}
+
 /// The largest problem (states × players × horizon) for which L_h is computed.
 pub const MAX_LIMITED_WORK: usize = 4_000_000;
 

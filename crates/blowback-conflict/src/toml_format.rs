@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::condition::{parse_statement, Condition, Pattern};
-use crate::error::{Diagnostic, Error};
+use crate::error::{Error, Located};
 use crate::model::{
     ConflictSpec, DecisionMakerSpec, Form, GraphSpec, GraphState, OptionSpec, PreferenceSpec,
     Reversibility, StateRef, Statement,
@@ -96,16 +96,13 @@ struct RawState {
 
 struct Reader<'s> {
     source: &'s str,
-    problems: Vec<Diagnostic>,
+    problems: Vec<Located>,
 }
 
 impl Reader<'_> {
     fn error(&mut self, span: Range<usize>, message: String, hint: &str) {
-        self.problems.push(
-            Diagnostic::new(message)
-                .at(self.source, span.start)
-                .with_hint(hint),
-        );
+        self.problems
+            .push(Located::new(message).at(self.source, span).with_help(hint));
     }
 
     /// Parses a statement written in a TOML string whose value starts at `span`.
@@ -174,12 +171,12 @@ impl Reader<'_> {
     }
 }
 
-fn from_toml_error(source: &str, error: &toml::de::Error) -> Diagnostic {
+fn from_toml_error(source: &str, error: &toml::de::Error) -> Located {
     let message = error.message().to_string();
-    let diagnostic = Diagnostic::new(message)
-        .with_hint("see the TOML conflict format in the blowback-conflict docs (FORMAT.md)");
+    let diagnostic = Located::new(message)
+        .with_help("see the TOML conflict format in the blowback-conflict docs (FORMAT.md)");
     match error.span() {
-        Some(span) => diagnostic.at(source, span.start),
+        Some(span) => diagnostic.at(source, span),
         None => diagnostic,
     }
 }

@@ -3,18 +3,29 @@
 //! scenario discovery (Friedman and Fisher's patient rule induction) for the worlds where a policy
 //! fails.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ensemble::percentile;
 use crate::error::ExploreError;
 
-/// Whether less or more of an outcome is better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Whether less or more of an outcome is better (`minimize` or `maximize` in files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Less is better (attacks, deaths, cost).
     Minimize,
     /// More is better (reserves, growth).
     Maximize,
+}
+
+impl Direction {
+    /// `minimize` or `maximize`, as files spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Minimize => "minimize",
+            Direction::Maximize => "maximize",
+        }
+    }
 }
 
 /// How one policy fares across worlds on one outcome.

@@ -2,6 +2,7 @@
 //! what grounds (source or judgement). Other top-level tables (outcomes, conclusions) belong to the
 //! caller and are ignored here.
 
+use blowback_diagnostic::Located;
 use serde::Deserialize;
 
 use crate::distribution::Distribution;
@@ -45,34 +46,30 @@ struct RawFile {
 /// Errors carry the line and column of the offending text and a hint.
 pub fn parse_parameters(text: &str) -> Result<Vec<Parameter>, ExploreError> {
     let raw: RawFile = toml::from_str(text).map_err(|err| {
-        let (line, column) = err
-            .span()
-            .map(|span| line_column(text, span.start))
-            .unwrap_or((1, 1));
-        ExploreError::Syntax {
-            line,
-            column,
-            message: err.message().to_string(),
-        }
+        let located = Located::new(err.message().trim());
+        ExploreError::Syntax(match err.span() {
+            Some(span) => located.at(text, span),
+            None => located.at(text, 0..0),
+        })
     })?;
     if raw.parameter.is_empty() {
-        return Err(ExploreError::Syntax {
-            line: 1,
-            column: 1,
-            message: "no [[parameter]] tables: nothing is uncertain".into(),
-        });
+        return Err(ExploreError::Syntax(
+            Located::new("no [[parameter]] tables: nothing is uncertain")
+                .at(text, 0..0)
+                .with_help("add a [[parameter]] table per uncertain constant"),
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     raw.parameter
         .into_iter()
         .map(|p| {
-            let (line, _) = line_column(text, p.name.span().start);
+            let span = p.name.span();
             let name = p.name.into_inner();
             let fail = |message: String, hint: &str| ExploreError::Distribution {
                 parameter: name.clone(),
-                line,
-                message,
-                hint: hint.to_string(),
+                error: Located::new(format!("parameter `{name}`: {message}"))
+                    .at(text, span.clone())
+                    .with_help(hint),
             };
             if !seen.insert(name.clone()) {
                 return Err(fail("listed twice".into(), "keep one entry per parameter"));
@@ -129,14 +126,6 @@ pub fn parse_parameters(text: &str) -> Result<Vec<Parameter>, ExploreError> {
             })
         })
         .collect()
-}
-
-/// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]
@@ -197,18 +186,22 @@ name = "ignored here"
     #[test]
     fn bad_range_names_parameter_and_line() {
         let text = "[[parameter]]\nname = \"x\"\ndistribution = \"uniform\"\nlow = 3\nhigh = 1\n";
-        let err = parse_parameters(text).unwrap_err().to_string();
-        assert!(
-            err.contains("x") && err.contains("line 2") && err.contains("low < high"),
-            "{err}"
-        );
+        match parse_parameters(text).unwrap_err() {
+            ExploreError::Distribution { parameter, error } => {
+                assert_eq!(parameter, "x");
+                // Located at the parameter's name: line 2, after `name = `.
+                assert_eq!((error.line(), error.column()), (Some(2), Some(8)));
+                assert!(error.message.contains("low < high"), "{error}");
+            }
+            other => panic!("{other}"),
+        }
     }
 
     #[test]
     fn syntax_error_has_location() {
         let text = "[[parameter]]\nname = \"x\"\ndistribution = uniform\n";
         match parse_parameters(text).unwrap_err() {
-            ExploreError::Syntax { line, .. } => assert_eq!(line, 3),
+            ExploreError::Syntax(located) => assert_eq!(located.line(), Some(3)),
             other => panic!("{other}"),
         }
     }

@@ -107,12 +107,8 @@ impl Diagnostic {
 
     /// One-based line and column of the span's start in `source`, counting columns in characters.
     pub fn line_column(&self, source: &str) -> Option<(usize, usize)> {
-        let start = self.span.as_ref()?.start.min(source.len());
-        let before = source.get(..start)?;
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
-        Some((line, column))
+        let start = self.span.as_ref()?.start;
+        Some(blowback_diagnostic::line_column(source, start))
     }
 }
 

@@ -41,8 +41,8 @@ mod xmile;
 pub use compile::compile;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use loops::{
-    Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopError, LoopOptions,
-    Polarity,
+    CondensedEdge, Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopError,
+    LoopOptions, Polarity,
 };
 pub use model::{
     Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,

@@ -133,8 +133,28 @@ pub struct LoopAnalysis {
     pub loops: Vec<FeedbackLoop>,
     /// Times of the scores (from the second step on).
     pub times: Vec<f64>,
-    /// Relative loop scores: `relative_scores[loop][step]`, in [-1, 1].
+    /// Loop scores: `scores[loop][step]`, the product of the loop's link scores (positive for a
+    /// loop that reinforces at that step, negative for one that balances).
+    pub scores: Vec<Vec<f64>>,
+    /// Relative loop scores: `relative_scores[loop][step]`, in [-1, 1]: each loop's score divided by
+    /// the sum of the absolute scores of all the loops analysed at that step.
     pub relative_scores: Vec<Vec<f64>>,
+}
+
+/// One arrow of a causal-loop diagram condensed to stocks: from one stock to the next stock along
+/// one or more loops.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CondensedEdge {
+    /// The stock the chain starts at.
+    pub from: String,
+    /// The stock it ends at.
+    pub to: String,
+    /// The polarity of the chain from `from` to `to` (`Unknown` where loops disagree).
+    pub polarity: Polarity,
+    /// The auxiliaries and flows along the chain, in order (from the first loop through it).
+    pub via: Vec<String>,
+    /// Indices into the loops given of the loops that run along this arrow.
+    pub loops: Vec<usize>,
 }
 
 impl LoopAnalysis {
@@ -580,7 +600,7 @@ impl Simulation {
                     .or_insert_with(|| self.link_scores(&trace, &graph, x, z));
             }
         }
-        let mut scores: Vec<Vec<f64>> = loops
+        let scores: Vec<Vec<f64>> = loops
             .iter()
             .map(|l| {
                 (1..steps)
@@ -594,9 +614,10 @@ impl Simulation {
                     .collect()
             })
             .collect();
+        let mut relative_scores = scores.clone();
         for t in 0..steps.saturating_sub(1) {
             let total: f64 = scores.iter().map(|s: &Vec<f64>| s[t].abs()).sum();
-            for s in &mut scores {
+            for s in &mut relative_scores {
                 s[t] = if total > 0.0 && total.is_finite() {
                     s[t] / total
                 } else {
@@ -607,8 +628,76 @@ impl Simulation {
         Ok(LoopAnalysis {
             loops: loops.to_vec(),
             times: trace.times()[1.min(steps)..].to_vec(),
-            relative_scores: scores,
+            scores,
+            relative_scores,
         })
+    }
+
+    /// The loops' arrows condensed to their stocks: an arrow from one stock to the next stock along
+    /// a loop, marked with the polarity of the chain of auxiliaries and flows between them (link
+    /// polarities from the run under `overrides`). Loops without a stock (algebraic, so not drawn)
+    /// are skipped; a loop through one stock gives an arrow from the stock to itself. Sorted by
+    /// (from, to).
+    pub fn condensed_loop_graph(
+        &self,
+        overrides: &Overrides,
+        loops: &[&FeedbackLoop],
+    ) -> Result<Vec<CondensedEdge>, RunError> {
+        let links = self.causal_graph(overrides)?;
+        let stocks: HashSet<&str> = self
+            .variables()
+            .filter(|v| v.role == NodeRole::Stock)
+            .map(|v| v.name)
+            .collect();
+        let sign: HashMap<(&str, &str), Polarity> = links
+            .iter()
+            .map(|l| ((l.from.as_str(), l.to.as_str()), l.polarity))
+            .collect();
+        let mut edges: HashMap<(String, String), CondensedEdge> = HashMap::new();
+        for (index, l) in loops.iter().enumerate() {
+            let vars = &l.variables;
+            let Some(first) = vars.iter().position(|v| stocks.contains(v.as_str())) else {
+                continue;
+            };
+            // Walk once around the loop from its first stock, closing a segment at each stock.
+            let mut from = vars[first].as_str();
+            let mut polarity = Polarity::Positive;
+            let mut via = Vec::new();
+            for k in 1..=vars.len() {
+                let previous = vars[(first + k - 1) % vars.len()].as_str();
+                let current = vars[(first + k) % vars.len()].as_str();
+                let link = sign
+                    .get(&(previous, current))
+                    .copied()
+                    .unwrap_or(Polarity::Unknown);
+                polarity = polarity.times(link);
+                if !stocks.contains(current) {
+                    via.push(current.to_string());
+                    continue;
+                }
+                let edge = edges
+                    .entry((from.to_string(), current.to_string()))
+                    .or_insert_with(|| CondensedEdge {
+                        from: from.to_string(),
+                        to: current.to_string(),
+                        polarity,
+                        via: std::mem::take(&mut via),
+                        loops: Vec::new(),
+                    });
+                if edge.polarity != polarity {
+                    edge.polarity = Polarity::Unknown;
+                }
+                if edge.loops.last() != Some(&index) {
+                    edge.loops.push(index);
+                }
+                via.clear();
+                from = current;
+                polarity = Polarity::Positive;
+            }
+        }
+        let mut sorted: Vec<CondensedEdge> = edges.into_values().collect();
+        sorted.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+        Ok(sorted)
     }
 
     /// Link scores of x -> z at every step (0 at the first).

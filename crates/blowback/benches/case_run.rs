@@ -10,25 +10,12 @@ use blowback::{Case, CaseFiles};
 use blowback_sd::Overrides;
 use criterion::{criterion_group, criterion_main, Criterion};
 
+#[path = "../tests/it/dir.rs"]
+mod dir;
+
 fn afpak() -> Case {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../cases/afpak");
-    let read = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
-    let mut data = Vec::new();
-    for entry in std::fs::read_dir(dir.join("data")).expect("cases/afpak/data") {
-        let path = entry.expect("directory entry").path();
-        if path.extension().is_some_and(|e| e == "csv") {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            data.push((name, std::fs::read_to_string(&path).unwrap()));
-        }
-    }
-    let files = CaseFiles {
-        model: read("model.xmile").expect("model.xmile"),
-        scenarios: read("scenarios.toml"),
-        tests: read("tests.toml"),
-        claims: read("claims.toml"),
-        calibration: read("calibration.toml"),
-        data,
-    };
+    let folder = dir::Dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../cases/afpak"));
+    let files = CaseFiles::gather(&folder).unwrap_or_else(|e| panic!("{e}"));
     Case::load(&files).unwrap_or_else(|e| panic!("{e}")).0
 }
 

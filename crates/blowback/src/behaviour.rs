@@ -129,11 +129,11 @@ pub fn parse_tests(text: &str) -> Result<Vec<BehaviourTest>, CaseError> {
     for test in &file.tests {
         if let TestKind::Compare { op, .. } = &test.kind {
             if !matches!(op.as_str(), ">" | "<" | ">=" | "<=") {
-                return Err(CaseError::Invalid {
-                    file: "tests.toml".into(),
-                    message: format!("test `{}`: unknown operator `{op}`", test.name),
-                    help: Some("use one of >, <, >=, <=".into()),
-                });
+                return Err(CaseError::invalid_with(
+                    "tests.toml",
+                    format!("test `{}`: unknown operator `{op}`", test.name),
+                    Some("use one of >, <, >=, <=".into()),
+                ));
             }
         }
     }
@@ -186,6 +186,15 @@ impl CheckResult {
 }
 
 impl Case {
+    /// How many model runs [`Case::check_behaviour`] makes beyond the scenario runs it is given:
+    /// one per bounds test.
+    pub fn behaviour_test_runs(&self) -> usize {
+        self.tests()
+            .iter()
+            .filter(|t| matches!(t.kind, TestKind::Bounds { .. }))
+            .count()
+    }
+
     /// Evaluates every test of `tests.toml`. Comparisons use `runs` (one per scenario); bounds tests
     /// run their scenario again with their extra overrides on top of `base`.
     pub fn check_behaviour(
@@ -299,11 +308,11 @@ impl Case {
         }
         let what = format!("test `{}`", test.name);
         let (Some(scenario), Some(var)) = (&side.scenario, &side.var) else {
-            return Err(CaseError::Invalid {
-                file: "tests.toml".into(),
-                message: format!("{what}: a side needs `scenario` and `var`, or `value`"),
-                help: None,
-            });
+            return Err(CaseError::invalid_with(
+                "tests.toml",
+                format!("{what}: a side needs `scenario` and `var`, or `value`"),
+                None,
+            ));
         };
         let results = runs
             .get(scenario)
@@ -316,19 +325,21 @@ impl Case {
         let stat = side.stat.unwrap_or(Stat::Mean);
         window_stat(results.times(), column, stat, from, to)
             .map(|v| v * scale)
-            .ok_or_else(|| CaseError::Invalid {
-                file: "tests.toml".into(),
-                message: format!("{what}: no saved time of `{var}` lies in [{from}, {to})"),
-                help: Some("check the window against the model's start and stop".into()),
+            .ok_or_else(|| {
+                CaseError::invalid_with(
+                    "tests.toml",
+                    format!("{what}: no saved time of `{var}` lies in [{from}, {to})"),
+                    Some("check the window against the model's start and stop".into()),
+                )
             })
     }
 
     fn unknown_variable(&self, test: &str, var: &str) -> CaseError {
-        CaseError::Invalid {
-            file: "tests.toml".into(),
-            message: format!("test `{test}`: the model has no variable `{var}`"),
-            help: self.suggest(var).map(|s| format!("did you mean `{s}`?")),
-        }
+        CaseError::invalid_with(
+            "tests.toml",
+            format!("test `{test}`: the model has no variable `{var}`"),
+            self.suggest(var).map(|s| format!("did you mean `{s}`?")),
+        )
     }
 }
 

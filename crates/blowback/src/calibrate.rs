@@ -104,19 +104,16 @@ pub fn parse_calibration(file: &str, text: &str) -> Result<Option<CalibrationSpe
         None if file == "calibration.toml" => toml::Value::Table(table),
         None => return Ok(None),
     };
-    let spec: CalibrationSpec =
-        value
-            .try_into()
-            .map_err(|e: toml::de::Error| {
-                CaseError::Invalid {
-            file: file.to_string(),
-            message: format!("[calibration]: {}", e.message().trim()),
-            help: Some(
+    let spec: CalibrationSpec = value.try_into().map_err(|e: toml::de::Error| {
+        CaseError::invalid_with(
+            file,
+            format!("[calibration]: {}", e.message().trim()),
+            Some(
                 "it needs `parameters = [{ name, lo, hi }]` and `[[calibration.series]]` tables"
                     .into(),
             ),
-        }
-            })?;
+        )
+    })?;
     for p in &spec.parameters {
         if !(p.lo.is_finite() && p.hi.is_finite() && p.lo < p.hi) {
             return Err(CaseError::invalid(
@@ -503,10 +500,12 @@ impl Case {
         base: &Overrides,
         max_iters: Option<u64>,
     ) -> Result<Calibration, CaseError> {
-        let spec = self.calibration().ok_or_else(|| CaseError::Invalid {
-            file: "calibration.toml".into(),
-            message: "the case has no [calibration] settings".into(),
-            help: Some("add calibration.toml with parameters and series".into()),
+        let spec = self.calibration().ok_or_else(|| {
+            CaseError::invalid_with(
+                "calibration.toml",
+                "the case has no [calibration] settings",
+                Some("add calibration.toml with parameters and series".into()),
+            )
         })?;
         let base = match &spec.scenario {
             Some(name) => {

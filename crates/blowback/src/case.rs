@@ -1,33 +1,23 @@
 //! A case folder in memory: its files as text, the compiled model, and scenario runs.
 
+use std::collections::HashMap;
+
 use blowback_sd::{
-    compile, read_xmile, Diagnostic, NodeRole, Overrides, Project, Results, Simulation,
+    canonical, compile, read_xmile, Diagnostic, NodeRole, Overrides, Project, Results, Simulation,
 };
+
+use blowback_conflict::Conflict;
 
 use crate::behaviour::{parse_tests, BehaviourTest};
 use crate::calibrate::{parse_calibration, CalibrationSpec};
 use crate::claims::{parse_claims, Claim};
 use crate::data::{DataSeries, SeriesSpec};
 use crate::error::CaseError;
+use crate::files::CaseFiles;
+use crate::loops::{parse_loops, NamedLoop};
 use crate::scenario::{Outcome, ReportSpec, Scenario, ScenarioFile};
+use crate::uncertainties::{parse_uncertainties, Uncertainties};
 use crate::window::window_stat;
-
-/// The text of a case folder's files. The caller reads them; this crate never touches the disk.
-#[derive(Debug, Clone, Default)]
-pub struct CaseFiles {
-    /// `model.xmile`.
-    pub model: String,
-    /// `scenarios.toml`, if the folder has one.
-    pub scenarios: Option<String>,
-    /// `tests.toml`, if present.
-    pub tests: Option<String>,
-    /// `claims.toml`, if present.
-    pub claims: Option<String>,
-    /// `calibration.toml`, if present (a `[calibration]` section of `scenarios.toml` also works).
-    pub calibration: Option<String>,
-    /// `data/*.csv`: file name (without `data/`) and text.
-    pub data: Vec<(String, String)>,
-}
 
 /// A loaded case: compiled model, scenarios, tests, claims, data and report settings.
 #[derive(Debug, Clone)]
@@ -43,6 +33,15 @@ pub struct Case {
     calibration_file: &'static str,
     data: Vec<DataSeries>,
     calibration_data: Vec<DataSeries>,
+    /// (canonical cause, canonical effect) -> indices of the claims with that link, in file order.
+    link_claims: HashMap<(String, String), Vec<usize>>,
+    named_loops: Vec<NamedLoop>,
+    uncertainties: Option<Uncertainties>,
+    conflict: Option<Conflict>,
+    readme: Option<String>,
+    /// Whether report variables the model lacks are worth a warning: not for a bare model, whose
+    /// report is the built-in one written for the Af-Pak case.
+    warn_missing_report: bool,
 }
 
 /// One run per scenario, in scenario order.
@@ -72,8 +71,10 @@ pub struct ComparisonTable {
 }
 
 impl Case {
-    /// Loads and compiles a case. Returns the model's warnings beside the case; model errors come
-    /// back as [`CaseError::Model`] with spans into `files.model`.
+    /// Loads a case: reads the model and every other file, compiles the model once and checks
+    /// every name the files use against the model and the scenarios. Returns the model's warnings
+    /// beside the case; model errors come back as [`CaseError::Model`] with spans into
+    /// `files.model`.
     pub fn load(files: &CaseFiles) -> Result<(Case, Vec<Diagnostic>), CaseError> {
         let (project, mut warnings) = read_xmile(&files.model).map_err(CaseError::Model)?;
         let (simulation, compile_warnings) = compile(&project).map_err(CaseError::Model)?;
@@ -93,6 +94,24 @@ impl Case {
             (None, Some(text)) => ("scenarios.toml", parse_calibration("scenarios.toml", text)?),
             (None, None) => ("calibration.toml", None),
         };
+        let named_loops = files.loops.as_deref().map(parse_loops).transpose()?;
+        let uncertainties = files
+            .uncertainties
+            .as_deref()
+            .map(parse_uncertainties)
+            .transpose()?;
+        let conflict = files
+            .conflict
+            .as_deref()
+            .map(|text| {
+                let spec = blowback_conflict::read_toml(text)?;
+                Conflict::build(&spec)
+            })
+            .transpose()
+            .map_err(|source| CaseError::Conflict {
+                file: "conflict.toml".into(),
+                source,
+            })?;
         let mut case = Case {
             project,
             simulation,
@@ -104,8 +123,25 @@ impl Case {
             calibration_file,
             data: Vec::new(),
             calibration_data: Vec::new(),
+            link_claims: HashMap::new(),
+            named_loops: named_loops.unwrap_or_default(),
+            uncertainties,
+            conflict,
+            readme: files.readme.clone(),
+            warn_missing_report: files.scenarios.is_some(),
         };
-        case.check_names(&mut warnings)?;
+        case.check_names(files, &mut warnings)?;
+        for (index, claim) in case.claims.iter().enumerate() {
+            for link in &claim.links {
+                let claims = case
+                    .link_claims
+                    .entry((canonical(&link.from), canonical(&link.to)))
+                    .or_default();
+                if claims.last() != Some(&index) {
+                    claims.push(index);
+                }
+            }
+        }
         let read_series = |spec: &SeriesSpec| -> Result<DataSeries, CaseError> {
             let find = |file: &str| {
                 files
@@ -113,21 +149,23 @@ impl Case {
                     .iter()
                     .find(|(name, _)| name == file)
                     .map(|(_, text)| text)
-                    .ok_or_else(|| CaseError::Invalid {
-                        file: calibration_file.into(),
-                        message: format!(
-                            "series for `{}` names data/{file}, which is not in the case",
-                            spec.variable
-                        ),
-                        help: Some(format!(
-                            "files present: {}",
-                            files
-                                .data
-                                .iter()
-                                .map(|(n, _)| n.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
+                    .ok_or_else(|| {
+                        CaseError::invalid_with(
+                            calibration_file,
+                            format!(
+                                "series for `{}` names data/{file}, which is not in the case",
+                                spec.variable
+                            ),
+                            Some(format!(
+                                "files present: {}",
+                                files
+                                    .data
+                                    .iter()
+                                    .map(|(n, _)| n.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                        )
                     })
             };
             let mut series = DataSeries::read(spec, find(&spec.file)?)?;
@@ -153,7 +191,11 @@ impl Case {
     /// Checks every name the case files use against the model, so a typo fails at load time with
     /// a suggestion instead of deep inside a run. Report variables the model lacks are dropped
     /// with a warning, because the defaults are written for the afpak case.
-    fn check_names(&mut self, warnings: &mut Vec<Diagnostic>) -> Result<(), CaseError> {
+    fn check_names(
+        &mut self,
+        files: &CaseFiles,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Result<(), CaseError> {
         for scenario in &self.scenarios.scenarios {
             let names = scenario.overrides.keys().map(String::as_str).chain(
                 scenario
@@ -162,6 +204,7 @@ impl Case {
             );
             for name in names {
                 self.require_settable(
+                    files,
                     "scenarios.toml",
                     &format!("scenario `{}`", scenario.name),
                     name,
@@ -171,22 +214,29 @@ impl Case {
         if let Some(calibration) = &self.calibration {
             for parameter in &calibration.parameters {
                 self.require_settable(
+                    files,
                     self.calibration_file,
                     "a calibration parameter",
                     &parameter.name,
                 )?;
             }
             for series in &calibration.series {
-                self.require_variable(self.calibration_file, &series.variable)?;
+                self.require_variable(files, self.calibration_file, &series.variable)?;
             }
         }
         for claim in &self.claims {
             for link in &claim.links {
                 for name in [&link.from, &link.to] {
-                    self.require_variable("claims.toml", name)?;
+                    self.require_variable(files, "claims.toml", name)?;
                 }
             }
         }
+        for named in &self.named_loops {
+            for name in &named.variables {
+                self.require_variable(files, "loops.toml", name)?;
+            }
+        }
+        self.check_uncertainty_names(files)?;
         let known = |name: &str| self.simulation.variables().any(|v| same_name(v.name, name));
         let mut dropped = Vec::new();
         self.report.variables.retain(|v| {
@@ -205,6 +255,9 @@ impl Case {
         });
         dropped.sort();
         dropped.dedup();
+        if !self.warn_missing_report {
+            dropped.clear();
+        }
         for name in dropped {
             warnings.push(
                 Diagnostic::warning(
@@ -217,19 +270,129 @@ impl Case {
         Ok(())
     }
 
-    fn require_variable(&self, file: &str, name: &str) -> Result<(), CaseError> {
+    /// Checks the names of the uncertainties file: parameters are constants of the model, outcomes
+    /// and envelopes are its variables, and the scenarios and outcomes that settings, conclusions
+    /// and PRIM questions name exist. Scenario names are not checked for a case without scenarios
+    /// (a bare model), which explore runs as one scenario of its own.
+    fn check_uncertainty_names(&self, files: &CaseFiles) -> Result<(), CaseError> {
+        const FILE: &str = "uncertainties.toml";
+        let Some(uncertainties) = &self.uncertainties else {
+            return Ok(());
+        };
+        for parameter in &uncertainties.parameters {
+            self.require_variable(files, FILE, &parameter.name)?;
+            let constant = self
+                .simulation
+                .variables()
+                .any(|v| v.role == NodeRole::Constant && same_name(v.name, &parameter.name));
+            if !constant {
+                return Err(CaseError::invalid_with(
+                    FILE,
+                    format!(
+                        "uncertain parameter `{}` is not a constant of the model",
+                        parameter.name
+                    ),
+                    Some("only constants can be sampled".into()),
+                )
+                .located_at_name(files.text(FILE), &parameter.name));
+            }
+        }
+        for outcome in &uncertainties.outcomes {
+            self.require_variable(files, FILE, &outcome.variable)?;
+        }
+        for variable in &uncertainties.settings.envelopes {
+            self.require_variable(files, FILE, variable)?;
+        }
+        let outcomes: Vec<&str> = uncertainties
+            .outcomes
+            .iter()
+            .map(|o| o.name.as_str())
+            .collect();
+        let require_outcome = |what: &str, name: &str| {
+            if outcomes.contains(&name) {
+                return Ok(());
+            }
+            let help = match blowback_sd::did_you_mean(name, outcomes.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("outcomes: {}", outcomes.join(", ")),
+            };
+            Err(CaseError::invalid_with(
+                FILE,
+                format!("{what} names outcome `{name}`, which no [[outcome]] defines"),
+                Some(help),
+            )
+            .located_at_name(files.text(FILE), name))
+        };
+        let settings = &uncertainties.settings;
+        let mut scenarios: Vec<(String, &str)> = Vec::new();
+        for name in settings
+            .scenarios
+            .iter()
+            .chain(&settings.policies)
+            .flatten()
+        {
+            scenarios.push(("[explore]".into(), name));
+        }
+        if let Some(name) = &settings.sensitivity_scenario {
+            scenarios.push(("[explore] sensitivity_scenario".into(), name));
+        }
+        for conclusion in &uncertainties.conclusions {
+            let what = format!("conclusion `{}`", conclusion.name);
+            for term in [&conclusion.left, &conclusion.right] {
+                require_outcome(&what, &term.outcome)?;
+                scenarios.push((what.clone(), &term.scenario));
+            }
+        }
+        for question in &uncertainties.prim {
+            let what = format!("PRIM `{}`", question.name);
+            require_outcome(&what, &question.outcome)?;
+            scenarios.push((what.clone(), &question.policy));
+            if let crate::uncertainties::Failure::NoBetterThan { baseline, .. } = &question.failure
+            {
+                scenarios.push((what, baseline));
+            }
+        }
+        if self.scenarios().is_empty() {
+            return Ok(());
+        }
+        for (what, name) in scenarios {
+            if self.scenario(name).is_none() {
+                let names = self.scenario_names();
+                let help = match blowback_sd::did_you_mean(name, names.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("scenarios: {}", names.join(", ")),
+                };
+                return Err(CaseError::invalid_with(
+                    FILE,
+                    format!("{what} names scenario `{name}`, which scenarios.toml lacks"),
+                    Some(help),
+                )
+                .located_at_name(files.text(FILE), name));
+            }
+        }
+        Ok(())
+    }
+
+    fn require_variable(&self, files: &CaseFiles, file: &str, name: &str) -> Result<(), CaseError> {
         if self.simulation.variables().any(|v| same_name(v.name, name)) {
             return Ok(());
         }
-        Err(CaseError::Invalid {
-            file: file.to_string(),
-            message: format!("the model has no variable `{name}`"),
-            help: self.suggest(name).map(|s| format!("did you mean `{s}`?")),
-        })
+        Err(CaseError::invalid_with(
+            file,
+            format!("the model has no variable `{name}`"),
+            self.suggest(name).map(|s| format!("did you mean `{s}`?")),
+        )
+        .located_at_name(files.text(file), name))
     }
 
-    fn require_settable(&self, file: &str, what: &str, name: &str) -> Result<(), CaseError> {
-        self.require_variable(file, name)?;
+    fn require_settable(
+        &self,
+        files: &CaseFiles,
+        file: &str,
+        what: &str,
+        name: &str,
+    ) -> Result<(), CaseError> {
+        self.require_variable(files, file, name)?;
         let role = self
             .simulation
             .variables()
@@ -237,11 +400,12 @@ impl Case {
             .map(|v| v.role);
         match role {
             Some(NodeRole::Constant | NodeRole::Stock) => Ok(()),
-            _ => Err(CaseError::Invalid {
-                file: file.to_string(),
-                message: format!("{what} sets `{name}`, which is computed each step"),
-                help: Some("only constants and stock initial values can be set".into()),
-            }),
+            _ => Err(CaseError::invalid_with(
+                file,
+                format!("{what} sets `{name}`, which is computed each step"),
+                Some("only constants and stock initial values can be set".into()),
+            )
+            .located_at_name(files.text(file), name)),
         }
     }
 
@@ -261,11 +425,11 @@ impl Case {
     }
 
     pub(crate) fn unknown_scenario(&self, what: &str, scenario: &str) -> CaseError {
-        CaseError::Invalid {
-            file: "tests.toml".into(),
-            message: format!("{what}: no scenario `{scenario}`"),
-            help: Some(format!("scenarios: {}", self.scenario_names().join(", "))),
-        }
+        CaseError::invalid_with(
+            "tests.toml",
+            format!("{what}: no scenario `{scenario}`"),
+            Some(format!("scenarios: {}", self.scenario_names().join(", "))),
+        )
     }
 
     /// The model as read.
@@ -308,6 +472,16 @@ impl Case {
         &self.claims
     }
 
+    /// The claims that assert a direct link from `from` to `to` (names compared canonically),
+    /// in file order.
+    pub fn claims_on_link(&self, from: &str, to: &str) -> impl Iterator<Item = &Claim> {
+        self.link_claims
+            .get(&(canonical(from), canonical(to)))
+            .into_iter()
+            .flatten()
+            .map(|&index| &self.claims[index])
+    }
+
     /// The calibration settings, if the case has any.
     pub fn calibration(&self) -> Option<&CalibrationSpec> {
         self.calibration.as_ref()
@@ -316,6 +490,26 @@ impl Case {
     /// The file the calibration settings came from.
     pub(crate) fn calibration_file(&self) -> &'static str {
         self.calibration_file
+    }
+
+    /// The feedback loops `loops.toml` names.
+    pub fn named_loops(&self) -> &[NamedLoop] {
+        &self.named_loops
+    }
+
+    /// The uncertainties file, if the case has one.
+    pub fn uncertainties(&self) -> Option<&Uncertainties> {
+        self.uncertainties.as_ref()
+    }
+
+    /// The case's conflict model (`conflict.toml`), if it has one.
+    pub fn conflict(&self) -> Option<&Conflict> {
+        self.conflict.as_ref()
+    }
+
+    /// The case's README, if it has one.
+    pub fn readme(&self) -> Option<&str> {
+        self.readme.as_deref()
     }
 
     /// What the table and charts show (variables the model lacks already removed).

@@ -72,8 +72,23 @@ pub struct Link {
 pub struct Claim {
     /// Claim id.
     pub id: String,
+    /// The essay paragraphs it rests on (`P3`, ...).
+    pub paragraphs: Vec<String>,
+    /// The claim in the case author's own words.
+    pub paraphrase: String,
     /// The links that encode it.
     pub links: Vec<Link>,
+}
+
+impl Claim {
+    /// The id followed by the paragraphs, as explanations cite it: `depth_motive [P3, P8]`.
+    pub fn citation(&self) -> String {
+        if self.paragraphs.is_empty() {
+            self.id.clone()
+        } else {
+            format!("{} [{}]", self.id, self.paragraphs.join(", "))
+        }
+    }
 }
 
 /// Parses `claims.toml`: `[[claim]]` entries with an `id` and `links`. A link is a table
@@ -83,14 +98,14 @@ pub fn parse_claims(text: &str) -> Result<Vec<Claim>, CaseError> {
     let table: toml::Table =
         toml::from_str(text).map_err(|e| CaseError::toml("claims.toml", text, &e))?;
     let invalid = |message: String| {
-        CaseError::Invalid {
-        file: "claims.toml".into(),
-        message,
-        help: Some(
-            "write a link as { from = \"cause\", to = \"effect\", polarity = \"+\" } or \"cause -> effect (+)\""
-                .into(),
-        ),
-    }
+        CaseError::invalid_with(
+            "claims.toml",
+            message,
+            Some(
+                "write a link as { from = \"cause\", to = \"effect\", polarity = \"+\" } or \"cause -> effect (+)\""
+                    .into(),
+            ),
+        )
     };
     let mut named: HashMap<String, Link> = HashMap::new();
     let top_links = table.get("link").or_else(|| table.get("links"));
@@ -130,7 +145,35 @@ pub fn parse_claims(text: &str) -> Result<Vec<Claim>, CaseError> {
             };
             links.push(link);
         }
-        claims.push(Claim { id, links });
+        let paragraphs = match entry.get("paragraphs") {
+            None => Vec::new(),
+            Some(value) => value
+                .as_array()
+                .and_then(|items| {
+                    items
+                        .iter()
+                        .map(|p| p.as_str().map(String::from))
+                        .collect::<Option<Vec<String>>>()
+                })
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "claim `{id}`: `paragraphs` must be a list of paragraph ids"
+                    ))
+                })?,
+        };
+        let paraphrase = match entry.get("paraphrase") {
+            None => String::new(),
+            Some(value) => value
+                .as_str()
+                .map(String::from)
+                .ok_or_else(|| invalid(format!("claim `{id}`: `paraphrase` must be text")))?,
+        };
+        claims.push(Claim {
+            id,
+            paragraphs,
+            paraphrase,
+            links,
+        });
     }
     Ok(claims)
 }
@@ -613,6 +656,18 @@ links = ["L1", "c -> d (+)", { from = "e", to = "f", sign = "positive" }]
         assert_eq!(links[0].polarity, Polarity::Negative);
         assert_eq!(links[0].id.as_deref(), Some("L1"));
         assert_eq!(links[2].to, "f");
+        assert_eq!(claims[0].citation(), "C1");
+    }
+
+    #[test]
+    fn a_claim_keeps_its_paragraphs_and_paraphrase() {
+        let text = "[[claim]]\nid = \"depth\"\nparagraphs = [\"P3\", \"P8\"]\nparaphrase = \"In short.\"\nlinks = [\"a -> b (+)\"]\n";
+        let claim = &parse_claims(text).unwrap()[0];
+        assert_eq!(claim.paragraphs, ["P3", "P8"]);
+        assert_eq!(claim.paraphrase, "In short.");
+        assert_eq!(claim.citation(), "depth [P3, P8]");
+        let err = parse_claims("[[claim]]\nid = \"x\"\nparagraphs = \"P3\"\n").unwrap_err();
+        assert!(err.to_string().contains("paragraphs"), "{err}");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! years both cover, divided by the square root of two (a constant bias between the two
 //! definitions is removed first).
 
+use blowback_diagnostic::Located;
 use serde::Deserialize;
 
 use crate::error::CaseError;
@@ -151,14 +152,15 @@ impl DataSeries {
                 Columns::Range(low.clone(), high.clone())
             }
             _ => {
-                return Err(CaseError::Data {
-                    file: spec.file.clone(),
-                    line: 0,
-                    message: format!(
+                return Err(data_error(
+                    &spec.file,
+                    csv_text,
+                    0,
+                    format!(
                         "series for `{}` needs either `value` or `low`/`high` columns, not both",
                         spec.variable
                     ),
-                })
+                ))
             }
         };
         let observations = read_observations(
@@ -170,11 +172,12 @@ impl DataSeries {
         )?;
         if let Some(sigma) = spec.sigma {
             if !(sigma.is_finite() && sigma > 0.0) {
-                return Err(CaseError::Data {
-                    file: spec.file.clone(),
-                    line: 0,
-                    message: format!("series for `{}`: sigma must be positive", spec.variable),
-                });
+                return Err(data_error(
+                    &spec.file,
+                    csv_text,
+                    0,
+                    format!("series for `{}`: sigma must be positive", spec.variable),
+                ));
             }
         }
         Ok(DataSeries {
@@ -210,15 +213,16 @@ impl DataSeries {
             })
             .collect();
         if ratios.len() < 3 {
-            return Err(CaseError::Data {
-                file: second.file.clone(),
-                line: 0,
-                message: format!(
+            return Err(data_error(
+                &second.file,
+                csv_text,
+                0,
+                format!(
                     "only {} time(s) in common with data/{}; at least 3 are needed to estimate a measurement error",
                     ratios.len(),
                     self.spec.file
                 ),
-            });
+            ));
         }
         let n = ratios.len() as f64;
         let mean = ratios.iter().sum::<f64>() / n;
@@ -248,6 +252,17 @@ fn mean_abs(observations: &[Observation]) -> f64 {
     observations.iter().map(|o| o.value.abs()).sum::<f64>() / n
 }
 
+/// A data-file error on `line` of `csv_text` (0 when the reader did not say where).
+fn data_error(file: &str, csv_text: &str, line: usize, message: String) -> CaseError {
+    CaseError::Data {
+        file: file.to_string(),
+        error: match line {
+            0 => Located::new(message),
+            line => Located::new(message).at_line(csv_text, line),
+        },
+    }
+}
+
 /// Which columns hold the measurement.
 enum Columns {
     /// One value per row.
@@ -263,11 +278,7 @@ fn read_observations(
     columns: &Columns,
     filter: Option<&RowFilter>,
 ) -> Result<Vec<Observation>, CaseError> {
-    let err = |line: usize, message: String| CaseError::Data {
-        file: file.to_string(),
-        line,
-        message,
-    };
+    let err = |line: usize, message: String| data_error(file, csv_text, line, message);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(csv_text.as_bytes());
@@ -457,7 +468,7 @@ mod tests {
         let err = DataSeries::read(&spec(None), "year,attacks\n2014,12\n2015,many\n").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "data/f.csv:3: `many` in column `attacks` is not a number"
+            "data/f.csv:3:1: `many` in column `attacks` is not a number"
         );
     }
 

@@ -2,10 +2,13 @@
 //!
 //! A case is a folder with a system-dynamics model and the files that make it an argument:
 //! `scenarios.toml` (named sets of overrides), `tests.toml` (behaviour tests), `claims.toml`
-//! (signed causal links, each tested for its polarity), `data/*.csv` (the historical record) and
-//! calibration settings. This crate loads the files' *text* (the caller reads them), compiles the
-//! model once with `blowback-sd`, runs every scenario, builds the comparison table, evaluates the
-//! tests and fits parameters to data. Rendering (tables, charts, reports) is the CLI's job.
+//! (signed causal links, each tested for its polarity), `data/*.csv` (the historical record),
+//! calibration settings, `loops.toml` (named feedback loops), `uncertainties.toml` (what
+//! `explore` samples and measures) and `conflict.toml` (a Graph Model for Conflict Resolution).
+//! [`CaseFiles::gather`] decides which files to read (the caller does the reading: this crate does
+//! no I/O); [`Case::load`] compiles the model once with `blowback-sd` and checks every name across
+//! the files. The case then runs every scenario, builds the comparison table, evaluates the tests
+//! and fits parameters to data. Rendering (tables, charts, reports) is the CLI's job.
 //!
 //! ```
 //! use blowback::{Case, CaseFiles};
@@ -19,6 +22,7 @@
 //!   </variables></model>
 //! </xmile>"#;
 //! let files = CaseFiles {
+//!     model_file: "model.xmile".to_string(),
 //!     model: model.to_string(),
 //!     scenarios: Some(
 //!         "[[scenario]]\nname = \"calm\"\n[scenario.overrides]\nrecruitment_rate = 0\n\n\
@@ -44,8 +48,12 @@ mod case;
 mod claims;
 mod data;
 mod error;
+mod explore;
+mod files;
+mod loops;
 mod partial;
 mod scenario;
+mod uncertainties;
 mod window;
 
 pub use behaviour::{
@@ -55,9 +63,19 @@ pub use calibrate::{
     parse_calibration, theil, Calibration, CalibrationSpec, FitPoint, FittedParameter, Parameter,
     Role, SeriesFit, Theil,
 };
-pub use case::{Case, CaseFiles, ComparisonTable, ScenarioRuns};
+pub use case::{Case, ComparisonTable, ScenarioRuns};
 pub use claims::{parse_claims, Claim, Link, Polarity};
 pub use data::{DataSeries, Observation, RowFilter, SecondSource, SeriesSpec};
 pub use error::CaseError;
+pub use explore::{
+    answer_prim, compare_outcomes, evaluate_conclusion, select_scenarios, CaseModel,
+    ConclusionShare, OutcomeComparison, PrimAnswer,
+};
+pub use files::{CaseFiles, CaseFolder, MODEL_FILES};
+pub use loops::{parse_loops, CaseLoops, NamedLoop};
 pub use scenario::{Outcome, ReportSpec, Scenario, ScenarioFile};
+pub use uncertainties::{
+    parse_uncertainties, Comparison, Conclusion, ExploreSettings, Failure, OutcomeSpec, PrimSpec,
+    SamplingMethod, Term, Uncertainties,
+};
 pub use window::{window_rows, window_stat, Stat};

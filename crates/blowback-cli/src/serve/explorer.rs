@@ -6,22 +6,17 @@
 //! claims, loops, conflict, data, README) is read here before the server starts listening.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
 use std::sync::Mutex;
 
 use anyhow::Context;
-use blowback::{window_stat, Case, CaseFiles, Scenario};
-use blowback_conflict::{
-    analyze, default_concepts, reachable_by_improvements, Conflict, Form, Game,
-};
+use blowback::{window_stat, Case, Claim, NamedLoop, Scenario};
+use blowback_conflict::{analyze, default_concepts, reachable_by_improvements, Conflict, Game};
 use blowback_sd::{
     canonical, did_you_mean, FeedbackLoop, LoopOptions, NodeRole, Overrides, Polarity, Simulation,
 };
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-
-use crate::loops::{claim_notes, condensed_edges, read_named_loops, ClaimNote, NamedLoop};
 
 /// Runs longer than this many steps are refused: the explorer answers as a slider moves, so the
 /// model's own time settings must keep a run short. Af-Pak takes 544 steps.
@@ -138,92 +133,65 @@ impl Serialize for Series<'_> {
 /// A case (or bare model) ready to serve.
 pub(crate) struct Explorer {
     case: Case,
+    /// The case's scenarios, or one for a bare model.
+    scenarios: Vec<Scenario>,
     levers: Vec<Lever>,
     /// Canonical name -> index into `levers`.
     lever_index: HashMap<String, usize>,
     /// Canonical name -> the model's spelling, for every visible variable.
     variables: HashMap<String, String>,
-    /// (canonical cause, canonical effect) -> ids of the claims that assert the link.
-    provenance: HashMap<(String, String), Vec<String>>,
-    notes: HashMap<String, ClaimNote>,
-    named_loops: Vec<NamedLoop>,
     /// Pre-rendered JSON documents of the read-only endpoints.
     pub overview: String,
     pub diagram: String,
     pub conflict: Option<String>,
-    /// The OpenAPI document as served: the generic one narrowed to this case (see [`Explorer::open`]).
+    /// The OpenAPI document as served: the generic one narrowed to this case (see [`Explorer::new`]).
     pub openapi: String,
     /// Loop dominance per scenario, computed on first request (a bounded set: one per scenario).
     loops_cache: Mutex<HashMap<String, String>>,
 }
 
 impl Explorer {
-    /// Reads a case folder or a bare XMILE model. `Ok(None)` means the model had errors, which
-    /// have been printed.
+    /// Prepares a loaded case (or a bare model loaded as a case) to be served. `name` is its short
+    /// name (the page's title when the case has no README); `bare` says it is a bare model, whose
+    /// every constant becomes a slider.
     ///
     /// `openapi` is the generic API description; the explorer serves it narrowed to the case (the
     /// scenario names, each lever's range and the variable names become enums and bounds), so a
     /// client or a schema-driven fuzzer knows exactly which requests are valid.
-    pub(crate) fn open(path: &Path, openapi: &str) -> anyhow::Result<Option<Explorer>> {
-        let folder = path.is_dir();
-        let (files, uncertainties, readme, conflict_text) = if folder {
-            let read = |name: &str| crate::loops::read_optional(&path.join(name));
-            (
-                crate::case::read_case(path)?,
-                read("uncertainties.toml")?,
-                read("README.md")?,
-                read("conflict.toml")?,
-            )
-        } else {
-            let model = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let files = CaseFiles {
-                model,
-                // A bare model gets one scenario, so the page and the API work the same way.
-                scenarios: Some(
-                    "[[scenario]]\nname = \"baseline\"\ndescription = \"The model as written.\"\n"
-                        .into(),
-                ),
-                ..CaseFiles::default()
-            };
-            (files, None, None, None)
-        };
-        let model_path = if folder {
-            path.join("model.xmile")
-        } else {
-            path.to_path_buf()
-        };
-        let case = match Case::load(&files) {
-            Ok((case, _)) => case,
-            Err(blowback::CaseError::Model(diagnostics)) => {
-                crate::sd::print_diagnostics(&model_path, &files.model, &diagnostics.0);
-                return Ok(None);
-            }
-            Err(other) => return Err(other.into()),
-        };
+    pub(crate) fn new(
+        case: Case,
+        name: &str,
+        bare: bool,
+        openapi: &str,
+    ) -> anyhow::Result<Explorer> {
         let specs = case.simulation().sim_specs();
         let steps = (specs.stop - specs.start) / specs.dt;
         // NaN steps (a zero or non-finite dt) count as too many.
         if steps.is_nan() || steps > MAX_STEPS {
             anyhow::bail!(
-                "{} takes {steps:.0} steps per run; the explorer re-runs the model as a slider moves \
-                 and serves models of at most {MAX_STEPS:.0} steps (raise dt or shorten the run)",
-                model_path.display()
+                "the model takes {steps:.0} steps per run; the explorer re-runs the model as a \
+                 slider moves and serves models of at most {MAX_STEPS:.0} steps (raise dt or \
+                 shorten the run)"
             );
         }
-        let name = path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let docs = variable_docs(&case);
-        let parameters = match &uncertainties {
-            Some(text) => blowback_explore::parse_parameters(text).with_context(|| {
-                format!("reading {}", path.join("uncertainties.toml").display())
-            })?,
-            None => Vec::new(),
+        // A case without scenarios (a bare model) gets one, so the page and the API work the
+        // same way.
+        let scenarios = if case.scenarios().is_empty() {
+            vec![Scenario {
+                name: "baseline".into(),
+                description: "The model as written.".into(),
+                start: None,
+                overrides: BTreeMap::new(),
+            }]
+        } else {
+            case.scenarios().to_vec()
         };
-        let levers = levers(&case, &docs, &parameters, folder);
+        let docs = variable_docs(&case);
+        let parameters = case
+            .uncertainties()
+            .map(|u| u.parameters.as_slice())
+            .unwrap_or_default();
+        let levers = levers(&case, &docs, parameters, bare);
         let lever_index = levers
             .iter()
             .enumerate()
@@ -234,38 +202,13 @@ impl Explorer {
             .variables()
             .map(|v| (canonical(v.name), v.name.to_string()))
             .collect();
-        let notes = claim_notes(files.claims.as_deref().unwrap_or_default());
-        let mut provenance: HashMap<(String, String), Vec<String>> = HashMap::new();
-        for claim in case.claims() {
-            for link in &claim.links {
-                let ids = provenance
-                    .entry((canonical(&link.from), canonical(&link.to)))
-                    .or_default();
-                if !ids.contains(&claim.id) {
-                    ids.push(claim.id.clone());
-                }
-            }
-        }
-        let named_loops = if folder {
-            read_named_loops(path)?
-        } else {
-            Vec::new()
-        };
-        let conflict = match conflict_text {
-            Some(text) => Some(
-                conflict_document(&text)
-                    .with_context(|| format!("reading {}", path.join("conflict.toml").display()))?,
-            ),
-            None => None,
-        };
+        let conflict = case.conflict().map(conflict_document).transpose()?;
         let mut explorer = Explorer {
             case,
+            scenarios,
             levers,
             lever_index,
             variables,
-            provenance,
-            notes,
-            named_loops,
             overview: String::new(),
             diagram: String::new(),
             conflict,
@@ -273,22 +216,20 @@ impl Explorer {
             loops_cache: Mutex::new(HashMap::new()),
         };
         explorer.openapi = explorer.narrowed_openapi(openapi)?.to_string();
-        explorer.overview = explorer
-            .overview_document(&name, readme.as_deref(), &docs)
-            .to_string();
+        explorer.overview = explorer.overview_document(name, &docs).to_string();
         explorer.diagram = explorer.diagram_document(&docs)?.to_string();
-        Ok(Some(explorer))
+        Ok(explorer)
     }
 
     /// The scenario the page opens on (every explorer has at least one).
     pub(crate) fn first_scenario(&self) -> &str {
-        &self.case.scenarios()[0].name
+        &self.scenarios[0].name
     }
 
     fn narrowed_openapi(&self, generic: &str) -> anyhow::Result<Value> {
         let mut doc: Value =
             serde_json::from_str(generic).context("the embedded OpenAPI document is not JSON")?;
-        let scenarios = json!(self.case.scenario_names());
+        let scenarios = json!(self.scenario_names());
         let mut variables: Vec<&str> = self.variables.values().map(String::as_str).collect();
         variables.sort_unstable();
         let levers: serde_json::Map<String, Value> = self
@@ -321,19 +262,13 @@ impl Explorer {
         self.case.simulation()
     }
 
-    fn claim_json(&self, id: &str) -> Value {
-        let note = self.notes.get(id).cloned().unwrap_or_default();
-        json!({"id": id, "paragraphs": note.paragraphs, "paraphrase": note.paraphrase})
+    fn scenario_names(&self) -> Vec<&str> {
+        self.scenarios.iter().map(|s| s.name.as_str()).collect()
     }
 
-    fn overview_document(
-        &self,
-        name: &str,
-        readme: Option<&str>,
-        docs: &HashMap<String, (String, String)>,
-    ) -> Value {
+    fn overview_document(&self, name: &str, docs: &HashMap<String, (String, String)>) -> Value {
         let specs = self.simulation().sim_specs();
-        let (title, story) = readme.map(story).unwrap_or_default();
+        let (title, story) = self.case.readme().map(story).unwrap_or_default();
         let role = |r: NodeRole| match r {
             NodeRole::Stock => "stock",
             NodeRole::Flow => "flow",
@@ -350,8 +285,7 @@ impl Explorer {
             })
             .collect();
         let scenarios: Vec<Value> = self
-            .case
-            .scenarios()
+            .scenarios
             .iter()
             .map(|s| {
                 // The start is a lever too, so the page can set its slider from the scenario.
@@ -380,7 +314,7 @@ impl Explorer {
             .claims()
             .iter()
             .map(|c| {
-                let mut value = self.claim_json(&c.id);
+                let mut value = claim_json(c);
                 value["links"] = c
                     .links
                     .iter()
@@ -390,7 +324,8 @@ impl Explorer {
             })
             .collect();
         let loops: Vec<Value> = self
-            .named_loops
+            .case
+            .named_loops()
             .iter()
             .map(|l| {
                 json!({"name": l.name, "polarity": l.polarity, "variables": l.variables,
@@ -456,7 +391,7 @@ impl Explorer {
 
     /// The feedback loops the page shows: the named ones, else the shortest the search finds.
     fn loops_for(&self, overrides: &Overrides) -> anyhow::Result<Vec<FeedbackLoop>> {
-        if self.named_loops.is_empty() {
+        if self.case.named_loops().is_empty() {
             let options = LoopOptions {
                 max_loops: 50,
                 max_length: Some(12),
@@ -464,24 +399,16 @@ impl Explorer {
             };
             return Ok(self.simulation().feedback_loops(overrides, options)?);
         }
-        let mut found = Vec::new();
-        for named in &self.named_loops {
-            let variables: Vec<&str> = named.variables.iter().map(String::as_str).collect();
-            let mut l = self
-                .simulation()
-                .loop_through(overrides, &variables, found.len())
-                .with_context(|| format!("loop `{}` in loops.toml", named.name))?;
-            l.name = Some(named.name.clone());
-            found.push(l);
-        }
-        Ok(found)
+        self.case
+            .named_feedback_loops(overrides)
+            .map_err(|(name, e)| anyhow::anyhow!("loop `{name}` in loops.toml: {e}"))
     }
 
     fn diagram_document(&self, docs: &HashMap<String, (String, String)>) -> anyhow::Result<Value> {
-        let overrides = self.scenario_overrides(&self.case.scenarios()[0]);
+        let overrides = self.scenario_overrides(&self.scenarios[0]);
         let loops = self.loops_for(&overrides)?;
         let drawn: Vec<&FeedbackLoop> = loops.iter().collect();
-        let edges = condensed_edges(self.simulation(), &overrides, &drawn)?;
+        let edges = self.simulation().condensed_loop_graph(&overrides, &drawn)?;
         let mut nodes: Vec<&str> = edges
             .iter()
             .flat_map(|e| [e.from.as_str(), e.to.as_str()])
@@ -506,16 +433,15 @@ impl Explorer {
                     .chain(e.via.iter().map(String::as_str))
                     .chain(std::iter::once(e.to.as_str()))
                     .collect();
-                let mut ids: Vec<&str> = Vec::new();
+                let mut claims: Vec<&Claim> = Vec::new();
                 for pair in chain.windows(2) {
-                    let key = (canonical(pair[0]), canonical(pair[1]));
-                    for id in self.provenance.get(&key).into_iter().flatten() {
-                        if !ids.contains(&id.as_str()) {
-                            ids.push(id);
+                    for claim in self.case.claims_on_link(pair[0], pair[1]) {
+                        if !claims.iter().any(|c| c.id == claim.id) {
+                            claims.push(claim);
                         }
                     }
                 }
-                let claims: Vec<Value> = ids.iter().map(|id| self.claim_json(id)).collect();
+                let claims: Vec<Value> = claims.into_iter().map(claim_json).collect();
                 let names: Vec<&str> = e
                     .loops
                     .iter()
@@ -529,15 +455,18 @@ impl Explorer {
     }
 
     fn scenario(&self, name: &str) -> Result<&Scenario, Rejection> {
-        self.case.scenario(name).ok_or_else(|| {
-            Rejection::invalid(
-                "scenario",
-                format!(
-                    "no scenario `{name}`; the case has: {}",
-                    self.case.scenario_names().join(", ")
-                ),
-            )
-        })
+        self.scenarios
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| {
+                Rejection::invalid(
+                    "scenario",
+                    format!(
+                        "no scenario `{name}`; the case has: {}",
+                        self.scenario_names().join(", ")
+                    ),
+                )
+            })
     }
 
     fn scenario_overrides(&self, scenario: &Scenario) -> Overrides {
@@ -638,7 +567,7 @@ impl Explorer {
         }
         jobs.push((scenario, current));
         if request.overlay {
-            for other in self.case.scenarios() {
+            for other in &self.scenarios {
                 if other.name == scenario.name {
                     continue;
                 }
@@ -727,10 +656,10 @@ impl Explorer {
             .iter()
             .map(|step| {
                 let claim = self
-                    .provenance
-                    .get(&(canonical(&step.from), canonical(&step.to)))
-                    .and_then(|ids| ids.first())
-                    .map(|id| self.claim_json(id));
+                    .case
+                    .claims_on_link(&step.from, &step.to)
+                    .next()
+                    .map(claim_json);
                 json!({"from": step.from, "to": step.to, "depth": step.depth,
                        "delta": step.delta, "share": step.share, "claim": claim})
             })
@@ -753,7 +682,8 @@ impl Explorer {
             .map_err(|e| failed(e.into()))?;
         let specs = self.simulation().sim_specs();
         let named: HashMap<&str, &NamedLoop> = self
-            .named_loops
+            .case
+            .named_loops()
             .iter()
             .map(|l| (l.name.as_str(), l))
             .collect();
@@ -789,6 +719,10 @@ impl Explorer {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+fn claim_json(claim: &Claim) -> Value {
+    json!({"id": claim.id, "paragraphs": claim.paragraphs, "paraphrase": claim.paraphrase})
 }
 
 fn loop_name(l: &FeedbackLoop) -> String {
@@ -831,7 +765,7 @@ fn levers(
     case: &Case,
     docs: &HashMap<String, (String, String)>,
     parameters: &[blowback_explore::Parameter],
-    folder: bool,
+    bare: bool,
 ) -> Vec<Lever> {
     let simulation = case.simulation();
     let doc = |name: &str| {
@@ -841,7 +775,7 @@ fn levers(
     };
     let mut levers: Vec<Lever> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    if !folder {
+    if bare {
         for v in simulation
             .variables()
             .filter(|v| v.role == NodeRole::Constant)
@@ -1036,29 +970,17 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
 
 /// The conflict analysis the page shows: equilibria under the default concepts and the states the
 /// status quo can reach by unilateral improvements.
-fn conflict_document(text: &str) -> anyhow::Result<String> {
-    let spec = blowback_conflict::read_toml(text).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let conflict = Conflict::build(&spec).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let game = Game::individual(&conflict);
-    let concepts = default_concepts(&conflict);
+fn conflict_document(conflict: &Conflict) -> anyhow::Result<String> {
+    let game = Game::individual(conflict);
+    let concepts = default_concepts(conflict);
     let stability = analyze(&game, &concepts)?;
     let names = conflict.decision_makers();
     let state = |index: usize| -> Value {
-        let taken: Vec<&str> = match (conflict.form(), conflict.state_decimal(index)) {
-            (Form::Option, Some(decimal)) => conflict
-                .option_ids()
-                .iter()
-                .enumerate()
-                .filter(|(bit, _)| decimal & (1 << bit) != 0)
-                .map(|(_, id)| id.as_str())
-                .collect(),
-            _ => Vec::new(),
-        };
-        let stable: Vec<String> = concepts
+        let taken = conflict.options_taken(index);
+        let stable: Vec<String> = stability
+            .equilibrium_under(index)
             .iter()
-            .enumerate()
-            .filter(|(c, _)| stability.equilibria[*c].contains(index))
-            .map(|(_, concept)| concept.to_string())
+            .map(ToString::to_string)
             .collect();
         json!({"state": conflict.state_id(index), "pattern": conflict.state_pattern(index),
                "taken": taken, "concepts": stable})
@@ -1067,15 +989,7 @@ fn conflict_document(text: &str) -> anyhow::Result<String> {
         .filter(|&s| stability.equilibria.iter().any(|set| set.contains(s)))
         .collect();
     // Most robust first: states stable under the most concepts.
-    equilibria.sort_by_key(|&s| {
-        std::cmp::Reverse(
-            stability
-                .equilibria
-                .iter()
-                .filter(|set| set.contains(s))
-                .count(),
-        )
-    });
+    equilibria.sort_by_key(|&s| std::cmp::Reverse(stability.equilibrium_under(s).len()));
     let options: Vec<Value> = conflict
         .option_ids()
         .iter()

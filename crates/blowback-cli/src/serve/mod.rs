@@ -34,9 +34,11 @@ pub struct ServeArgs {
 
 /// `blowback serve`.
 pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let Some(explorer) = explorer::Explorer::open(&args.path, api::OPENAPI)? else {
+    let Some((case, source)) = crate::load::open(&args.path)? else {
         return Ok(ExitCode::from(1));
     };
+    let explorer = explorer::Explorer::new(case, &source.name(), !source.is_folder(), api::OPENAPI)
+        .with_context(|| format!("serving {}", source.model_path().display()))?;
     if !args.host.is_loopback() {
         eprintln!(
             "warning: listening on {}, not loopback: anyone who can reach this machine can use the \

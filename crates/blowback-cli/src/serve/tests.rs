@@ -21,9 +21,10 @@ fn repo() -> PathBuf {
 fn afpak() -> Arc<Explorer> {
     static CASE: OnceLock<Arc<Explorer>> = OnceLock::new();
     CASE.get_or_init(|| {
-        let explorer = Explorer::open(&repo().join("cases/afpak"), OPENAPI)
+        let (case, _) = crate::load::open(&repo().join("cases/afpak"))
             .expect("the case loads")
             .expect("the model has no errors");
+        let explorer = Explorer::new(case, "afpak", false, OPENAPI).expect("the case is served");
         Arc::new(explorer)
     })
     .clone()
@@ -499,7 +500,8 @@ async fn the_openapi_document_lists_every_endpoint() {
 #[tokio::test]
 async fn a_bare_model_is_served_with_one_scenario() {
     let model = repo().join("crates/blowback-sd/tests/conformance/sd/samples/teacup/teacup.xmile");
-    let explorer = Explorer::open(&model, OPENAPI).unwrap().unwrap();
+    let (case, _) = crate::load::open(&model).unwrap().unwrap();
+    let explorer = Explorer::new(case, "teacup", true, OPENAPI).unwrap();
     let app = router(Arc::new(explorer), 1);
     let (_, _, text) = call(app.clone(), Method::GET, "/api/case", None).await;
     let case: Value = serde_json::from_str(&text).unwrap();

@@ -45,6 +45,47 @@ preference = [{ statement = "not one_defects" }, { statement = "two_defects" }]
     }
 }
 
+/// The same game read state by state: which options each state takes, and the concepts under
+/// which it is an equilibrium.
+#[test]
+fn a_state_lists_its_options_and_the_concepts_it_is_stable_under() {
+    let source = r#"
+name = "Prisoner's dilemma"
+[[decision_maker]]
+name = "One"
+option = [{ id = "one_defects" }]
+preference = [{ statement = "not two_defects" }, { statement = "one_defects" }]
+[[decision_maker]]
+name = "Two"
+option = [{ id = "two_defects" }]
+preference = [{ statement = "not one_defects" }, { statement = "two_defects" }]
+"#;
+    let conflict = Conflict::build(&read_toml(source).unwrap()).unwrap();
+    let stability = analyze(&Game::individual(&conflict), &CONCEPTS).unwrap();
+    let state = |id| conflict.state_index(id).unwrap();
+    assert!(conflict.options_taken(state(1)).is_empty());
+    assert_eq!(conflict.options_taken(state(2)), ["one_defects"]);
+    assert_eq!(
+        conflict.options_taken(state(4)),
+        ["one_defects", "two_defects"]
+    );
+    assert_eq!(
+        stability.equilibrium_under(state(4)),
+        [
+            Concept::Nash,
+            Concept::Gmr,
+            Concept::Smr,
+            Concept::Seq,
+            Concept::Sim
+        ]
+    );
+    assert_eq!(
+        stability.equilibrium_under(state(1)),
+        [Concept::Gmr, Concept::Smr, Concept::Seq, Concept::Sim]
+    );
+    assert!(stability.equilibrium_under(state(2)).is_empty());
+}
+
 /// Chicken (Fang, Hipel & Kilgour 1993): the two outcomes where exactly one driver swerves are
 /// Nash and SEQ equilibria; mutual swerving is added by GMR and SMR (a threat of mutual crash).
 /// Also checks that the TOML reader and the JSON conformance model agree.

@@ -8,11 +8,13 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 
 use crate::hawkes::gof::{chi_square_sf, ks_p_value, ks_statistic_exponential, rescaled_intervals};
+use crate::hawkes::linalg::invert_spd;
 use crate::hawkes::model::{
-    evaluate, log_likelihood_hessian, second_order, segment_bounds, spectral_radius,
+    evaluate, hessian_unchecked, log_likelihood_hessian, segment_bounds, spectral_radius,
     validate_change_points, EventSequence, HawkesParams,
 };
-use crate::hawkes::{profile, HawkesError};
+use crate::hawkes::profile::{self, Groups};
+use crate::hawkes::HawkesError;
 
 /// Settings of a fit; `FitOptions::default()` fits a constant background with automatic starts.
 #[derive(Debug, Clone)]
@@ -529,59 +531,35 @@ fn standard_errors(
     HawkesParams::from_slice(&errors, dims, segments)
 }
 
-/// Inverse of a symmetric positive-definite matrix by Cholesky; `None` if it is not one.
-/// Scaled by the diagonal first, because rates and decays differ by orders of magnitude.
-pub(crate) fn invert_spd(matrix: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
-    let n = matrix.len();
-    let scale: Vec<f64> = (0..n)
-        .map(|i| {
-            if matrix[i][i] > 0.0 {
-                1.0 / matrix[i][i].sqrt()
-            } else {
-                f64::NAN
-            }
-        })
-        .collect();
-    if scale.iter().any(|s| !s.is_finite()) {
-        return None;
+/// Value, gradient and Hessian of the log-likelihood in natural parameters, in one call: what a
+/// Newton step needs. One dimension takes a scalar single pass; several take two passes.
+/// Inputs are assumed valid (callers validate).
+pub(crate) fn second_order(
+    sequence: &EventSequence,
+    change_points: &[f64],
+    params: &HawkesParams,
+) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
+    if sequence.dims() == 1 {
+        return second_order_univariate(sequence, change_points, params);
     }
-    let scaled: Vec<Vec<f64>> = (0..n)
-        .map(|i| (0..n).map(|j| matrix[i][j] * scale[i] * scale[j]).collect())
-        .collect();
-    let mut lower = vec![vec![0.0; n]; n];
-    for i in 0..n {
-        for j in 0..=i {
-            let sum: f64 = (0..j).map(|k| lower[i][k] * lower[j][k]).sum();
-            if i == j {
-                let d = scaled[i][i] - sum;
-                if d <= 1e-14 {
-                    return None;
-                }
-                lower[i][i] = d.sqrt();
-            } else {
-                lower[i][j] = (scaled[i][j] - sum) / lower[j][j];
-            }
-        }
-    }
-    // Solve L L^T X = I column by column.
-    let mut inverse = vec![vec![0.0; n]; n];
-    for col in 0..n {
-        let mut y = vec![0.0; n];
-        for i in 0..n {
-            let rhs = if i == col { 1.0 } else { 0.0 };
-            let sum: f64 = (0..i).map(|k| lower[i][k] * y[k]).sum();
-            y[i] = (rhs - sum) / lower[i][i];
-        }
-        let mut x = vec![0.0; n];
-        for i in (0..n).rev() {
-            let sum: f64 = (i + 1..n).map(|k| lower[k][i] * x[k]).sum();
-            x[i] = (y[i] - sum) / lower[i][i];
-        }
-        for i in 0..n {
-            inverse[i][col] = x[i] * scale[i] * scale[col];
-        }
-    }
-    Some(inverse)
+    let mut gradient = vec![0.0; params.to_vec().len()];
+    let value = evaluate(sequence, change_points, params, Some(&mut gradient));
+    let hessian = hessian_unchecked(sequence, change_points, params);
+    (value, gradient, hessian)
+}
+
+/// The univariate second-order pass: parameters `[mu_0 .. mu_{S-1}, alpha, beta]`, from the
+/// profile fit's grouped recursion.
+fn second_order_univariate(
+    sequence: &EventSequence,
+    change_points: &[f64],
+    params: &HawkesParams,
+) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
+    let groups = Groups::new(sequence, change_points);
+    let state = groups.recursion(params.beta, true);
+    let mut x = params.mu[0].clone();
+    x.push(params.adjacency[0][0]);
+    groups.second_order(&state, &x)
 }
 
 #[cfg(test)]
@@ -589,13 +567,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cholesky_inverse_of_a_known_matrix() {
-        let m = vec![vec![4.0, 2.0], vec![2.0, 3.0]];
-        let inv = invert_spd(&m).unwrap();
-        // inverse = [[3, -2], [-2, 4]] / 8
-        assert!((inv[0][0] - 0.375).abs() < 1e-12);
-        assert!((inv[0][1] + 0.25).abs() < 1e-12);
-        assert!((inv[1][1] - 0.5).abs() < 1e-12);
-        assert!(invert_spd(&[vec![1.0, 2.0], vec![2.0, 1.0]]).is_none());
+    fn univariate_second_order_pass_matches_the_general_one() {
+        let seq = EventSequence::univariate(vec![0.2, 0.9, 0.9, 1.4, 3.0, 3.1, 5.5], 6.0).unwrap();
+        let p = HawkesParams {
+            mu: vec![vec![0.7, 0.2]],
+            adjacency: vec![vec![0.4]],
+            beta: 2.2,
+        };
+        let (value, gradient, hessian) = second_order(&seq, &[3.0], &p);
+        let (want_value, want_gradient) =
+            crate::hawkes::model::log_likelihood_gradient(&seq, &[3.0], &p).unwrap();
+        let want_hessian = log_likelihood_hessian(&seq, &[3.0], &p).unwrap();
+        assert!((value - want_value).abs() < 1e-12);
+        for k in 0..4 {
+            assert!((gradient[k] - want_gradient[k]).abs() < 1e-10, "g[{k}]");
+            for l in 0..4 {
+                assert!(
+                    (hessian[k][l] - want_hessian[k][l]).abs() < 1e-10,
+                    "H[{k}][{l}]"
+                );
+            }
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod fit;
 pub mod gof;
+mod linalg;
 pub mod model;
 mod profile;
 pub mod simulate;

@@ -7,7 +7,6 @@
 //! integrates to it) and `1/beta` is the mean delay. `mu_i(t)` is piecewise constant between
 //! change points. Events at exactly the same time do not excite each other (strict `<`).
 
-use crate::hawkes::profile::Groups;
 use crate::hawkes::HawkesError;
 
 /// Marked event times on the observation window `[0, end]`, sorted by time.
@@ -437,37 +436,6 @@ fn evaluate_univariate(
     log_sum - compensator
 }
 
-/// Value, gradient and Hessian of the log-likelihood in natural parameters, in one call: what a
-/// Newton step needs. One dimension takes a scalar single pass; several take two passes.
-/// Inputs are assumed valid (callers validate).
-pub(crate) fn second_order(
-    sequence: &EventSequence,
-    change_points: &[f64],
-    params: &HawkesParams,
-) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
-    if sequence.dims == 1 {
-        return second_order_univariate(sequence, change_points, params);
-    }
-    let mut gradient = vec![0.0; params.to_vec().len()];
-    let value = evaluate(sequence, change_points, params, Some(&mut gradient));
-    let hessian = hessian_unchecked(sequence, change_points, params);
-    (value, gradient, hessian)
-}
-
-/// The univariate second-order pass: parameters `[mu_0 .. mu_{S-1}, alpha, beta]`, from the
-/// profile fit's grouped recursion.
-fn second_order_univariate(
-    sequence: &EventSequence,
-    change_points: &[f64],
-    params: &HawkesParams,
-) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
-    let groups = Groups::new(sequence, change_points);
-    let state = groups.recursion(params.beta, true);
-    let mut x = params.mu[0].clone();
-    x.push(params.adjacency[0][0]);
-    groups.second_order(&state, &x)
-}
-
 /// Exact Hessian of the log-likelihood (natural parameters, order of [`HawkesParams::to_vec`]),
 /// from the same recursion extended by `W_j = sum lag^2 exp(-beta lag)` (`dS_j/dbeta = -W_j`).
 /// Per event the intensity's gradient touches only its own row (`mu`, `A[m][.]`, `beta`), so the
@@ -482,7 +450,7 @@ pub fn log_likelihood_hessian(
     Ok(hessian_unchecked(sequence, change_points, params))
 }
 
-fn hessian_unchecked(
+pub(crate) fn hessian_unchecked(
     sequence: &EventSequence,
     change_points: &[f64],
     params: &HawkesParams,
@@ -737,42 +705,6 @@ mod tests {
     }
 
     #[test]
-    fn univariate_second_order_pass_matches_the_general_one() {
-        let seq = EventSequence::univariate(vec![0.2, 0.9, 0.9, 1.4, 3.0, 3.1, 5.5], 6.0).unwrap();
-        let p = HawkesParams {
-            mu: vec![vec![0.7, 0.2]],
-            adjacency: vec![vec![0.4]],
-            beta: 2.2,
-        };
-        let (value, gradient, hessian) = second_order(&seq, &[3.0], &p);
-        let (want_value, want_gradient) = log_likelihood_gradient(&seq, &[3.0], &p).unwrap();
-        let want_hessian = hessian_unchecked(&seq, &[3.0], &p);
-        assert!((value - want_value).abs() < 1e-12);
-        for k in 0..4 {
-            assert!((gradient[k] - want_gradient[k]).abs() < 1e-10, "g[{k}]");
-            for l in 0..4 {
-                assert!(
-                    (hessian[k][l] - want_hessian[k][l]).abs() < 1e-10,
-                    "H[{k}][{l}]"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn univariate_fast_path_agrees_with_brute_force() {
-        let seq = EventSequence::univariate(vec![0.2, 0.9, 0.9, 1.4, 3.0, 3.1, 5.5], 6.0).unwrap();
-        let p = HawkesParams {
-            mu: vec![vec![0.7, 0.2]],
-            adjacency: vec![vec![0.4]],
-            beta: 2.2,
-        };
-        let fast = log_likelihood(&seq, &[3.0], &p).unwrap();
-        let slow = log_likelihood_brute_force(&seq, &[3.0], &p);
-        assert!((fast - slow).abs() < 1e-12 * slow.abs(), "{fast} vs {slow}");
-    }
-
-    #[test]
     fn spectral_radius_of_known_matrices() {
         assert!(
             (spectral_radius(&[vec![0.4, 0.2], vec![0.3, 0.1]]) - 0.5372281323269014).abs() < 1e-9
@@ -791,5 +723,18 @@ mod tests {
         p.beta = -1.0;
         assert!(log_likelihood(&sequence(), &[2.5], &p).is_err());
         assert!(log_likelihood(&sequence(), &[7.0], &params()).is_err());
+    }
+
+    #[test]
+    fn univariate_fast_path_agrees_with_brute_force() {
+        let seq = EventSequence::univariate(vec![0.2, 0.9, 0.9, 1.4, 3.0, 3.1, 5.5], 6.0).unwrap();
+        let p = HawkesParams {
+            mu: vec![vec![0.7, 0.2]],
+            adjacency: vec![vec![0.4]],
+            beta: 2.2,
+        };
+        let fast = log_likelihood(&seq, &[3.0], &p).unwrap();
+        let slow = log_likelihood_brute_force(&seq, &[3.0], &p);
+        assert!((fast - slow).abs() < 1e-12 * slow.abs(), "{fast} vs {slow}");
     }
 }

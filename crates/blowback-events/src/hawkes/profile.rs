@@ -10,7 +10,7 @@
 //! derivatives come from the full Hessian by the envelope theorem and a Schur complement. One pass
 //! with `exp` per decay tried, against one per likelihood evaluation for a joint optimiser.
 
-use crate::hawkes::fit::invert_spd;
+use crate::hawkes::linalg::invert_spd;
 use crate::hawkes::model::{segment_bounds, EventSequence};
 
 /// Events grouped by time stamp, with what every decay shares: gaps, tie counts, segments.

@@ -205,3 +205,69 @@ fn explain_traces_a_change_to_its_causes() {
     );
     assert!(chain.iter().any(|c| c.from == "leak" && c.delta < 0.0));
 }
+
+#[test]
+fn loop_scores_are_kept_beside_their_relative_scores() {
+    let sim = simulation(
+        "<start>0</start><stop>40</stop><dt>0.0625</dt>",
+        r#"<stock name="population"><eqn>1</eqn><inflow>net growth</inflow></stock>
+           <flow name="net growth"><eqn>population * fractional_growth</eqn></flow>
+           <aux name="fractional growth"><eqn>max_growth * (1 - population / carrying_capacity)</eqn></aux>
+           <aux name="max growth"><eqn>0.5</eqn></aux><aux name="carrying capacity"><eqn>1000</eqn></aux>"#,
+    );
+    let found = loops(&sim);
+    let analysis = sim.loop_dominance(&Overrides::new(), &found).unwrap();
+    assert_eq!(analysis.scores.len(), found.len());
+    for t in 0..analysis.times.len() {
+        let total: f64 = analysis.scores.iter().map(|s| s[t].abs()).sum();
+        for (score, relative) in analysis.scores.iter().zip(&analysis.relative_scores) {
+            let expected = if total > 0.0 { score[t] / total } else { 0.0 };
+            assert!((relative[t] - expected).abs() < 1e-12);
+        }
+    }
+    // The reinforcing loop's own score is positive wherever it acts, the balancing one's negative.
+    let reinforcing = find(&found, &["population", "net growth"]).index;
+    assert!(analysis.scores[reinforcing].iter().all(|&s| s >= 0.0));
+    assert!(analysis.scores[reinforcing].iter().any(|&s| s > 0.0));
+}
+
+#[test]
+fn loops_condense_to_arrows_between_stocks() {
+    // Predators and prey: two stocks, each one's flows read the other.
+    let sim = simulation(
+        "<start>0</start><stop>10</stop><dt>0.0625</dt>",
+        r#"<stock name="prey"><eqn>100</eqn><inflow>prey births</inflow><outflow>predation</outflow></stock>
+           <stock name="predators"><eqn>10</eqn><inflow>predator births</inflow><outflow>predator deaths</outflow></stock>
+           <flow name="prey births"><eqn>0.5 * prey</eqn></flow>
+           <flow name="predation"><eqn>0.01 * prey * predators</eqn></flow>
+           <flow name="predator births"><eqn>0.002 * prey * predators</eqn></flow>
+           <flow name="predator deaths"><eqn>0.3 * predators</eqn></flow>"#,
+    );
+    let found = loops(&sim);
+    let drawn: Vec<&FeedbackLoop> = found.iter().collect();
+    let edges = sim.condensed_loop_graph(&Overrides::new(), &drawn).unwrap();
+    let arrow = |from: &str, to: &str| {
+        edges
+            .iter()
+            .find(|e| e.from == from && e.to == to)
+            .unwrap_or_else(|| panic!("no arrow {from} -> {to} in {edges:#?}"))
+    };
+    // More predators, more predation, fewer prey; more prey, more predator births.
+    let predators_to_prey = arrow("predators", "prey");
+    assert_eq!(predators_to_prey.polarity, Polarity::Negative);
+    assert_eq!(predators_to_prey.via, ["predation"]);
+    assert_eq!(arrow("prey", "predators").polarity, Polarity::Positive);
+    // Births (reinforcing) and predation (balancing) are loops through prey alone: both are the
+    // arrow from prey to itself, and they disagree on its sign.
+    let own = arrow("prey", "prey");
+    assert_eq!(own.polarity, Polarity::Unknown);
+    assert_eq!(own.loops.len(), 2);
+    // Every loop of the model passes through a stock, so each is on some arrow.
+    for l in &found {
+        assert!(edges.iter().any(|e| e.loops.contains(&l.index)), "{l:?}");
+    }
+    // Sorted by (from, to).
+    assert!(edges
+        .windows(2)
+        .all(|w| (&w[0].from, &w[0].to) < (&w[1].from, &w[1].to)));
+}

@@ -11,30 +11,8 @@ fn case_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../cases/afpak")
 }
 
-fn read(name: &str) -> Option<String> {
-    std::fs::read_to_string(case_dir().join(name)).ok()
-}
-
 fn files() -> CaseFiles {
-    let mut data = Vec::new();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(case_dir().join("data"))
-        .expect("cases/afpak/data exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
-    paths.sort();
-    for path in paths {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        data.push((name, std::fs::read_to_string(&path).unwrap()));
-    }
-    CaseFiles {
-        model: read("model.xmile").expect("cases/afpak/model.xmile exists"),
-        scenarios: read("scenarios.toml"),
-        tests: read("tests.toml"),
-        claims: read("claims.toml"),
-        calibration: read("calibration.toml"),
-        data,
-    }
+    CaseFiles::gather(&super::dir::Dir(case_dir())).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The case and its scenario runs, loaded once for all tests in this module.
@@ -185,4 +163,18 @@ fn calibration_uses_no_data_after_mid_2022_and_does_not_worsen_the_fit() {
     for p in &fit.parameters {
         assert!(p.lo <= p.fitted && p.fitted <= p.hi, "{p:?}");
     }
+}
+
+#[test]
+fn every_file_of_the_case_is_read_and_checked_at_load() {
+    let (case, _, _) = loaded();
+    assert!(!case.named_loops().is_empty());
+    let uncertainties = case.uncertainties().expect("uncertainties.toml is read");
+    assert!(!uncertainties.parameters.is_empty() && !uncertainties.outcomes.is_empty());
+    assert!(case.conflict().is_some(), "conflict.toml is read");
+    assert!(case.readme().is_some(), "README.md is read");
+    assert!(
+        case.claims().iter().any(|c| !c.paragraphs.is_empty()),
+        "claims keep their paragraphs"
+    );
 }

@@ -3,4 +3,5 @@
 //! synthetic cases that show each check can fail.
 
 mod afpak;
+mod dir;
 mod synthetic;

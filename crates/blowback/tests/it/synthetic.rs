@@ -102,6 +102,8 @@ bounds = [{ var = "fighters", lo = 0, hi = 150 }]
         "{}",
         results[3].detail
     );
+    // Each bounds test runs its scenario once more; comparisons reuse the scenario runs.
+    assert_eq!(case.behaviour_test_runs(), 2);
 }
 
 #[test]
@@ -214,6 +216,10 @@ fn a_typo_in_a_scenario_is_caught_at_load_with_a_suggestion() {
         text.contains("attrtion") && text.contains("did you mean `attrition`"),
         "{text}"
     );
+    // Located where the file names it: line 4, column 1.
+    let (file, located) = err.located().unwrap();
+    assert_eq!(file, "scenarios.toml");
+    assert_eq!((located.line(), located.column()), (Some(4), Some(1)));
 }
 
 #[test]
@@ -245,4 +251,102 @@ fn a_test_naming_a_missing_scenario_is_an_error_not_a_failure() {
     let runs = case.run_all(&Overrides::new()).unwrap();
     let err = case.check_behaviour(&runs, &Overrides::new()).unwrap_err();
     assert!(err.to_string().contains("no scenario `nope`"), "{err}");
+}
+
+const UNCERTAIN_ATTRITION: &str =
+    "[[parameter]]\nname = \"attrition\"\ndistribution = \"uniform\"\nlow = 0\nhigh = 1\n";
+
+#[test]
+fn every_case_file_is_read_and_its_names_checked_at_load() {
+    let mut f = files();
+    f.loops =
+        Some("[[loop]]\nname = \"growth\"\nvariables = [\"fighters\", \"recruitment\"]\n".into());
+    f.uncertainties = Some(format!(
+        "{UNCERTAIN_ATTRITION}[[outcome]]\nname = \"attacks\"\nvariable = \"attacks\"\nstat = \"mean\"\n"
+    ));
+    f.conflict = Some(
+        "name = \"c\"\n[[decision_maker]]\nname = \"A\"\noption = [{ id = \"x\" }]\npreference = [{ statement = \"x\" }]\n\
+         [[decision_maker]]\nname = \"B\"\noption = [{ id = \"y\" }]\npreference = [{ statement = \"y\" }]\n"
+            .into(),
+    );
+    f.readme = Some("# Toy\n".into());
+    let case = load(&f);
+    assert_eq!(case.named_loops()[0].name, "growth");
+    assert_eq!(
+        case.uncertainties().unwrap().parameters[0].name,
+        "attrition"
+    );
+    assert_eq!(case.conflict().unwrap().n_states(), 4);
+    assert_eq!(case.readme(), Some("# Toy\n"));
+
+    let refused = |f: &CaseFiles, expected: &str| {
+        let err = Case::load(f).unwrap_err().to_string();
+        assert!(err.contains(expected), "{err}");
+    };
+    let mut bad = f.clone();
+    bad.loops = Some("[[loop]]\nname = \"l\"\nvariables = [\"fightrs\"]\n".into());
+    refused(&bad, "did you mean `fighters`");
+    let mut bad = f.clone();
+    bad.uncertainties = Some(UNCERTAIN_ATTRITION.replace("attrition", "attacks"));
+    refused(&bad, "not a constant");
+    let mut bad = f.clone();
+    bad.uncertainties = Some(format!(
+        "{UNCERTAIN_ATTRITION}[[outcome]]\nname = \"o\"\nvariable = \"attacks\"\nstat = \"mean\"\n\
+         [[conclusion]]\nname = \"c\"\nleft = {{ scenario = \"crakdown\", outcome = \"o\" }}\nop = \"<\"\n\
+         right = {{ scenario = \"base\", outcome = \"o\" }}\n"
+    ));
+    refused(&bad, "did you mean `crackdown`");
+    let mut bad = f.clone();
+    bad.conflict = Some("name = \"c\"\n".into());
+    refused(&bad, "conflict.toml");
+}
+
+#[test]
+fn named_loops_are_named_and_added_when_the_search_misses_them() {
+    use blowback_sd::{LoopOptions, Polarity};
+    let mut f = files();
+    f.loops = Some(
+        "[[loop]]\nname = \"recruiting\"\nvariables = [\"recruitment\", \"fighters\"]\n".into(),
+    );
+    let case = load(&f);
+    let base = Overrides::new();
+    let all = case.feedback_loops(&base, LoopOptions::default()).unwrap();
+    assert_eq!(all.loops.len(), 2, "recruitment (R) and losses (B)");
+    let named: Vec<_> = all
+        .loops
+        .iter()
+        .filter(|l| l.name.as_deref() == Some("recruiting"))
+        .collect();
+    assert_eq!(named.len(), 1);
+    assert_eq!(named[0].polarity, Polarity::Positive);
+    // A search bounded below the loop's length finds nothing; the name brings the loop back.
+    let short = LoopOptions {
+        max_loops: 10,
+        max_length: Some(1),
+        independent_only: false,
+    };
+    let bounded = case.feedback_loops(&base, short).unwrap();
+    assert_eq!(bounded.loops.len(), 1);
+    assert_eq!(bounded.loops[0].name.as_deref(), Some("recruiting"));
+    assert!(bounded.unbuilt.is_empty());
+    let only_named = case.named_feedback_loops(&base).unwrap();
+    assert_eq!(only_named.len(), 1);
+    assert_eq!(case.named_loop("recruiting").unwrap().variables.len(), 2);
+}
+
+#[test]
+fn claims_are_found_by_their_links() {
+    let mut f = files();
+    f.claims = Some(
+        "[[claim]]\nid = \"more_fighters_more_attacks\"\nparagraphs = [\"P1\"]\nlinks = [\"fighters -> attacks (+)\"]\n\
+         [[claim]]\nid = \"again\"\nlinks = [\"fighters -> attacks (+)\", \"attrition -> losses (+)\"]\n"
+            .into(),
+    );
+    let case = load(&f);
+    let ids: Vec<&str> = case
+        .claims_on_link("Fighters", "attacks")
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(ids, ["more_fighters_more_attacks", "again"]);
+    assert_eq!(case.claims_on_link("attacks", "fighters").count(), 0);
 }
