@@ -14,8 +14,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 use blowback::{
-    answer_prim, compare_outcomes, evaluate_conclusion, select_scenarios, CaseModel,
-    SamplingMethod, Uncertainties,
+    answer_prim, compare_outcomes, evaluate_conclusion, evaluate_share, name_under,
+    select_scenarios, with_structures, world_weights, CaseModel, SamplingMethod, Uncertainties,
+    WorldWeights,
 };
 use blowback_explore::{
     merge_parquet, morris_indices, sobol_indices, Chunk, Design, Direction, Ensemble,
@@ -125,8 +126,12 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
     let scenario_names = args.scenarios.clone().or(config.settings.scenarios.clone());
     let scenarios =
         select_scenarios(&case, scenario_names.as_deref()).map_err(|e| source.error(e))?;
-    let model =
+    let scenarios = with_structures(scenarios, &config.structures);
+    let mut model =
         CaseModel::new(&case, design.parameters(), scenarios).map_err(|e| source.error(e))?;
+    if config.settings.fit.is_some() {
+        model = model.with_fit_cost().map_err(|e| source.error(e))?;
+    }
     for (scenario, parameter) in model.fixed_samples() {
         eprintln!(
             "note: scenario `{scenario}` sets `{parameter}`, which is also sampled; the scenario's value wins"
@@ -237,7 +242,16 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
         writeln!(report, "\n(sensitivity and robustness need the whole design: merge the shards and rerun without --shard to analyse)")?;
     }
     if whole_design {
+        let fit_scenario = case
+            .calibration()
+            .and_then(|c| c.scenario.clone())
+            .unwrap_or_else(|| summary.scenarios[0].clone());
+        let weights = config
+            .settings
+            .fit
+            .and_then(|fit| world_weights(&summary, &fit_scenario, fit));
         render_robustness(&mut report, &summary, &design, &model, config, &mut json)?;
+        render_shares(&mut report, &summary, config, weights.as_ref(), &mut json)?;
     }
     let charts = write_envelope_charts(&out_dir, &summary)?;
     json.insert(
@@ -583,36 +597,6 @@ fn render_robustness(
     }
     json.insert("robustness".into(), robustness.into());
 
-    let mut conclusions = Vec::new();
-    if !config.conclusions.is_empty() {
-        writeln!(
-            report,
-            "\nShare of plausible worlds in which each conclusion holds:"
-        )?;
-    }
-    for c in &config.conclusions {
-        let Some(result) = evaluate_conclusion(c, summary) else {
-            writeln!(
-                report,
-                "  {:<44} skipped: needs scenarios {} and {} and their outcomes in this run",
-                c.name, c.left.scenario, c.right.scenario
-            )?;
-            continue;
-        };
-        writeln!(
-            report,
-            "  {:<44} {:>5.1}%  {}",
-            c.name,
-            100.0 * result.share,
-            c.paragraphs.join(" ")
-        )?;
-        conclusions.push(serde_json::json!({
-            "name": c.name, "paragraphs": c.paragraphs, "paraphrase": c.paraphrase,
-            "share": result.share, "worlds": result.worlds
-        }));
-    }
-    json.insert("conclusions".into(), conclusions.into());
-
     let mut boxes = Vec::new();
     let names: Vec<&str> = design
         .parameters()
@@ -698,6 +682,164 @@ fn render_robustness(
     }
     json.insert("prim".into(), boxes.into());
     Ok(())
+}
+
+/// The structures the runs were made under: their names, or one unnamed structure (the model as
+/// it is) when the uncertainties file has none.
+fn structure_labels(config: &Uncertainties) -> Vec<(Option<String>, String)> {
+    if config.structures.is_empty() {
+        return vec![(None, "model".to_string())];
+    }
+    config
+        .structures
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let suffix = (k > 0 || !s.overrides.is_empty()).then(|| s.name.clone());
+            (suffix, s.name.clone())
+        })
+        .collect()
+}
+
+/// A share as a percentage, with the weighted one first when worlds are weighted.
+fn share_cell(plain: Option<f64>, weighted: Option<f64>) -> String {
+    match (plain, weighted) {
+        (Some(p), Some(w)) => format!("{:.0}% ({:.0}%)", 100.0 * w, 100.0 * p),
+        (Some(p), None) => format!("{:.0}%", 100.0 * p),
+        _ => "-".to_string(),
+    }
+}
+
+/// The `[[share]]` questions per scenario and structure, and the conclusions per structure; both
+/// weighted by fit to the record when the case asks for it.
+fn render_shares(
+    report: &mut String,
+    summary: &EnsembleSummary,
+    config: &Uncertainties,
+    weights: Option<&WorldWeights>,
+    json: &mut serde_json::Map<String, serde_json::Value>,
+) -> anyhow::Result<()> {
+    let structures = structure_labels(config);
+    let w = weights.map(|w| w.weights.as_slice());
+    if let Some(weights) = weights {
+        writeln!(
+            report,
+            "\nWorlds weighted by their fit to the record to 2019: {} of {} kept, {:.0} effective worlds (best fit cost {:.1}). Shares below: fit-weighted (all worlds).",
+            weights.kept,
+            weights.weights.len(),
+            weights.effective,
+            weights.best_cost
+        )?;
+        json.insert(
+            "fit_weights".into(),
+            serde_json::json!({"kept": weights.kept, "effective": weights.effective, "best_cost": weights.best_cost}),
+        );
+    }
+    let header: Vec<&str> = structures.iter().map(|(_, label)| label.as_str()).collect();
+    let mut shares_json = Vec::new();
+    for share in &config.shares {
+        writeln!(
+            report,
+            "\n{} ({} {} {}) {}:",
+            share.name,
+            share.outcome,
+            share_op(share.op),
+            fmt(share.value),
+            share.paragraphs.join(" ")
+        )?;
+        write!(report, "  {:<28}", "scenario")?;
+        for label in &header {
+            write!(report, " {label:>22}")?;
+        }
+        writeln!(report)?;
+        let base: Vec<String> = config.settings.policies.clone().unwrap_or_else(|| {
+            summary
+                .scenarios
+                .iter()
+                .filter(|s| !s.contains('@'))
+                .cloned()
+                .collect()
+        });
+        for scenario in &base {
+            write!(report, "  {scenario:<28}")?;
+            let mut cells = Vec::new();
+            for (k, (suffix, label)) in structures.iter().enumerate() {
+                let name = match suffix {
+                    Some(_) if !config.structures.is_empty() => {
+                        name_under(scenario, &config.structures, k)
+                    }
+                    _ => scenario.clone(),
+                };
+                let plain = evaluate_share(share, summary, &name, None);
+                let weighted = w.and_then(|w| evaluate_share(share, summary, &name, Some(w)));
+                write!(
+                    report,
+                    " {:>22}",
+                    share_cell(plain.map(|p| p.share), weighted.map(|p| p.share))
+                )?;
+                cells.push(serde_json::json!({
+                    "structure": label,
+                    "share": plain.map(|p| p.share),
+                    "weighted_share": weighted.map(|p| p.share),
+                    "worlds": plain.map(|p| p.worlds),
+                }));
+            }
+            writeln!(report)?;
+            shares_json.push(
+                serde_json::json!({"share": share.name, "scenario": scenario, "structures": cells}),
+            );
+        }
+    }
+    json.insert("shares".into(), shares_json.into());
+
+    let mut conclusions = Vec::new();
+    if !config.conclusions.is_empty() {
+        writeln!(
+            report,
+            "\nShare of plausible worlds in which each conclusion holds, per structure:"
+        )?;
+        write!(report, "  {:<46}", "conclusion")?;
+        for label in &header {
+            write!(report, " {label:>22}")?;
+        }
+        writeln!(report)?;
+    }
+    for c in &config.conclusions {
+        write!(report, "  {:<46}", c.name)?;
+        let mut cells = Vec::new();
+        for (suffix, label) in &structures {
+            let plain = evaluate_conclusion(c, summary, suffix.as_deref(), None);
+            let weighted =
+                w.and_then(|w| evaluate_conclusion(c, summary, suffix.as_deref(), Some(w)));
+            write!(
+                report,
+                " {:>22}",
+                share_cell(plain.map(|p| p.share), weighted.map(|p| p.share))
+            )?;
+            cells.push(serde_json::json!({
+                "structure": label,
+                "share": plain.map(|p| p.share),
+                "weighted_share": weighted.map(|p| p.share),
+                "worlds": plain.map(|p| p.worlds),
+            }));
+        }
+        writeln!(report, "  {}", c.paragraphs.join(" "))?;
+        conclusions.push(serde_json::json!({
+            "name": c.name, "paragraphs": c.paragraphs, "paraphrase": c.paraphrase,
+            "structures": cells,
+        }));
+    }
+    json.insert("conclusions".into(), conclusions.into());
+    Ok(())
+}
+
+fn share_op(op: blowback::Comparison) -> &'static str {
+    match op {
+        blowback::Comparison::Less => "<",
+        blowback::Comparison::LessOrEqual => "<=",
+        blowback::Comparison::Greater => ">",
+        blowback::Comparison::GreaterOrEqual => ">=",
+    }
 }
 
 /// Per envelope series: one SVG of every scenario's median, and one per scenario with its

@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use argmin::core::{CostFunction, Executor, State};
 use argmin::solver::neldermead::NelderMead;
-use blowback_sd::Overrides;
+use blowback_sd::{Overrides, Results};
 use serde::Deserialize;
 
 use crate::case::Case;
@@ -314,12 +314,7 @@ impl Objective<'_> {
         for (p, v) in self.spec.parameters.iter().zip(values) {
             overrides.set(&p.name, *v);
         }
-        let names: Vec<&str> = self
-            .spec
-            .series
-            .iter()
-            .map(|s| s.variable.as_str())
-            .collect();
+        let names = fit_variables(self.spec);
         self.runs.fetch_add(1, Ordering::Relaxed);
         let results = self
             .case
@@ -329,69 +324,11 @@ impl Objective<'_> {
                 scenario: "calibration".into(),
                 source,
             })?;
-        let mut points = Vec::new();
-        let test_until = self.spec.test_until.unwrap_or(f64::INFINITY);
-        for series in self.case.calibration_data() {
-            let Some(column) = names
-                .iter()
-                .position(|n| *n == series.spec.variable)
-                .map(|i| results.column_at(i))
-            else {
-                continue;
-            };
-            let scale = series_scale(series);
-            for observation in &series.observations {
-                let end = observation.end();
-                let role = if end <= self.spec.until + 1e-9
-                    || (series.spec.always_fit && end <= test_until + 1e-9)
-                {
-                    Role::Fit
-                } else if end <= test_until + 1e-9 {
-                    Role::Holdout
-                } else {
-                    continue;
-                };
-                let model = match observation.window {
-                    Some((from, to)) => window_stat(results.times(), column, Stat::Mean, from, to),
-                    None => results.row_near(observation.time).map(|r| column[r]),
-                };
-                let Some(model) = model else { continue };
-                let target = match observation.bounds {
-                    Some((low, _)) if model < low => low,
-                    Some((_, high)) if model > high => high,
-                    Some(_) => model,
-                    None => observation.value,
-                };
-                let residual = if series.spec.log {
-                    // Counts cannot go below zero; a model at zero is a large miss, not a NaN.
-                    (model.max(1e-6) / target.max(1e-6)).ln()
-                } else {
-                    (model - target) / scale
-                };
-                points.push(FitPoint {
-                    variable: series.spec.variable.clone(),
-                    observation: *observation,
-                    model,
-                    residual,
-                    role,
-                });
-            }
-        }
-        Ok(points)
+        Ok(fit_points(self.case, self.spec, &results))
     }
 
     fn cost_of(&self, points: &[FitPoint]) -> f64 {
-        points
-            .iter()
-            .filter(|p| p.fitted())
-            .map(|p| {
-                let series = self.case.calibration_data().iter().find(|s| {
-                    s.spec.variable == p.variable && s.observations.contains(&p.observation)
-                });
-                let (weight, sigma) = series.map_or((1.0, 1.0), |s| (s.spec.weight, s.sigma()));
-                (weight * p.residual / sigma).powi(2)
-            })
-            .sum()
+        fit_cost(self.case, points)
     }
 
     fn prior_cost(&self, values: &[f64]) -> f64 {
@@ -454,6 +391,94 @@ impl Objective<'_> {
             }
         }
         fits
+    }
+}
+
+/// The variables a fit reads.
+fn fit_variables(spec: &CalibrationSpec) -> Vec<&str> {
+    spec.series.iter().map(|s| s.variable.as_str()).collect()
+}
+
+/// The fit's points for a run's results: every observation up to the hold-out window's end, with
+/// the model's value and its residual.
+fn fit_points(case: &Case, spec: &CalibrationSpec, results: &Results) -> Vec<FitPoint> {
+    let mut points = Vec::new();
+    let test_until = spec.test_until.unwrap_or(f64::INFINITY);
+    for series in case.calibration_data() {
+        let Some(column) = results.column(&series.spec.variable) else {
+            continue;
+        };
+        let scale = series_scale(series);
+        for observation in &series.observations {
+            let end = observation.end();
+            let role = if end <= spec.until + 1e-9
+                || (series.spec.always_fit && end <= test_until + 1e-9)
+            {
+                Role::Fit
+            } else if end <= test_until + 1e-9 {
+                Role::Holdout
+            } else {
+                continue;
+            };
+            let model = match observation.window {
+                Some((from, to)) => window_stat(results.times(), column, Stat::Mean, from, to),
+                None => results.row_near(observation.time).map(|r| column[r]),
+            };
+            let Some(model) = model else { continue };
+            let target = match observation.bounds {
+                Some((low, _)) if model < low => low,
+                Some((_, high)) if model > high => high,
+                Some(_) => model,
+                None => observation.value,
+            };
+            let residual = if series.spec.log {
+                // Counts cannot go below zero; a model at zero is a large miss, not a NaN.
+                (model.max(1e-6) / target.max(1e-6)).ln()
+            } else {
+                (model - target) / scale
+            };
+            points.push(FitPoint {
+                variable: series.spec.variable.clone(),
+                observation: *observation,
+                model,
+                residual,
+                role,
+            });
+        }
+    }
+    points
+}
+
+/// Sum of squared weighted residuals of the fitted points (no priors).
+fn fit_cost(case: &Case, points: &[FitPoint]) -> f64 {
+    points
+        .iter()
+        .filter(|p| p.fitted())
+        .map(|p| {
+            let series = case
+                .calibration_data()
+                .iter()
+                .find(|s| s.spec.variable == p.variable && s.observations.contains(&p.observation));
+            let (weight, sigma) = series.map_or((1.0, 1.0), |s| (s.spec.weight, s.sigma()));
+            (weight * p.residual / sigma).powi(2)
+        })
+        .sum()
+}
+
+impl Case {
+    /// The variables [`Case::fit_cost_of`] needs in a run's results (none without calibration
+    /// settings).
+    pub fn fit_variables(&self) -> Vec<&str> {
+        self.calibration().map(fit_variables).unwrap_or_default()
+    }
+
+    /// How badly a run reproduces the record: the calibration's cost (weighted squared residuals
+    /// over the fitting window, without priors) of `results`, which must hold
+    /// [`Case::fit_variables`]. `None` without calibration settings. Explorations use it to weight
+    /// sampled worlds by their fit to the record.
+    pub fn fit_cost_of(&self, results: &Results) -> Option<f64> {
+        let spec = self.calibration()?;
+        Some(fit_cost(self, &fit_points(self, spec, results)))
     }
 }
 

@@ -343,6 +343,39 @@ impl Case {
                 scenarios.push((what.clone(), &term.scenario));
             }
         }
+        for share in &uncertainties.shares {
+            require_outcome(&format!("share `{}`", share.name), &share.outcome)?;
+        }
+        for structure in &uncertainties.structures {
+            for name in structure.overrides.keys() {
+                self.require_variable(files, FILE, name)?;
+            }
+        }
+        if let Some(fit) = settings.fit {
+            if self.calibration.is_none() {
+                return Err(CaseError::invalid_with(
+                    FILE,
+                    "[explore] fit needs the case's calibration settings, whose series define the fit",
+                    Some("add a [calibration] table to scenarios.toml, or drop `fit`".into()),
+                )
+                .located_at_name(files.text(FILE), "fit"));
+            }
+            let bad = match fit {
+                crate::uncertainties::FitWeighting::Best { keep } => {
+                    (!(keep > 0.0 && keep <= 1.0)).then_some("`keep` must lie in (0, 1]")
+                }
+                crate::uncertainties::FitWeighting::Likelihood { temperature, .. } => {
+                    (!(temperature > 0.0 && temperature.is_finite()))
+                        .then_some("`temperature` must be positive")
+                }
+            };
+            if let Some(message) = bad {
+                return Err(
+                    CaseError::invalid(FILE, format!("[explore] fit: {message}"))
+                        .located_at_name(files.text(FILE), "fit"),
+                );
+            }
+        }
         for question in &uncertainties.prim {
             let what = format!("PRIM `{}`", question.name);
             require_outcome(&what, &question.outcome)?;

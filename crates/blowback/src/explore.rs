@@ -2,9 +2,14 @@
 //!
 //! [`CaseModel`] adapts a case to `blowback_explore::Model`: sampled parameters become constant
 //! overrides, each scenario adds its own overrides on top, and outcomes are window statistics of
-//! model variables. Once an ensemble has run, [`compare_outcomes`] compares the policies on every
-//! outcome marked for comparison, [`evaluate_conclusion`] gives the share of worlds in which a
-//! conclusion of the uncertainties file holds, and [`answer_prim`] looks for where a policy fails.
+//! model variables. Rival structures ([`with_structures`]) run every scenario again under each
+//! structure's switches, as `scenario@structure`. With fit weighting ([`CaseModel::with_fit_cost`])
+//! every run also measures how badly it reproduces the record, so that [`world_weights`] can weight
+//! each sampled world by its likelihood, exp(-cost / 2), and drop the worlds the record rules out.
+//! Once an ensemble has run, [`compare_outcomes`] compares the policies on every outcome marked for
+//! comparison, [`evaluate_conclusion`] gives the (weighted) share of worlds in which a conclusion of
+//! the uncertainties file holds under a structure, [`evaluate_share`] how often an outcome meets a
+//! condition, and [`answer_prim`] looks for where a policy fails.
 
 use std::collections::BTreeMap;
 
@@ -17,12 +22,21 @@ use blowback_sd::{Overrides, Simulation};
 use crate::case::{same_name, Case};
 use crate::error::CaseError;
 use crate::scenario::Scenario;
-use crate::uncertainties::{Conclusion, ExploreSettings, Failure, OutcomeSpec, PrimSpec, Term};
+use crate::uncertainties::{
+    Conclusion, ExploreSettings, Failure, FitWeighting, OutcomeSpec, PrimSpec, ShareSpec,
+    StructureSpec, Term,
+};
 use crate::window::window_stat;
+
+/// The name of the outcome column that holds a run's fit cost when fit weighting is on.
+pub const FIT_COST: &str = "fit_cost";
 
 /// The SD case seen as an explorable model.
 pub struct CaseModel<'a> {
+    case: &'a Case,
     simulation: &'a Simulation,
+    /// Whether each run also measures its fit to the record (the last outcome column).
+    fit: bool,
     /// Each scenario's overrides (its start and levers).
     base: Vec<Overrides>,
     scenarios: Vec<Scenario>,
@@ -71,7 +85,9 @@ impl<'a> CaseModel<'a> {
             .map(|s| case.overrides_for(s, &Overrides::new()))
             .collect();
         Ok(CaseModel {
+            case,
             simulation,
+            fit: false,
             base,
             scenarios,
             parameter_names: parameters.iter().map(|p| p.name.clone()).collect(),
@@ -82,7 +98,25 @@ impl<'a> CaseModel<'a> {
         })
     }
 
-    /// The outcomes each run measures, in column order.
+    /// Adds the fit cost of each run to its outcomes (as the last column, [`FIT_COST`]), so worlds
+    /// can be weighted by how well they reproduce the record.
+    pub fn with_fit_cost(mut self) -> Result<Self, CaseError> {
+        let variables = self.case.fit_variables();
+        if variables.is_empty() {
+            return Err(CaseError::invalid(
+                "uncertainties.toml",
+                "weighting by fit needs calibration series (a [calibration] table)",
+            ));
+        }
+        self.selected
+            .extend(variables.into_iter().map(String::from));
+        self.selected.sort();
+        self.selected.dedup();
+        self.fit = true;
+        Ok(self)
+    }
+
+    /// The outcomes each run measures, in column order (without the fit cost).
     pub fn outcomes(&self) -> &[OutcomeSpec] {
         &self.outcomes
     }
@@ -104,7 +138,11 @@ impl<'a> CaseModel<'a> {
 
 impl Model for CaseModel<'_> {
     fn outcome_names(&self) -> Vec<String> {
-        self.outcomes.iter().map(|o| o.name.clone()).collect()
+        let mut names: Vec<String> = self.outcomes.iter().map(|o| o.name.clone()).collect();
+        if self.fit {
+            names.push(FIT_COST.to_string());
+        }
+        names
     }
 
     fn scenario_names(&self) -> Vec<String> {
@@ -149,6 +187,9 @@ impl Model for CaseModel<'_> {
             let to = o.to.unwrap_or(f64::INFINITY);
             outcomes.push(window_stat(times, values, o.stat, from, to).unwrap_or(f64::NAN));
         }
+        if self.fit {
+            outcomes.push(self.case.fit_cost_of(&results).unwrap_or(f64::NAN));
+        }
         let series = if with_series {
             self.envelope_vars
                 .iter()
@@ -188,6 +229,157 @@ pub fn select_scenarios(case: &Case, names: Option<&[String]>) -> Result<Vec<Sce
             })
             .collect(),
     }
+}
+
+/// The name of `scenario`'s run under `structure`: its own name under the first structure when
+/// that one sets nothing (the model as it is), else `scenario@structure`.
+pub fn name_under(scenario: &str, structures: &[StructureSpec], structure: usize) -> String {
+    if structure == 0 && structures[0].overrides.is_empty() {
+        scenario.to_string()
+    } else {
+        format!("{scenario}@{}", structures[structure].name)
+    }
+}
+
+/// Every scenario under every structure (the structures' switches on top of the scenario's own
+/// overrides), structure by structure; the scenarios unchanged when there are no structures.
+pub fn with_structures(scenarios: Vec<Scenario>, structures: &[StructureSpec]) -> Vec<Scenario> {
+    if structures.is_empty() {
+        return scenarios;
+    }
+    let mut all = Vec::with_capacity(scenarios.len() * structures.len());
+    for (k, structure) in structures.iter().enumerate() {
+        for scenario in &scenarios {
+            let mut s = scenario.clone();
+            s.name = name_under(&scenario.name, structures, k);
+            for (name, value) in &structure.overrides {
+                s.overrides.insert(name.clone(), *value);
+            }
+            all.push(s);
+        }
+    }
+    all
+}
+
+/// Each world's weight from its fit to the record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorldWeights {
+    /// One weight per experiment, summing to 1 (0 for dropped worlds).
+    pub weights: Vec<f64>,
+    /// Worlds kept (finite cost within the cutoff).
+    pub kept: usize,
+    /// Effective number of worlds: (sum w)^2 / sum w^2.
+    pub effective: f64,
+    /// The best world's fit cost.
+    pub best_cost: f64,
+}
+
+/// Weights worlds by the fit cost of their run of `scenario` (the calibration's scenario), as
+/// `fit` says: the best share of worlds equally, or by their tempered likelihood. Worlds whose cost
+/// is not finite get no weight. `None` when the run has no fit cost or no world has a finite one.
+pub fn world_weights(
+    summary: &EnsembleSummary,
+    scenario: &str,
+    fit: FitWeighting,
+) -> Option<WorldWeights> {
+    let s = summary.scenario_index(scenario)?;
+    let o = summary.outcome_index(FIT_COST)?;
+    let costs = summary.column(s, o);
+    let mut finite: Vec<f64> = costs.iter().copied().filter(|c| c.is_finite()).collect();
+    if finite.is_empty() {
+        return None;
+    }
+    finite.sort_by(f64::total_cmp);
+    let best = finite[0];
+    let mut weights: Vec<f64> = match fit {
+        FitWeighting::Best { keep } => {
+            let kept = ((keep * costs.len() as f64).ceil() as usize).clamp(1, finite.len());
+            let worst_kept = finite[kept - 1];
+            costs
+                .iter()
+                .map(|&c| {
+                    if c.is_finite() && c <= worst_kept {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        }
+        FitWeighting::Likelihood {
+            temperature,
+            cutoff,
+        } => {
+            let cutoff = cutoff.unwrap_or(f64::INFINITY);
+            costs
+                .iter()
+                .map(|&c| {
+                    if c.is_finite() && c - best <= cutoff {
+                        (-(c - best) / (2.0 * temperature)).exp()
+                    } else {
+                        0.0
+                    }
+                })
+                .collect()
+        }
+    };
+    let total: f64 = weights.iter().sum();
+    for w in &mut weights {
+        *w /= total;
+    }
+    let squares: f64 = weights.iter().map(|w| w * w).sum();
+    Some(WorldWeights {
+        kept: weights.iter().filter(|w| **w > 0.0).count(),
+        effective: 1.0 / squares,
+        weights,
+        best_cost: best,
+    })
+}
+
+/// The share of worlds in which `holds` is true among those where it is defined (`None`),
+/// weighted when `weights` are given.
+fn weighted_share(verdicts: &[Option<bool>], weights: Option<&[f64]>) -> ConclusionShare {
+    let mut total = 0.0;
+    let mut holding = 0.0;
+    let mut worlds = 0;
+    for (e, verdict) in verdicts.iter().enumerate() {
+        let Some(holds) = verdict else { continue };
+        let w = weights.map_or(1.0, |w| w[e]);
+        if w <= 0.0 {
+            continue;
+        }
+        worlds += 1;
+        total += w;
+        if *holds {
+            holding += w;
+        }
+    }
+    ConclusionShare {
+        share: if total > 0.0 {
+            holding / total
+        } else {
+            f64::NAN
+        },
+        worlds,
+    }
+}
+
+/// How often `share`'s outcome meets its condition in `scenario`'s runs (weighted when `weights`
+/// are given); `None` when the scenario or the outcome is not in this run.
+pub fn evaluate_share(
+    share: &ShareSpec,
+    summary: &EnsembleSummary,
+    scenario: &str,
+    weights: Option<&[f64]>,
+) -> Option<ConclusionShare> {
+    let s = summary.scenario_index(scenario)?;
+    let o = summary.outcome_index(&share.outcome)?;
+    let verdicts: Vec<Option<bool>> = summary
+        .column(s, o)
+        .into_iter()
+        .map(|v| v.is_finite().then(|| share.op.holds(v, share.value)))
+        .collect();
+    Some(weighted_share(&verdicts, weights))
 }
 
 /// One outcome's policy comparison.
@@ -244,14 +436,21 @@ pub struct ConclusionShare {
     pub worlds: usize,
 }
 
-/// The share of worlds in which `conclusion` holds; `None` when its scenarios or outcomes are
-/// not in this run (a run of some scenarios only).
+/// The share of worlds in which `conclusion` holds, with every scenario it names run under the
+/// structure named `structure` (its own runs when `None`), weighted when `weights` are given;
+/// `None` when its scenarios or outcomes are not in this run (a run of some scenarios only).
 pub fn evaluate_conclusion(
     conclusion: &Conclusion,
     summary: &EnsembleSummary,
+    structure: Option<&str>,
+    weights: Option<&[f64]>,
 ) -> Option<ConclusionShare> {
     let column = |term: &Term| -> Option<Vec<f64>> {
-        let s = summary.scenario_index(&term.scenario)?;
+        let name = match structure {
+            Some(structure) => format!("{}@{structure}", term.scenario),
+            None => term.scenario.clone(),
+        };
+        let s = summary.scenario_index(&name)?;
         let o = summary.outcome_index(&term.outcome)?;
         Some(
             summary
@@ -262,19 +461,12 @@ pub fn evaluate_conclusion(
         )
     };
     let (left, right) = (column(&conclusion.left)?, column(&conclusion.right)?);
-    let pairs: Vec<(f64, f64)> = left
+    let verdicts: Vec<Option<bool>> = left
         .into_iter()
         .zip(right)
-        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(a, b)| (a.is_finite() && b.is_finite()).then(|| conclusion.op.holds(a, b)))
         .collect();
-    let holds = pairs
-        .iter()
-        .filter(|(a, b)| conclusion.op.holds(*a, *b))
-        .count();
-    Some(ConclusionShare {
-        share: holds as f64 / pairs.len().max(1) as f64,
-        worlds: pairs.len(),
-    })
+    Some(weighted_share(&verdicts, weights))
 }
 
 /// Where a policy fails, by PRIM over the sampled parameters.
@@ -431,7 +623,7 @@ mod tests {
             op: Comparison::Less,
             right: term("b", 1.0),
         };
-        let share = evaluate_conclusion(&conclusion, &worlds).unwrap();
+        let share = evaluate_conclusion(&conclusion, &worlds, None, None).unwrap();
         // The NaN world is left out: 2 of 3 hold.
         assert_eq!(share.worlds, 3);
         assert!((share.share - 2.0 / 3.0).abs() < 1e-12);
@@ -439,12 +631,85 @@ mod tests {
             right: term("b", 0.1),
             ..conclusion.clone()
         };
-        assert_eq!(evaluate_conclusion(&doubled, &worlds).unwrap().share, 0.0);
+        assert_eq!(
+            evaluate_conclusion(&doubled, &worlds, None, None)
+                .unwrap()
+                .share,
+            0.0
+        );
         let elsewhere = Conclusion {
             left: term("c", 1.0),
             ..conclusion
         };
-        assert!(evaluate_conclusion(&elsewhere, &worlds).is_none());
+        assert!(evaluate_conclusion(&elsewhere, &worlds, None, None).is_none());
+    }
+
+    #[test]
+    fn weights_favour_the_worlds_that_fit_and_drop_the_ones_ruled_out() {
+        let mut worlds = summary(&[[0.0, 1.0], [2.0, 2.0], [100.0, 3.0], [f64::NAN, 4.0]]);
+        worlds.outcomes = vec![FIT_COST.into()];
+        let w = world_weights(
+            &worlds,
+            "a",
+            FitWeighting::Likelihood {
+                temperature: 1.0,
+                cutoff: Some(10.0),
+            },
+        )
+        .unwrap();
+        assert_eq!(w.kept, 2);
+        assert_eq!(w.best_cost, 0.0);
+        let e1 = (-1.0f64).exp();
+        assert!((w.weights[0] - 1.0 / (1.0 + e1)).abs() < 1e-12);
+        assert!((w.weights[1] - e1 / (1.0 + e1)).abs() < 1e-12);
+        assert_eq!((w.weights[2], w.weights[3]), (0.0, 0.0));
+        assert!(w.effective > 1.0 && w.effective < 2.0);
+        // A share weighted by them: the condition b > 1.5 holds in the second world only.
+        let share = ShareSpec {
+            name: "s".into(),
+            outcome: FIT_COST.into(),
+            op: Comparison::Greater,
+            value: 1.5,
+            paragraphs: Vec::new(),
+            paraphrase: String::new(),
+        };
+        let weighted = evaluate_share(&share, &worlds, "b", Some(&w.weights)).unwrap();
+        assert_eq!(weighted.worlds, 2);
+        assert!((weighted.share - w.weights[1]).abs() < 1e-12);
+        let plain = evaluate_share(&share, &worlds, "b", None).unwrap();
+        assert_eq!((plain.worlds, plain.share), (4, 0.75));
+        // The best half: the two worlds with the lowest cost, equally.
+        let best = world_weights(&worlds, "a", FitWeighting::Best { keep: 0.5 }).unwrap();
+        assert_eq!(best.weights, [0.5, 0.5, 0.0, 0.0]);
+        assert!((best.effective - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn structures_multiply_the_scenarios() {
+        let scenario = |name: &str| Scenario {
+            name: name.into(),
+            description: String::new(),
+            start: None,
+            overrides: BTreeMap::from([("lever".to_string(), 1.0)]),
+        };
+        let structures = vec![
+            StructureSpec {
+                name: "base".into(),
+                description: String::new(),
+                overrides: BTreeMap::new(),
+            },
+            StructureSpec {
+                name: "rival".into(),
+                description: String::new(),
+                overrides: BTreeMap::from([("switch".to_string(), 1.0)]),
+            },
+        ];
+        let all = with_structures(vec![scenario("a"), scenario("b")], &structures);
+        let names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "a@rival", "b@rival"]);
+        assert_eq!(all[2].overrides["switch"], 1.0);
+        assert_eq!(all[2].overrides["lever"], 1.0);
+        assert!(with_structures(vec![scenario("a")], &[]).len() == 1);
     }
 
     fn design(n: usize) -> Design {

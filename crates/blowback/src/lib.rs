@@ -68,14 +68,15 @@ pub use claims::{parse_claims, Claim, Link, Polarity};
 pub use data::{DataSeries, Observation, RowFilter, SecondSource, SeriesSpec};
 pub use error::CaseError;
 pub use explore::{
-    answer_prim, compare_outcomes, evaluate_conclusion, select_scenarios, CaseModel,
-    ConclusionShare, OutcomeComparison, PrimAnswer,
+    answer_prim, compare_outcomes, evaluate_conclusion, evaluate_share, name_under,
+    select_scenarios, with_structures, world_weights, CaseModel, ConclusionShare,
+    OutcomeComparison, PrimAnswer, WorldWeights, FIT_COST,
 };
 pub use files::{CaseFiles, CaseFolder, MODEL_FILES};
 pub use loops::{parse_loops, CaseLoops, NamedLoop};
 pub use scenario::{Outcome, ReportSpec, Scenario, ScenarioFile};
 pub use uncertainties::{
-    parse_uncertainties, Comparison, Conclusion, ExploreSettings, Failure, OutcomeSpec, PrimSpec,
-    SamplingMethod, Term, Uncertainties,
+    parse_uncertainties, Comparison, Conclusion, ExploreSettings, Failure, FitWeighting,
+    OutcomeSpec, PrimSpec, SamplingMethod, ShareSpec, StructureSpec, Term, Uncertainties,
 };
 pub use window::{window_rows, window_stat, Stat};

@@ -2,10 +2,14 @@
 //!
 //! The `[[parameter]]` tables (distributions and their sources) are read by
 //! `blowback_explore::parse_parameters`; this module reads the rest, straight into typed values:
-//! `[explore]` settings, `[[outcome]]` (a statistic of a model variable over a window, and whether
-//! less or more is better), `[[conclusion]]` (a comparison of two scenario outcomes that paraphrases
-//! a claim of the essay) and `[[prim]]` (when a policy counts as failing, for scenario discovery).
+//! `[explore]` settings, `[[structure]]` (a rival structure of the model: switches under which every
+//! sampled world is run again), `[[outcome]]` (a statistic of a model variable over a window, and
+//! whether less or more is better), `[[share]]` (how often, across worlds, an outcome meets a
+//! condition), `[[conclusion]]` (a comparison of two scenario outcomes that paraphrases a claim of
+//! the essay) and `[[prim]]` (when a policy counts as failing, for scenario discovery).
 //! Names are checked against the model and the scenarios when the case loads.
+
+use std::collections::BTreeMap;
 
 use blowback_explore::{Direction, Method, Parameter};
 use serde::Deserialize;
@@ -26,6 +30,45 @@ pub struct Uncertainties {
     pub conclusions: Vec<Conclusion>,
     /// Scenario-discovery questions.
     pub prim: Vec<PrimSpec>,
+    /// Rival structures every world is also run under (empty: the model as it is).
+    pub structures: Vec<StructureSpec>,
+    /// How often outcomes meet conditions.
+    pub shares: Vec<ShareSpec>,
+}
+
+/// A rival structure: switches (constant overrides) that replace one mechanism by another.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StructureSpec {
+    /// Its name; runs under it are named `scenario@name` (the first structure, when it sets
+    /// nothing, keeps the scenarios' own names).
+    pub name: String,
+    /// What it assumes.
+    #[serde(default)]
+    pub description: String,
+    /// The switches it sets.
+    #[serde(default)]
+    pub overrides: BTreeMap<String, f64>,
+}
+
+/// The share of worlds in which an outcome meets a condition, per scenario and structure.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareSpec {
+    /// Its name in the output.
+    pub name: String,
+    /// The outcome.
+    pub outcome: String,
+    /// The comparison with `value`.
+    pub op: Comparison,
+    /// The level compared with.
+    pub value: f64,
+    /// Essay paragraphs the question bears on.
+    #[serde(default)]
+    pub paragraphs: Vec<String>,
+    /// Why it is asked, in our words.
+    #[serde(default)]
+    pub paraphrase: String,
 }
 
 /// The `[explore]` table: defaults for the command line, and what to chart and compare.
@@ -47,6 +90,30 @@ pub struct ExploreSettings {
     pub sensitivity_scenario: Option<String>,
     /// The scenarios compared as policies (regret, best share); default: all that run.
     pub policies: Option<Vec<String>>,
+    /// Weight or filter the sampled worlds by their fit to the record (the calibration's series).
+    pub fit: Option<FitWeighting>,
+}
+
+/// How sampled worlds are weighted by their fit to the record, the calibration's cost of their
+/// run (weighted squared residuals over the fitting window).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(tag = "method", rename_all = "lowercase", deny_unknown_fields)]
+pub enum FitWeighting {
+    /// Keep the share `keep` of worlds that fit best, equally weighted.
+    Best {
+        /// Share of worlds kept (0..1].
+        keep: f64,
+    },
+    /// Weight by the tempered likelihood exp(-(cost - best) / (2 temperature)); with many
+    /// observations and small measurement errors the plain likelihood (temperature 1) leaves a
+    /// handful of worlds, so a temperature spreads the weight.
+    Likelihood {
+        /// Temperature (1 = the plain likelihood).
+        #[serde(default = "one")]
+        temperature: f64,
+        /// Drop worlds whose cost exceeds the best world's by more than this.
+        cutoff: Option<f64>,
+    },
 }
 
 /// How experiments are chosen.
@@ -262,6 +329,10 @@ struct RawFile {
     conclusion: Vec<Conclusion>,
     #[serde(default)]
     prim: Vec<PrimSpec>,
+    #[serde(default)]
+    structure: Vec<StructureSpec>,
+    #[serde(default)]
+    share: Vec<ShareSpec>,
 }
 
 /// Parses an uncertainties file. Names are checked when the case loads.
@@ -279,6 +350,8 @@ pub fn parse_uncertainties(text: &str) -> Result<Uncertainties, CaseError> {
         outcomes: raw.outcome,
         conclusions: raw.conclusion,
         prim: raw.prim,
+        structures: raw.structure,
+        shares: raw.share,
     })
 }
 
@@ -312,6 +385,32 @@ mod tests {
                 margin: 0.1
             }
         );
+    }
+
+    #[test]
+    fn structures_shares_and_fit_weighting_parse() {
+        let text = format!(
+            "[explore]\nfit = {{ method = \"likelihood\", temperature = 4, cutoff = 30 }}\n{PARAMETER}\
+             [[structure]]\nname = \"base\"\n\
+             [[structure]]\nname = \"rival\"\noverrides = {{ switch = 1 }}\n\
+             [[share]]\nname = \"s\"\noutcome = \"o\"\nop = \">=\"\nvalue = 0.5\n"
+        );
+        let u = parse_uncertainties(&text).unwrap();
+        assert_eq!(
+            u.settings.fit,
+            Some(FitWeighting::Likelihood {
+                temperature: 4.0,
+                cutoff: Some(30.0)
+            })
+        );
+        let best = parse_uncertainties(&format!(
+            "[explore]\nfit = {{ method = \"best\", keep = 0.25 }}\n{PARAMETER}"
+        ))
+        .unwrap();
+        assert_eq!(best.settings.fit, Some(FitWeighting::Best { keep: 0.25 }));
+        assert_eq!(u.structures.len(), 2);
+        assert_eq!(u.structures[1].overrides["switch"], 1.0);
+        assert_eq!(u.shares[0].op, Comparison::GreaterOrEqual);
     }
 
     #[test]
