@@ -46,6 +46,7 @@ mod behaviour;
 mod calibrate;
 mod case;
 mod claims;
+mod contexts;
 mod data;
 mod error;
 mod explore;
@@ -65,6 +66,7 @@ pub use calibrate::{
 };
 pub use case::{Case, ComparisonTable, ScenarioRuns};
 pub use claims::{parse_claims, Claim, Link, Polarity};
+pub use contexts::{context_onsets, ContextOnsets};
 pub use data::{DataSeries, Observation, RowFilter, SecondSource, SeriesSpec};
 pub use error::CaseError;
 pub use explore::{
