@@ -81,6 +81,7 @@ fn generated_conflict(n_options: usize, seed: u64) -> Conflict {
         misperceived: vec![Vec::new(); n_dms],
         graph: None,
         status_quo: None,
+        contexts: Vec::new(),
     };
     Conflict::build(&spec).expect("generated conflicts are valid")
 }
