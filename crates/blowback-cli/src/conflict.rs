@@ -553,7 +553,7 @@ fn load_with_spec(path: &Path) -> anyhow::Result<(ConflictSpec, Conflict)> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let is_json = path.extension().is_some_and(|e| e == "json")
-        || (path.extension().map_or(true, |e| e != "toml") && text.trim_start().starts_with('{'));
+        || (path.extension().is_none_or(|e| e != "toml") && text.trim_start().starts_with('{'));
     let spec = if is_json {
         read_json(&text)
     } else {

@@ -42,7 +42,7 @@ fn generated_conflict(n_options: usize, seed: u64) -> Conflict {
         .collect();
     let literal = |next: &mut dyn FnMut() -> usize| {
         let option = Condition::Option(next() % n_options);
-        if next() % 2 == 0 {
+        if next().is_multiple_of(2) {
             option
         } else {
             Condition::Not(Box::new(option))

@@ -34,11 +34,11 @@ impl RowFilter {
     fn keeps(&self, cell: &str) -> bool {
         self.starts_with
             .as_ref()
-            .map_or(true, |p| cell.starts_with(p.as_str()))
+            .is_none_or(|p| cell.starts_with(p.as_str()))
             && self
                 .excludes
                 .as_ref()
-                .map_or(true, |x| !cell.contains(x.as_str()))
+                .is_none_or(|x| !cell.contains(x.as_str()))
     }
 }
 
