@@ -93,7 +93,12 @@ fn read_expected(path: &Path) -> Expected {
 }
 
 /// Runs one model file and compares it with the folder's expected output; `Err` says why not.
-fn check_model(format: Format, model: &Path, folder: &str, expected: &Expected) -> Result<usize, String> {
+fn check_model(
+    format: Format,
+    model: &Path,
+    folder: &str,
+    expected: &Expected,
+) -> Result<usize, String> {
     let text = fs::read_to_string(model).map_err(|e| format!("cannot read: {e}"))?;
     let project = format.read(&text)?;
     let (simulation, _) = compile(&project).map_err(|e| located(&e.0, &text))?;
@@ -102,7 +107,9 @@ fn check_model(format: Format, model: &Path, folder: &str, expected: &Expected) 
         .iter()
         .find(|(f, _)| *f == folder)
         .map(|(_, m)| *m);
-    let results = simulation.run(&overrides).map_err(|e| format!("run: {e}"))?;
+    let results = simulation
+        .run(&overrides)
+        .map_err(|e| format!("run: {e}"))?;
     let dt = overrides.dt.unwrap_or(project.sim_specs.dt);
     let mut compared = 0;
     for (column, name) in expected.names.iter().enumerate().skip(1) {
@@ -128,7 +135,9 @@ fn check_model(format: Format, model: &Path, folder: &str, expected: &Expected) 
             let got = ours[index];
             let tolerance = (want.abs() * 1e-3).max(1e-6).max(scale * 1e-5);
             if (got - want).abs() > tolerance {
-                return Err(format!("`{name}` at time {time}: expected {want}, got {got}"));
+                return Err(format!(
+                    "`{name}` at time {time}: expected {want}, got {got}"
+                ));
             }
             compared += 1;
         }
@@ -260,7 +269,9 @@ fn community_suite() {
     }
     for file in listed.keys() {
         if !seen.contains(file) {
-            problems.push(format!("{file}: listed in expected-failures.txt but not in the suite"));
+            problems.push(format!(
+                "{file}: listed in expected-failures.txt but not in the suite"
+            ));
         }
     }
     eprintln!("{table}");
