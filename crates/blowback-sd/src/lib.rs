@@ -24,13 +24,17 @@
 //! assert!((final_population - 100.0 * 1.025_f64.powi(40)).abs() < 1e-9);
 //! ```
 //!
-//! Dependency direction: `equation` (syntax) <- `model` <- `compile` <- `simulation` (run).
+//! Dependency direction: `equation` (syntax) <- `model` <- `ir` <- `plan` <- `compile` <- `simulation`
+//! (runs). `plan` holds the compiled [`Simulation`] as data, so the compiler and the runner never
+//! import each other.
 
 #![deny(missing_docs)]
 
 mod compile;
+mod data;
 mod diagnostic;
 pub mod equation;
+mod ir;
 mod loops;
 mod model;
 mod name;
@@ -38,15 +42,17 @@ mod plan;
 mod simulation;
 mod xmile;
 
-pub use compile::compile;
+pub use compile::{compile, compile_with_data};
+pub use data::DataFiles;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use loops::{
     Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopError, LoopOptions,
     Polarity,
 };
 pub use model::{
-    Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
-    GraphicalFunctionKind, Header, Macro, Method, Model, Project, SimSpecs, Variable, VariableKind,
+    Connection, DataInterpolation, Dialect, Dimension, DimensionMapping, ElementEquation, Equation,
+    GraphicalFunction, GraphicalFunctionKind, Header, Macro, Method, Model, Project, SimSpecs,
+    Variable, VariableKind,
 };
 pub use name::{canonical, did_you_mean, display};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
