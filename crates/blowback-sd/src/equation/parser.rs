@@ -476,7 +476,14 @@ impl Parser {
                 }
             } else {
                 let first = self.expression(0);
-                if self.peek_kind() == Some(&TokenKind::Colon) {
+                if let (ExprKind::Name(name), Some(TokenKind::Unknown('!'))) =
+                    (&first.kind, self.peek_kind())
+                {
+                    // Vensim's `sub!`: the same as `*:sub`.
+                    let name = name.clone();
+                    self.next();
+                    indices.push(Index::WildcardOf(name));
+                } else if self.peek_kind() == Some(&TokenKind::Colon) {
                     self.next();
                     let last = self.expression(0);
                     indices.push(Index::Range(first, last));
@@ -540,6 +547,7 @@ mod tests {
         assert_eq!(round("\"Heat Loss\" / 2"), "\"Heat Loss\" / 2");
         assert_eq!(round("PI()"), "PI()");
         assert_eq!(round("a[*:sub, 1:3]"), "a[*:sub, 1:3]");
+        assert_eq!(round("SUM(a[sub!, b])"), "SUM(a[*:sub, b])");
         assert_eq!(
             round("GET_XLS_DATA('a b.xls', 'B2')"),
             "GET_XLS_DATA('a b.xls', 'B2')"
