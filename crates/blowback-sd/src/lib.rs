@@ -32,6 +32,7 @@ mod compile;
 mod diagnostic;
 pub mod equation;
 mod loops;
+mod mdl;
 mod model;
 mod name;
 mod plan;
@@ -48,6 +49,7 @@ pub use model::{
     Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
     GraphicalFunctionKind, Header, Macro, Method, Model, Project, SimSpecs, Variable, VariableKind,
 };
+pub use mdl::read_mdl;
 pub use name::{canonical, did_you_mean, display};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
 pub use xmile::{read_xmile, write_xmile};

@@ -153,6 +153,10 @@ pub struct Equation {
     pub offset: Option<usize>,
     /// Byte range of the whole `<eqn>` element, for diagnostics when `offset` is unknown.
     pub element: Option<Range<usize>>,
+    /// For text translated from another syntax (a Vensim `.mdl` equation): each translated piece's
+    /// range in `text` with the range in the file it came from, in text order. Empty when the text
+    /// is verbatim; takes precedence over `offset` otherwise.
+    pub source_map: Vec<(Range<usize>, Range<usize>)>,
 }
 
 impl Equation {
@@ -160,17 +164,41 @@ impl Equation {
     pub fn new(text: impl Into<String>) -> Self {
         Equation {
             text: text.into(),
-            offset: None,
-            element: None,
+            ..Equation::default()
         }
     }
 
     /// Maps a byte range in the equation text to a range in the file.
     pub fn file_span(&self, span: &Range<usize>) -> Option<Range<usize>> {
+        if !self.source_map.is_empty() {
+            return Some(map_through(&self.source_map, span));
+        }
         match self.offset {
             Some(offset) => Some(offset + span.start..offset + span.end),
             None => self.element.clone(),
         }
+    }
+}
+
+/// The file range covered by the pieces a text span overlaps; an empty span (a place between
+/// tokens, such as the end of the text) maps to the start of the piece at or after it, or to the
+/// end of the last piece.
+fn map_through(map: &[(Range<usize>, Range<usize>)], span: &Range<usize>) -> Range<usize> {
+    let overlapping = map
+        .iter()
+        .filter(|(text, _)| text.start < span.end && span.start < text.end);
+    let covered = overlapping.fold(None, |acc: Option<Range<usize>>, (_, file)| {
+        Some(match acc {
+            None => file.clone(),
+            Some(r) => r.start.min(file.start)..r.end.max(file.end),
+        })
+    });
+    if let Some(range) = covered {
+        return range;
+    }
+    match map.iter().find(|(text, _)| text.start >= span.start) {
+        Some((_, file)) => file.start..file.start,
+        None => map.last().map_or(0..0, |(_, file)| file.end..file.end),
     }
 }
 
