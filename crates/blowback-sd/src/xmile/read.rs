@@ -381,10 +381,7 @@ impl Reader<'_> {
                 }
             }
         }
-        Some(Dimension {
-            name: name.to_string(),
-            elements,
-        })
+        Some(Dimension::new(name, elements))
     }
 
     fn macro_definition(&mut self, node: Node) -> Option<Macro> {
@@ -405,6 +402,7 @@ impl Reader<'_> {
             name,
             parameters: children(node, "parm").map(text_of).collect(),
             equation,
+            variables: Vec::new(),
             doc: child(node, "doc").map(text_of),
         })
     }
@@ -517,6 +515,7 @@ impl Reader<'_> {
                     child(element, "gf").and_then(|gf| self.graphical_function(gf));
                 Some(ElementEquation {
                     subscript,
+                    except: Vec::new(),
                     equation,
                     graphical_function,
                 })
@@ -532,6 +531,7 @@ impl Reader<'_> {
                     let equation = self.equation(*eqn);
                     elements.push(ElementEquation {
                         subscript,
+                        except: Vec::new(),
                         equation,
                         graphical_function: None,
                     });
@@ -543,6 +543,7 @@ impl Reader<'_> {
             name: name.to_string(),
             kind,
             equation,
+            initial_equation: child(node, "init_eqn").map(|e| self.equation(e)),
             dimensions,
             elements,
             graphical_function,
