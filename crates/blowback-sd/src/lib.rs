@@ -30,6 +30,7 @@
 
 mod compile;
 mod diagnostic;
+mod format;
 pub mod equation;
 mod loops;
 mod mdl;
@@ -49,6 +50,7 @@ pub use model::{
     Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
     GraphicalFunctionKind, Header, Macro, Method, Model, Project, SimSpecs, Variable, VariableKind,
 };
+pub use format::{decode_model_text, read_model, ModelFormat};
 pub use mdl::read_mdl;
 pub use name::{canonical, did_you_mean, display};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};

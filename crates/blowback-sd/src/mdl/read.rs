@@ -11,8 +11,8 @@ use super::translate::{translate, Builder, NA};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::equation::{parse, BinaryOp, Expr, ExprKind, UnaryOp};
 use crate::model::{
-    Dimension, ElementEquation, Equation, GraphicalFunction, GraphicalFunctionKind, Header, Macro,
-    Model, Project, SimSpecs, Variable, VariableKind,
+    DataInterpolation, Dimension, DimensionMapping, ElementEquation, Equation, GraphicalFunction,
+    GraphicalFunctionKind, Header, Macro, Model, Project, SimSpecs, Variable, VariableKind,
 };
 use crate::name::canonical;
 
@@ -76,6 +76,8 @@ enum Body {
 struct Definition {
     lhs: Lhs,
     body: Body,
+    /// For a data equation (`:=`, or a keyword such as `:INTERPOLATE:`): how its series is read.
+    data: Option<DataInterpolation>,
     units: Option<String>,
     doc: Option<String>,
     /// The entry's definition text in the file.
@@ -87,10 +89,27 @@ struct RangeDefinition {
     name: Located,
     /// Element names or names of other ranges, in order, or numeric ranges already expanded.
     items: Vec<Located>,
-    /// Dimensions this one maps to (`-> other`).
-    maps_to: Vec<Located>,
+    /// Dimensions this one maps to (`-> other` or `-> (other: e1, e2)`), with the explicit
+    /// correspondence if given.
+    maps_to: Vec<(Located, Vec<Located>)>,
     /// `<->`: the dimension this one is another name for.
     alias_of: Option<Located>,
+}
+
+/// Whether a definition makes its variable a lookup: a table, or a data function giving one.
+fn is_lookup(definition: &Definition) -> bool {
+    match &definition.body {
+        Body::Lookup(_) => true,
+        Body::Equation(tokens) => lookup_function(tokens),
+        _ => false,
+    }
+}
+
+/// Whether the tokens are one call of a data function that gives a lookup table.
+fn lookup_function(tokens: &[Token]) -> bool {
+    ["GET XLS LOOKUPS", "GET DIRECT LOOKUPS"]
+        .iter()
+        .any(|f| call_arguments(tokens, f).is_some())
 }
 
 fn symbol(token: Option<&Token>, expected: &str) -> bool {
@@ -311,7 +330,7 @@ impl Reader<'_> {
             variables,
         });
         for (name, inputs, outputs, body) in macros {
-            if let Some(m) = self.macro_definition(name, inputs, outputs, body) {
+            if let Some(m) = self.macro_definition(name, inputs, outputs, body, &project.dimensions) {
                 project.macros.push(m);
             }
         }
@@ -366,37 +385,53 @@ impl Reader<'_> {
         inputs: Vec<Located>,
         outputs: Vec<Located>,
         body: Vec<Definition>,
+        dimensions: &[Dimension],
     ) -> Option<Macro> {
-        let key = canonical(&name.name);
-        let simple = outputs.is_empty()
-            && body.len() == 1
-            && canonical(&body[0].lhs.name.name) == key
-            && body[0].lhs.subscripts.is_empty()
-            && matches!(&body[0].body, Body::Equation(t) if call_arguments(t, "INTEG").is_none());
-        if !simple {
+        if let Some(first) = outputs.first() {
             self.error_help(
                 DiagnosticKind::Unsupported,
                 format!(
-                    "macro `{}` has {} equation(s){}; only macros made of one expression are supported",
-                    name.name,
-                    body.len(),
-                    if outputs.is_empty() { "" } else { " and extra outputs" }
+                    "macro `{}` has extra outputs after `:`, which are not supported",
+                    name.name
                 ),
-                Some(name.span),
-                "inline the macro's equations where it is called",
+                Some(first.span.clone()),
+                "split the macro into one macro per output",
             );
             return None;
         }
-        let definition = &body[0];
-        let Body::Equation(tokens) = &definition.body else {
+        let key = canonical(&name.name);
+        let doc = body
+            .iter()
+            .find(|d| canonical(&d.lhs.name.name) == key)
+            .and_then(|d| d.doc.clone());
+        let mut variables = self.variables(&body, dimensions);
+        let Some(output) = variables.iter().position(|v| canonical(&v.name) == key) else {
+            self.error_help(
+                DiagnosticKind::MissingEquation,
+                format!("macro `{}` never defines its output `{}`", name.name, name.name),
+                Some(name.span),
+                "give the macro an equation for a variable named like the macro",
+            );
             return None;
         };
-        let equation = translate(self.source, tokens, &name.name, &mut self.diagnostics);
+        // A macro that is one expression stays one (as XMILE writes macros); otherwise its output is
+        // the variable named like the macro, among the macro's own variables.
+        let single = variables.len() == 1
+            && matches!(variables[0].kind, VariableKind::Aux)
+            && variables[0].dimensions.is_empty();
+        let equation = if single {
+            variables.remove(output).equation.unwrap_or_default()
+        } else {
+            let mut builder = Builder::default();
+            builder.push(&super::translate::engine_name(&name.name), name.span.clone());
+            builder.finish()
+        };
         Some(Macro {
             name: name.name,
             parameters: inputs.into_iter().map(|p| p.name).collect(),
             equation,
-            doc: definition.doc.clone(),
+            variables,
+            doc,
         })
     }
 
@@ -443,12 +478,26 @@ impl Reader<'_> {
                 }
             }
         }
-        // Data keywords say how Vensim fills gaps in external data; the engine's data functions
-        // take that from their own arguments.
-        while matches!(tokens.get(i), Some(Token { kind: TokenKind::Keyword(k), .. })
-            if matches!(k.as_str(), "INTERPOLATE" | "RAW" | "HOLD BACKWARD" | "LOOK FORWARD"))
+        // A keyword says how a data variable reads its series between and beyond its points.
+        let mut data = None;
+        if let Some(Token {
+            kind: TokenKind::Keyword(k),
+            ..
+        }) = tokens.get(i)
         {
-            i += 1;
+            data = match k.as_str() {
+                "INTERPOLATE" => Some(DataInterpolation::Interpolate),
+                "RAW" => Some(DataInterpolation::Raw),
+                "HOLD BACKWARD" => Some(DataInterpolation::HoldBackward),
+                "LOOK FORWARD" => Some(DataInterpolation::LookForward),
+                _ => None,
+            };
+            if data.is_some() {
+                i += 1;
+            }
+        }
+        if symbol(tokens.get(i), ":=") || tokens.get(i).is_none() {
+            data = data.or(Some(DataInterpolation::Interpolate));
         }
         let rest = tokens.get(i + 1..).unwrap_or(&[]).to_vec();
         let body = match tokens.get(i) {
@@ -535,6 +584,7 @@ impl Reader<'_> {
                 except,
             },
             body,
+            data,
             units,
             doc,
             span: entry.definition.clone(),
@@ -622,23 +672,45 @@ impl Reader<'_> {
             if unique.is_empty() {
                 continue;
             }
-            dimensions.push(Dimension {
-                name: ranges[i].name.name.clone(),
-                elements: unique,
-            });
-        }
-        // Mappings need the engine's support for dimension maps; the names are checked here so a
-        // mistyped target is reported.
-        for range in &ranges {
-            for target in &range.maps_to {
+            let range = &ranges[i];
+            let mut mappings = Vec::new();
+            for (target, elements) in &range.maps_to {
                 if !index.contains_key(&canonical(&target.name)) {
                     self.error(
                         DiagnosticKind::Dimension,
-                        format!("`{}` maps to `{}`, which is not a subscript range", range.name.name, target.name),
+                        format!(
+                            "`{}` maps to `{}`, which is not a subscript range",
+                            range.name.name, target.name
+                        ),
                         Some(target.span.clone()),
                     );
+                    continue;
                 }
+                if !elements.is_empty() && elements.len() != unique.len() {
+                    self.error(
+                        DiagnosticKind::Dimension,
+                        format!(
+                            "the mapping of `{}` to `{}` lists {} element(s) for {}",
+                            range.name.name,
+                            target.name,
+                            elements.len(),
+                            unique.len()
+                        ),
+                        Some(target.span.clone()),
+                    );
+                    continue;
+                }
+                mappings.push(DimensionMapping {
+                    to: target.name.clone(),
+                    elements: elements.iter().map(|e| e.name.clone()).collect(),
+                });
             }
+            dimensions.push(Dimension {
+                name: range.name.name.clone(),
+                elements: unique,
+                mappings,
+                equivalent_to: range.alias_of.as_ref().map(|a| a.name.clone()),
+            });
         }
         dimensions
     }
@@ -744,19 +816,45 @@ impl Reader<'_> {
         }
         let mut maps_to = Vec::new();
         for part in split_top_level(map_tokens, ",") {
-            // `-> other` or `-> (other: e1, e2)`: the target is the first name either way.
-            let target = part
-                .iter()
-                .find_map(|t| name_of(Some(t)));
-            match target {
-                Some(target) => maps_to.push(target),
-                None if part.is_empty() => {}
-                None => {
-                    self.error(
+            match part {
+                [] => {}
+                // `-> other`: element k corresponds to element k of `other`.
+                [single] if name_of(Some(single)).is_some() => {
+                    maps_to.extend(name_of(Some(single)).map(|t| (t, Vec::new())));
+                }
+                // `-> (other: e1, e2, ...)`: an explicit correspondence.
+                [open, target, colon, inner @ .., close]
+                    if symbol(Some(open), "(")
+                        && symbol(Some(colon), ":")
+                        && symbol(Some(close), ")")
+                        && name_of(Some(target)).is_some() =>
+                {
+                    let mut elements = Vec::new();
+                    for element in split_top_level(inner, ",") {
+                        match element {
+                            [one] if name_of(Some(one)).is_some() => {
+                                elements.extend(name_of(Some(one)));
+                            }
+                            other => {
+                                self.error(
+                                    DiagnosticKind::Syntax,
+                                    "expected an element name in the mapping".into(),
+                                    span_of(other).or(Some(target.span.clone())),
+                                );
+                                return None;
+                            }
+                        }
+                    }
+                    maps_to.extend(name_of(Some(target)).map(|t| (t, elements)));
+                }
+                other => {
+                    self.error_help(
                         DiagnosticKind::Syntax,
                         "expected a dimension name after `->`".into(),
-                        span_of(part),
+                        span_of(other),
+                        "a mapping reads `-> other` or `-> (other: element, element)`",
                     );
+                    return None;
                 }
             }
         }
@@ -960,7 +1058,10 @@ impl Reader<'_> {
                     );
                 }
                 stocks.insert(key.clone());
-            } else if group.iter().all(|d| matches!(d.body, Body::Equation(_))) {
+            } else if group
+                .iter()
+                .all(|d| matches!(d.body, Body::Equation(_)) && d.data.is_none() && !is_lookup(d))
+            {
                 plain.insert(key.clone());
             }
         }
@@ -1014,8 +1115,10 @@ impl Reader<'_> {
                     outflows,
                     non_negative: false,
                 }
-            } else if group.iter().any(|d| matches!(d.body, Body::Lookup(_))) {
+            } else if group.iter().any(|d| is_lookup(d)) {
                 VariableKind::GraphicalFunction
+            } else if let Some(interpolation) = group.iter().find_map(|d| d.data) {
+                VariableKind::Data { interpolation }
             } else if flows.contains(key) {
                 VariableKind::Flow {
                     non_negative: false,
@@ -1027,6 +1130,7 @@ impl Reader<'_> {
                 name: first.lhs.name.name.clone(),
                 kind,
                 equation: None,
+                initial_equation: None,
                 dimensions: shape.clone(),
                 elements: Vec::new(),
                 graphical_function: None,
@@ -1041,6 +1145,7 @@ impl Reader<'_> {
                         non_negative: false,
                     },
                     equation: None,
+                    initial_equation: None,
                     dimensions: shape.clone(),
                     elements: Vec::new(),
                     graphical_function: None,
@@ -1238,6 +1343,7 @@ impl Reader<'_> {
                 .iter()
                 .zip(&variable.dimensions)
                 .all(|(s, d)| canonical(&s.name) == canonical(d));
+        let mut covered: HashSet<Vec<String>> = HashSet::new();
         for definition in group {
             let Some(value) = self.value(definition) else {
                 continue;
@@ -1254,7 +1360,25 @@ impl Reader<'_> {
                 return;
             }
             let tuples = self.element_tuples(definition, dims, &variable.dimensions);
-            let equations: Vec<Equation> = match value.equation {
+            let keys: Vec<Vec<String>> = tuples
+                .iter()
+                .map(|t| t.iter().map(|e| canonical(e)).collect())
+                .collect();
+            if let Some(at) = keys.iter().position(|k| covered.contains(k)) {
+                self.error_help(
+                    DiagnosticKind::Duplicate,
+                    format!(
+                        "`{}[{}]` is defined more than once",
+                        definition.lhs.name.name,
+                        tuples[at].join(",")
+                    ),
+                    Some(definition.lhs.name.span.clone()),
+                    "each element needs exactly one equation; use :EXCEPT: to leave some out",
+                );
+                continue;
+            }
+            covered.extend(keys);
+            match value.equation {
                 Some(Value::List(list)) => {
                     if list.len() != tuples.len() {
                         self.error_help(
@@ -1270,41 +1394,67 @@ impl Reader<'_> {
                         );
                         continue;
                     }
-                    list
+                    for (tuple, equation) in tuples.into_iter().zip(list) {
+                        variable.elements.push(ElementEquation {
+                            subscript: tuple,
+                            except: Vec::new(),
+                            equation,
+                            graphical_function: value.graphical_function.clone(),
+                        });
+                    }
                 }
-                Some(Value::Expression(e)) => vec![e; tuples.len()],
-                None => vec![Equation::default(); tuples.len()],
-            };
-            for (tuple, equation) in tuples.iter().zip(equations) {
-                let keys: Vec<String> = tuple.iter().map(|e| canonical(e)).collect();
-                if variable
-                    .elements
-                    .iter()
-                    .any(|e| e.subscript.iter().map(|s| canonical(s)).eq(keys.iter().cloned()))
-                {
-                    self.error(
-                        DiagnosticKind::Duplicate,
-                        format!(
-                            "`{}[{}]` is defined more than once",
-                            definition.lhs.name.name,
-                            tuple.join(",")
-                        ),
-                        Some(definition.lhs.name.span.clone()),
-                    );
-                    continue;
-                }
-                variable.elements.push(ElementEquation {
-                    subscript: tuple.clone(),
-                    equation,
-                    graphical_function: value.graphical_function.clone(),
-                });
-                if let (Some(flow), Some(rate)) = (flow.as_deref_mut(), &value.rate) {
-                    flow.elements.push(ElementEquation {
-                        subscript: tuple.clone(),
-                        equation: rate.clone(),
-                        graphical_function: None,
+                equation => {
+                    let names = |list: &[Located]| list.iter().map(|s| s.name.clone()).collect();
+                    let subscript: Vec<String> = names(&definition.lhs.subscripts);
+                    let except: Vec<Vec<String>> =
+                        definition.lhs.except.iter().map(|e| names(e)).collect();
+                    if let (Some(flow), Some(rate)) = (flow.as_deref_mut(), &value.rate) {
+                        flow.elements.push(ElementEquation {
+                            subscript: subscript.clone(),
+                            except: except.clone(),
+                            equation: rate.clone(),
+                            graphical_function: None,
+                        });
+                    }
+                    variable.elements.push(ElementEquation {
+                        subscript,
+                        except,
+                        equation: match equation {
+                            Some(Value::Expression(e)) => e,
+                            _ => Equation::default(),
+                        },
+                        graphical_function: value.graphical_function,
                     });
                 }
+            }
+        }
+        // Vensim lets a variable leave elements undefined (it does not report them); they are 0.
+        let total: usize = variable
+            .dimensions
+            .iter()
+            .map(|d| dims.display_elements_of(d).map_or(0, |e| e.len()))
+            .product();
+        let numeric = matches!(
+            variable.kind,
+            VariableKind::Aux | VariableKind::Flow { .. } | VariableKind::Stock { .. }
+        );
+        if !whole && numeric && covered.len() < total && !variable.elements.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    DiagnosticKind::MissingEquation,
+                    format!(
+                        "`{}` is defined for {} of its {} elements; the others are 0",
+                        variable.name,
+                        covered.len(),
+                        total
+                    ),
+                )
+                .with_variable(variable.name.clone())
+                .with_span(Some(first.lhs.name.span.clone())),
+            );
+            variable.equation = Some(Equation::new("0"));
+            if let Some(flow) = flow {
+                flow.equation = Some(Equation::new("0"));
             }
         }
     }
@@ -1378,6 +1528,14 @@ impl Reader<'_> {
         match &definition.body {
             Body::Data => Some(DefinitionValue::default()),
             Body::Lookup(tokens) => {
+                // `table( GET XLS LOOKUPS(...) )`: the data function gives the points.
+                let inner = tokens.get(1..tokens.len().saturating_sub(1)).unwrap_or(&[]);
+                if lookup_function(inner) {
+                    return Some(DefinitionValue {
+                        equation: Some(Value::Expression(self.expression(inner, name))),
+                        ..DefinitionValue::default()
+                    });
+                }
                 let gf = self.table(tokens, name)?;
                 Some(DefinitionValue {
                     graphical_function: Some(gf),
@@ -1530,13 +1688,6 @@ impl Reader<'_> {
         if !symbol(tokens.first(), "(") || !symbol(tokens.last(), ")") {
             return fail(self, format!("`{name}`: expected a lookup table in parentheses"), span);
         }
-        if let Some(call) = name_of(tokens.get(1)).filter(|n| n.name.to_ascii_uppercase().starts_with("GET ")) {
-            return fail(
-                self,
-                format!("`{name}`: lookups read from files by `{}` are not supported", call.name),
-                Some(call.span),
-            );
-        }
         let inner = &tokens[1..tokens.len() - 1];
         let mut y_scale = None;
         let mut xs = Vec::new();
@@ -1586,11 +1737,22 @@ impl Reader<'_> {
             return fail(self, format!("`{name}`: the lookup has no points"), span);
         }
         if let Some(i) = xs.windows(2).position(|w| w[1] < w[0]) {
-            return fail(
-                self,
-                format!("`{name}`: the lookup's x values are not sorted: {} comes after {}", xs[i + 1], xs[i]),
-                span,
+            // Vensim reads such a table as if its points were sorted by x.
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    DiagnosticKind::GraphicalFunction,
+                    format!(
+                        "`{name}`: the lookup's x values are not sorted ({} comes after {}); its points are used in order of x",
+                        xs[i + 1],
+                        xs[i]
+                    ),
+                )
+                .with_variable(name)
+                .with_span(span.clone()),
             );
+            let mut points: Vec<(f64, f64)> = xs.iter().copied().zip(ys.iter().copied()).collect();
+            points.sort_by(|a, b| a.0.total_cmp(&b.0));
+            (xs, ys) = points.into_iter().unzip();
         }
         Some(GraphicalFunction {
             kind: GraphicalFunctionKind::Continuous,

@@ -42,7 +42,8 @@ pub(crate) struct Sections {
     pub sketch: Option<Range<usize>>,
 }
 
-const SKETCH_MARKER: &str = "\\\\\\---///";
+/// The sketch section starts at a line `\\\---///` (some writers use fewer backslashes).
+const SKETCH_MARKER: &str = "---///";
 
 pub(crate) fn split(text: &str) -> Sections {
     let mut start = 0;
@@ -66,15 +67,16 @@ pub(crate) fn split(text: &str) -> Sections {
     }
 }
 
-/// The offset of the first line (at or after `from`) that starts with `marker`, ignoring
-/// leading whitespace.
+/// The offset of the first line (at or after `from`) made of backslashes then `marker`, leading
+/// whitespace ignored: the sketch marker line.
 fn find_line_start(text: &str, from: usize, marker: &str) -> Option<usize> {
     let mut search = from;
     while let Some(found) = text[search..].find(marker) {
         let at = search + found;
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        if text[line_start.max(from)..at].trim().is_empty() {
-            return Some(at);
+        let before = text[line_start.max(from)..at].trim();
+        if !before.is_empty() && before.chars().all(|c| c == '\\') {
+            return Some(line_start.max(from) + text[line_start.max(from)..at].find('\\').unwrap_or(0));
         }
         search = at + marker.len();
     }

@@ -110,8 +110,37 @@ pub(crate) fn translate(
 ) -> Equation {
     let mut out = Builder::default();
     let mut previous: Option<&TokenKind> = None;
+    // Parentheses to close after each token: Vensim's `:NOT:` applies to the whole comparison
+    // after it (`:NOT: a > b` is `NOT (a > b)`), where the engine's NOT binds like a minus sign.
+    let mut closers = vec![0usize; tokens.len()];
+    // A subscripted lookup call `table[a](x)` is written `LOOKUP(table[a], x)`: the table's name
+    // gets `LOOKUP(` before it and the call's `(` becomes a comma.
+    let mut lookup_names = vec![false; tokens.len()];
+    let mut lookup_calls = vec![false; tokens.len()];
+    for (i, token) in tokens.iter().enumerate() {
+        if matches!(&token.kind, TokenKind::Name { .. }) && is_symbol(tokens.get(i + 1), "[") {
+            if let Some(close) = matching(tokens, i + 1) {
+                if is_symbol(tokens.get(close + 1), "(") {
+                    lookup_names[i] = true;
+                    lookup_calls[close + 1] = true;
+                }
+            }
+        }
+    }
     for (i, token) in tokens.iter().enumerate() {
         let span = token.span.clone();
+        if lookup_names[i] {
+            if previous.is_some_and(|p| !matches!(p, TokenKind::Symbol("(" | "["))) {
+                out.push_plain(" ");
+            }
+            out.push("LOOKUP(", span.start..span.start);
+            previous = Some(&TokenKind::Symbol("("));
+        }
+        if lookup_calls[i] {
+            out.push(",", span);
+            previous = Some(&TokenKind::Symbol(","));
+            continue;
+        }
         // Spacing: none after an opening bracket or a prefix operator, none before closers.
         let tight_before = matches!(
             token.kind,
@@ -132,7 +161,18 @@ pub(crate) fn translate(
             TokenKind::Name { text, .. } => out.push(&engine_name(text), span),
             TokenKind::Number(_) => out.push(&source[span.clone()], span),
             TokenKind::Keyword(word) => match word.as_str() {
-                "AND" | "OR" | "NOT" => out.push(word, span),
+                "AND" | "OR" => out.push(word, span),
+                "NOT" => {
+                    out.push("NOT (", span);
+                    let end = not_operand_end(tokens, i + 1);
+                    if end > i + 1 {
+                        closers[end - 1] += 1;
+                    } else {
+                        out.push_plain(")");
+                    }
+                    previous = Some(&TokenKind::Symbol("("));
+                    continue;
+                }
                 "NA" => out.push(&format!("({})", engine_number(NA)), span),
                 _ => {
                     diagnostics.push(
@@ -156,9 +196,54 @@ pub(crate) fn translate(
                 out.push(&source[span.clone()], span);
             }
         }
+        for _ in 0..closers[i] {
+            out.push_plain(")");
+        }
         previous = Some(&token.kind);
     }
     out.finish()
+}
+
+fn is_symbol(token: Option<&Token>, expected: &str) -> bool {
+    matches!(token, Some(Token { kind: TokenKind::Symbol(s), .. }) if *s == expected)
+}
+
+/// The index of the bracket closing the one at `open` (`(` or `[`), if any.
+fn matching(tokens: &[Token], open: usize) -> Option<usize> {
+    let (opener, closer) = match tokens.get(open)?.kind {
+        TokenKind::Symbol("[") => ("[", "]"),
+        TokenKind::Symbol("(") => ("(", ")"),
+        _ => return None,
+    };
+    let mut depth = 0usize;
+    for (k, token) in tokens.iter().enumerate().skip(open) {
+        if is_symbol(Some(token), opener) {
+            depth += 1;
+        } else if is_symbol(Some(token), closer) {
+            depth -= 1;
+            if depth == 0 {
+                return Some(k);
+            }
+        }
+    }
+    None
+}
+
+/// Where the operand of a `:NOT:` starting at `start` ends (exclusive): before the next `:AND:`,
+/// `:OR:`, comma or unmatched closing bracket at its own depth.
+fn not_operand_end(tokens: &[Token], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (k, token) in tokens.iter().enumerate().skip(start) {
+        match &token.kind {
+            TokenKind::Symbol("(" | "[") => depth += 1,
+            TokenKind::Symbol(")" | "]") if depth == 0 => return k,
+            TokenKind::Symbol(")" | "]") => depth -= 1,
+            TokenKind::Symbol("," | ";") if depth == 0 => return k,
+            TokenKind::Keyword(word) if depth == 0 && (word == "AND" || word == "OR") => return k,
+            _ => {}
+        }
+    }
+    tokens.len()
 }
 
 #[cfg(test)]
@@ -182,11 +267,17 @@ mod tests {
         );
         check(
             "IF THEN ELSE(a :AND: :NOT: b, -1, c[d1, e])",
-            "IF_THEN_ELSE(a AND NOT b, -1, c[d1, e])",
+            "IF_THEN_ELSE(a AND NOT (b), -1, c[d1, e])",
         );
         check("\"Absorption (GHA)\" * 2", "\"Absorption (GHA)\" * 2");
         check("and + a.b", "\"and\" + \"a.b\"");
         check("x - -y ^ 2", "x - -y ^ 2");
+        check(
+            ":NOT: a > 1 :AND: :NOT: (b) :OR: c",
+            "NOT (a > 1) AND NOT ((b)) OR c",
+        );
+        check("tab[a, b](x + 1) * 2", "LOOKUP(tab[a, b], x + 1) * 2");
+        check("f(tab[a](x))", "f(LOOKUP(tab[a], x))");
     }
 
     #[test]

@@ -3,7 +3,6 @@
 mod conformance;
 mod diagnostics;
 mod loops;
-mod mdl_conformance;
 mod properties;
 mod semantics;
 
