@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use blowback_sd::{
-    compile, read_xmile, Diagnostic, Method, Overrides, Results, Severity, Simulation,
+    compile, decode_model_text, Diagnostic, ModelFormat, Method, Overrides, Results, Severity, Simulation,
 };
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 
@@ -94,11 +94,18 @@ fn to_report(path: &Path, text: &str, diagnostic: &Diagnostic) -> Report {
     ))
 }
 
+/// Reads a model file's text (XMILE or Vensim `.mdl`, whose older files are not UTF-8) and the
+/// format its name implies.
+pub fn read_model_file(path: &Path) -> anyhow::Result<(String, ModelFormat)> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let format = ModelFormat::of_file_name(&path.to_string_lossy());
+    Ok((decode_model_text(&bytes).into_owned(), format))
+}
+
 /// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
 pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let project = match read_xmile(&text) {
+    let (text, format) = read_model_file(path)?;
+    let project = match format.read(&text) {
         Ok((project, warnings)) => {
             print_diagnostics(path, &text, &warnings);
             project

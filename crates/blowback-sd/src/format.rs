@@ -9,9 +9,10 @@ use crate::model::Project;
 use crate::xmile::read_xmile;
 
 /// A model file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ModelFormat {
     /// XMILE 1.0 (`.xmile`, `.stmx`, `.itmx`, `.xml`, and any other name).
+    #[default]
     Xmile,
     /// Vensim's text format (`.mdl`).
     Mdl,

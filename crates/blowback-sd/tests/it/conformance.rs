@@ -128,7 +128,7 @@ fn check_model(
     let dt = overrides.dt.unwrap_or(project.sim_specs.dt);
     let mut compared = 0;
     for (column, name) in expected.names.iter().enumerate().skip(1) {
-        if SETTINGS_COLUMNS.contains(&name.to_ascii_uppercase().as_str()) {
+        if SETTINGS_COLUMNS.contains(&name.to_ascii_uppercase().replace('_', " ").as_str()) {
             continue;
         }
         let Some(ours) = results.column(name) else {
