@@ -37,6 +37,7 @@ mod mdl;
 mod model;
 mod name;
 mod plan;
+mod reality;
 mod simulation;
 mod xmile;
 
@@ -48,10 +49,12 @@ pub use loops::{
 };
 pub use model::{
     Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
-    GraphicalFunctionKind, Header, Macro, Method, Model, Project, SimSpecs, Variable, VariableKind,
+    GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck, SimSpecs, TestInput,
+    Variable, VariableKind,
 };
 pub use format::{decode_model_text, read_model, ModelFormat};
 pub use mdl::read_mdl;
+pub use reality::{run_reality_checks, RealityOutcome};
 pub use name::{canonical, did_you_mean, display};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
 pub use xmile::{read_xmile, write_xmile};

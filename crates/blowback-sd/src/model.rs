@@ -19,6 +19,10 @@ pub struct Project {
     pub models: Vec<Model>,
     /// Macros: named functions defined by an expression over parameters.
     pub macros: Vec<Macro>,
+    /// Vensim reality checks (`:THE CONDITION: ... :IMPLIES: ...`), run on request.
+    pub reality_checks: Vec<RealityCheck>,
+    /// Vensim test inputs (`:TEST INPUT:`), which reality checks switch on by name.
+    pub test_inputs: Vec<TestInput>,
 }
 
 /// Header information.
@@ -489,6 +493,48 @@ impl GraphicalFunction {
                 }
             }
         }
+    }
+}
+
+/// A reality check: whenever `condition` holds, `consequence` must hold too.
+///
+/// When the condition names only test inputs (joined by `AND`), the check runs the model with
+/// those inputs switched on and requires the consequence at every saved time; otherwise it runs
+/// the model as it is and requires the consequence wherever the condition is true.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RealityCheck {
+    /// The check's name.
+    pub name: String,
+    /// Dimensions the check is written over (its subscripts), if any.
+    pub dimensions: Vec<String>,
+    /// The condition.
+    pub condition: Equation,
+    /// The test inputs the condition switches on, when it is made only of them.
+    pub test_inputs: Vec<String>,
+    /// What must hold.
+    pub consequence: Equation,
+    /// Byte range of the check in the file.
+    pub span: Option<Range<usize>>,
+}
+
+/// A test input: while a reality check uses it, `variable` takes `equation` instead of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestInput {
+    /// The test input's name.
+    pub name: String,
+    /// The variable it changes.
+    pub variable: String,
+    /// The replacement equation, over the variable's dimensions. It reads the variable's own
+    /// value under the name [`TestInput::original_name`].
+    pub equation: Equation,
+    /// Byte range of the test input in the file.
+    pub span: Option<Range<usize>>,
+}
+
+impl TestInput {
+    /// The name under which a test input's equation reads the variable's value without the test.
+    pub fn original_name(variable: &str) -> String {
+        format!("{variable} without test input")
     }
 }
 

@@ -12,7 +12,8 @@ use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::equation::{parse, BinaryOp, Expr, ExprKind, UnaryOp};
 use crate::model::{
     DataInterpolation, Dimension, DimensionMapping, ElementEquation, Equation, GraphicalFunction,
-    GraphicalFunctionKind, Header, Macro, Model, Project, SimSpecs, Variable, VariableKind,
+    GraphicalFunctionKind, Header, Macro, Model, Project, RealityCheck, SimSpecs, TestInput,
+    Variable, VariableKind,
 };
 use crate::name::canonical;
 
@@ -325,6 +326,7 @@ impl Reader<'_> {
         project.dimensions = self.dimensions(&definitions);
         project.sim_specs = self.sim_specs(&mut definitions);
         let variables = self.variables(&definitions, &project.dimensions);
+        (project.reality_checks, project.test_inputs) = self.reality_checks(&definitions);
         project.models.push(Model {
             name: None,
             variables,
@@ -631,6 +633,97 @@ impl Reader<'_> {
             );
             return None;
         }
+    }
+
+    // ----- reality checks -----
+
+    fn reality_checks(&mut self, definitions: &[Definition]) -> (Vec<RealityCheck>, Vec<TestInput>) {
+        let mut inputs = Vec::new();
+        for definition in definitions {
+            let Body::TestInput(tokens) = &definition.body else {
+                continue;
+            };
+            let name = &definition.lhs.name;
+            let Some(target) = name_of(tokens.first()) else {
+                self.error_help(
+                    DiagnosticKind::Syntax,
+                    format!("test input `{}` must name the variable it changes", name.name),
+                    Some(name.span.clone()),
+                    "a test input reads `name :TEST INPUT: variable = expression`",
+                );
+                continue;
+            };
+            let Some(equals) = tokens.iter().position(|t| symbol(Some(t), "=")) else {
+                self.error_help(
+                    DiagnosticKind::Syntax,
+                    format!("test input `{}` has no `=`", name.name),
+                    Some(target.span),
+                    "a test input reads `name :TEST INPUT: variable = expression`",
+                );
+                continue;
+            };
+            // Inside the test input, the variable's own name means its value without the test.
+            let original = TestInput::original_name(&target.name);
+            let equation = super::translate::translate_renaming(
+                self.source,
+                &tokens[equals + 1..],
+                &name.name,
+                Some((&canonical(&target.name), &original)),
+                &mut self.diagnostics,
+            );
+            inputs.push(TestInput {
+                name: name.name.clone(),
+                variable: target.name,
+                equation,
+                span: Some(definition.span.clone()),
+            });
+        }
+        let input_names: HashSet<String> = inputs.iter().map(|i| canonical(&i.name)).collect();
+        let mut checks = Vec::new();
+        for definition in definitions {
+            let Body::Condition(condition, consequence) = &definition.body else {
+                continue;
+            };
+            let name = &definition.lhs.name.name;
+            // A condition made only of test input names (with subscripts), joined by :AND:.
+            let mut test_inputs = Vec::new();
+            let mut only_inputs = !condition.is_empty();
+            let mut expect_name = true;
+            let mut depth = 0usize;
+            for token in condition {
+                match &token.kind {
+                    TokenKind::Symbol("[") => depth += 1,
+                    TokenKind::Symbol("]") => depth = depth.saturating_sub(1),
+                    _ if depth > 0 => {}
+                    TokenKind::Name { text, .. } if expect_name && input_names.contains(&canonical(text)) => {
+                        test_inputs.push(text.clone());
+                        expect_name = false;
+                    }
+                    TokenKind::Keyword(k) if k == "AND" && !expect_name => expect_name = true,
+                    _ => only_inputs = false,
+                }
+            }
+            if !only_inputs || expect_name {
+                test_inputs.clear();
+            }
+            let check = RealityCheck {
+                name: name.clone(),
+                dimensions: definition.lhs.subscripts.iter().map(|s| s.name.clone()).collect(),
+                condition: self.expression(condition, name),
+                test_inputs,
+                consequence: self.expression(consequence, name),
+                span: Some(definition.span.clone()),
+            };
+            if consequence.is_empty() {
+                self.error(
+                    DiagnosticKind::Syntax,
+                    format!("reality check `{name}` has nothing after `:IMPLIES:`"),
+                    Some(definition.span.end..definition.span.end),
+                );
+            }
+            checks.push(check);
+        }
+        (checks, inputs)
     }
 
     // ----- dimensions -----

@@ -108,6 +108,17 @@ pub(crate) fn translate(
     variable: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Equation {
+    translate_renaming(source, tokens, variable, None, diagnostics)
+}
+
+/// [`translate`], writing references to one name (given canonically) as another name.
+pub(crate) fn translate_renaming(
+    source: &str,
+    tokens: &[Token],
+    variable: &str,
+    rename: Option<(&str, &str)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Equation {
     let mut out = Builder::default();
     let mut previous: Option<&TokenKind> = None;
     // Parentheses to close after each token: Vensim's `:NOT:` applies to the whole comparison
@@ -158,7 +169,12 @@ pub(crate) fn translate(
             out.push_plain(" ");
         }
         match &token.kind {
-            TokenKind::Name { text, .. } => out.push(&engine_name(text), span),
+            TokenKind::Name { text, .. } => match rename {
+                Some((from, to)) if crate::name::canonical(text) == from => {
+                    out.push(&engine_name(to), span);
+                }
+                _ => out.push(&engine_name(text), span),
+            },
             TokenKind::Number(_) => out.push(&source[span.clone()], span),
             TokenKind::Keyword(word) => match word.as_str() {
                 "AND" | "OR" => out.push(word, span),
