@@ -33,12 +33,15 @@
 mod compile;
 mod data;
 mod diagnostic;
+mod format;
 pub mod equation;
 mod ir;
 mod loops;
+mod mdl;
 mod model;
 mod name;
 mod plan;
+mod reality;
 mod simulation;
 mod xmile;
 
@@ -51,9 +54,13 @@ pub use loops::{
 };
 pub use model::{
     Connection, DataInterpolation, Dialect, Dimension, DimensionMapping, ElementEquation, Equation,
-    GraphicalFunction, GraphicalFunctionKind, Header, Macro, Method, Model, Project, SimSpecs,
+    GraphicalFunction, GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck,
+    SimSpecs, TestInput,
     Variable, VariableKind,
 };
+pub use format::{decode_model_text, read_model, ModelFormat};
+pub use mdl::read_mdl;
+pub use reality::{run_reality_checks, RealityOutcome};
 pub use name::{canonical, did_you_mean, display};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
 pub use xmile::{read_xmile, write_xmile};

@@ -19,6 +19,10 @@ pub struct Project {
     pub models: Vec<Model>,
     /// Macros: named functions defined by an expression over parameters.
     pub macros: Vec<Macro>,
+    /// Vensim reality checks (`:THE CONDITION: ... :IMPLIES: ...`), run on request.
+    pub reality_checks: Vec<RealityCheck>,
+    /// Vensim test inputs (`:TEST INPUT:`), which reality checks switch on by name.
+    pub test_inputs: Vec<TestInput>,
 }
 
 /// Header information.
@@ -244,6 +248,10 @@ pub struct Equation {
     pub offset: Option<usize>,
     /// Byte range of the whole `<eqn>` element, for diagnostics when `offset` is unknown.
     pub element: Option<Range<usize>>,
+    /// For text translated from another syntax (a Vensim `.mdl` equation): each translated piece's
+    /// range in `text` with the range in the file it came from, in text order. Empty when the text
+    /// is verbatim; takes precedence over `offset` otherwise.
+    pub source_map: Vec<(Range<usize>, Range<usize>)>,
 }
 
 impl Equation {
@@ -251,17 +259,41 @@ impl Equation {
     pub fn new(text: impl Into<String>) -> Self {
         Equation {
             text: text.into(),
-            offset: None,
-            element: None,
+            ..Equation::default()
         }
     }
 
     /// Maps a byte range in the equation text to a range in the file.
     pub fn file_span(&self, span: &Range<usize>) -> Option<Range<usize>> {
+        if !self.source_map.is_empty() {
+            return Some(map_through(&self.source_map, span));
+        }
         match self.offset {
             Some(offset) => Some(offset + span.start..offset + span.end),
             None => self.element.clone(),
         }
+    }
+}
+
+/// The file range covered by the pieces a text span overlaps; an empty span (a place between
+/// tokens, such as the end of the text) maps to the start of the piece at or after it, or to the
+/// end of the last piece.
+fn map_through(map: &[(Range<usize>, Range<usize>)], span: &Range<usize>) -> Range<usize> {
+    let overlapping = map
+        .iter()
+        .filter(|(text, _)| text.start < span.end && span.start < text.end);
+    let covered = overlapping.fold(None, |acc: Option<Range<usize>>, (_, file)| {
+        Some(match acc {
+            None => file.clone(),
+            Some(r) => r.start.min(file.start)..r.end.max(file.end),
+        })
+    });
+    if let Some(range) = covered {
+        return range;
+    }
+    match map.iter().find(|(text, _)| text.start >= span.start) {
+        Some((_, file)) => file.start..file.start,
+        None => map.last().map_or(0..0, |(_, file)| file.end..file.end),
     }
 }
 
@@ -466,6 +498,48 @@ impl GraphicalFunction {
                 }
             }
         }
+    }
+}
+
+/// A reality check: whenever `condition` holds, `consequence` must hold too.
+///
+/// When the condition names only test inputs (joined by `AND`), the check runs the model with
+/// those inputs switched on and requires the consequence at every saved time; otherwise it runs
+/// the model as it is and requires the consequence wherever the condition is true.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RealityCheck {
+    /// The check's name.
+    pub name: String,
+    /// Dimensions the check is written over (its subscripts), if any.
+    pub dimensions: Vec<String>,
+    /// The condition.
+    pub condition: Equation,
+    /// The test inputs the condition switches on, when it is made only of them.
+    pub test_inputs: Vec<String>,
+    /// What must hold.
+    pub consequence: Equation,
+    /// Byte range of the check in the file.
+    pub span: Option<Range<usize>>,
+}
+
+/// A test input: while a reality check uses it, `variable` takes `equation` instead of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestInput {
+    /// The test input's name.
+    pub name: String,
+    /// The variable it changes.
+    pub variable: String,
+    /// The replacement equation, over the variable's dimensions. It reads the variable's own
+    /// value under the name [`TestInput::original_name`].
+    pub equation: Equation,
+    /// Byte range of the test input in the file.
+    pub span: Option<Range<usize>>,
+}
+
+impl TestInput {
+    /// The name under which a test input's equation reads the variable's value without the test.
+    pub fn original_name(variable: &str) -> String {
+        format!("{variable} without test input")
     }
 }
 

@@ -440,6 +440,7 @@ impl Reader<'_> {
             text,
             offset,
             element: span,
+            source_map: Vec::new(),
         }
     }
 

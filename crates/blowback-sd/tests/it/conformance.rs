@@ -17,7 +17,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use blowback_sd::{compile, read_xmile, Diagnostic, Method, Overrides, Project};
+use blowback_sd::{
+    compile_with_data, decode_model_text, read_mdl, read_xmile, DataFiles, Diagnostic, Method, Overrides, Project,
+};
 
 /// Folders whose expected output was made with another integration method than the file names.
 /// `zeroled_decimals` says RK4, but its expected stocks are Euler sums of the flows (a flow equal
@@ -39,12 +41,14 @@ fn expected_failures_path() -> PathBuf {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Format {
     Xmile,
+    Mdl,
 }
 
 impl Format {
     fn of(path: &Path) -> Option<Format> {
         match path.extension()?.to_str()? {
             "xmile" | "stmx" => Some(Format::Xmile),
+            e if e.eq_ignore_ascii_case("mdl") => Some(Format::Mdl),
             _ => None,
         }
     }
@@ -52,6 +56,7 @@ impl Format {
     fn name(self) -> &'static str {
         match self {
             Format::Xmile => "XMILE",
+            Format::Mdl => "Vensim .mdl",
         }
     }
 
@@ -59,6 +64,9 @@ impl Format {
     fn read(self, text: &str) -> Result<Project, String> {
         match self {
             Format::Xmile => read_xmile(text)
+                .map(|(project, _)| project)
+                .map_err(|e| located(&e.0, text)),
+            Format::Mdl => read_mdl(text)
                 .map(|(project, _)| project)
                 .map_err(|e| located(&e.0, text)),
         }
@@ -70,6 +78,15 @@ struct Expected {
     rows: Vec<Vec<Option<f64>>>,
 }
 
+/// A header cell as CSV quotes it: `"a ""b"""` is `a "b"`.
+fn unquote(cell: &str) -> String {
+    let cell = cell.trim();
+    match cell.strip_prefix('"').and_then(|c| c.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => cell.to_string(),
+    }
+}
+
 fn read_expected(path: &Path) -> Expected {
     let text = fs::read_to_string(path)
         .unwrap()
@@ -78,10 +95,7 @@ fn read_expected(path: &Path) -> Expected {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header = lines.next().unwrap();
     let separator = if header.contains('\t') { '\t' } else { ',' };
-    let names = header
-        .split(separator)
-        .map(|s| s.trim().trim_matches('"').to_string())
-        .collect();
+    let names = header.split(separator).map(unquote).collect();
     let rows = lines
         .map(|line| {
             line.split(separator)
@@ -93,15 +107,27 @@ fn read_expected(path: &Path) -> Expected {
 }
 
 /// Runs one model file and compares it with the folder's expected output; `Err` says why not.
+/// The data files a model names, read from its folder.
+struct FolderFiles(PathBuf);
+
+impl DataFiles for FolderFiles {
+    fn read(&self, name: &str) -> Result<Vec<u8>, String> {
+        fs::read(self.0.join(name)).map_err(|e| format!("cannot read `{name}`: {e}"))
+    }
+}
+
 fn check_model(
     format: Format,
     model: &Path,
     folder: &str,
     expected: &Expected,
 ) -> Result<usize, String> {
-    let text = fs::read_to_string(model).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = fs::read(model).map_err(|e| format!("cannot read: {e}"))?;
+    let text = decode_model_text(&bytes);
     let project = format.read(&text)?;
-    let (simulation, _) = compile(&project).map_err(|e| located(&e.0, &text))?;
+    let files = FolderFiles(model.parent().unwrap_or(Path::new(".")).to_path_buf());
+    let (simulation, _) =
+        compile_with_data(&project, &files).map_err(|e| located(&e.0, &text))?;
     let mut overrides = Overrides::new();
     overrides.method = METHOD_OF_EXPECTED_OUTPUT
         .iter()
@@ -113,7 +139,7 @@ fn check_model(
     let dt = overrides.dt.unwrap_or(project.sim_specs.dt);
     let mut compared = 0;
     for (column, name) in expected.names.iter().enumerate().skip(1) {
-        if SETTINGS_COLUMNS.contains(&name.to_ascii_uppercase().as_str()) {
+        if SETTINGS_COLUMNS.contains(&name.to_ascii_uppercase().replace('_', " ").as_str()) {
             continue;
         }
         let Some(ours) = results.column(name) else {
@@ -219,6 +245,8 @@ fn community_suite() {
     let mut failing = Vec::new();
     // (passed, failed as listed) per format.
     let mut counts: BTreeMap<Format, (usize, usize)> = BTreeMap::new();
+    // (folders with a file of the format, folders where every such file passes) per format.
+    let mut folder_counts: BTreeMap<Format, (usize, usize)> = BTreeMap::new();
     for (folder, expected_path) in folders_with_output(&root) {
         let folder_name = folder.file_name().unwrap().to_string_lossy().to_string();
         let expected = read_expected(&expected_path);
@@ -228,6 +256,7 @@ fn community_suite() {
             .filter_map(|p| Format::of(&p).map(|f| (f, p)))
             .collect();
         models.sort();
+        let mut folder_passes: BTreeMap<Format, bool> = BTreeMap::new();
         for (format, model) in models {
             let id = model
                 .strip_prefix(&root)
@@ -236,6 +265,7 @@ fn community_suite() {
                 .replace('\\', "/");
             seen.push(id.clone());
             let outcome = check_model(format, &model, &folder_name, &expected);
+            *folder_passes.entry(format).or_insert(true) &= outcome.is_ok();
             if let Err(message) = &outcome {
                 failing.push((id.clone(), message.clone()));
             }
@@ -262,6 +292,11 @@ fn community_suite() {
             };
             let _ = writeln!(table, "{id:<80} {status}");
         }
+        for (format, passes) in folder_passes {
+            let count = folder_counts.entry(format).or_default();
+            count.0 += 1;
+            count.1 += usize::from(passes);
+        }
     }
     if std::env::var_os("UPDATE_EXPECTED_FAILURES").is_some() {
         write_expected_failures(&listed, &failing);
@@ -276,8 +311,9 @@ fn community_suite() {
     }
     eprintln!("{table}");
     for (format, (passed, failed)) in &counts {
+        let (folders, folders_passing) = folder_counts.get(format).copied().unwrap_or_default();
         eprintln!(
-            "{}: {passed} of {} files pass ({failed} expected failures)",
+            "{}: {passed} of {} files pass ({failed} expected failures); {folders_passing} of {folders} folders pass every such file",
             format.name(),
             passed + failed
         );

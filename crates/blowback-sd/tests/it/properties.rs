@@ -161,6 +161,7 @@ fn project() -> impl Strategy<Value = Project> {
                 variables,
             }],
             macros: Vec::new(),
+            ..Project::default()
         })
 }
 
