@@ -142,13 +142,13 @@ pub(crate) enum Ir {
         parameters: Vec<Ir>,
         index: usize,
     },
-    /// `VECTOR SELECT`: `action` (0 sum, 1 product, 2 min, 3 max) of the `values` whose
-    /// `selection` is not 0, or `missing` when none is.
+    /// `VECTOR SELECT`: Vensim's numerical `action` (0-10) over the `values` whose `selection`
+    /// is not 0, or `missing` when none is.
     Select {
         selection: Vec<Ir>,
         values: Vec<Ir>,
         missing: Box<Ir>,
-        action: u8,
+        action: Box<Ir>,
     },
     Step(Box<Ir>, Box<Ir>),
     Ramp(Box<Ir>, Box<Ir>, Option<Box<Ir>>),
@@ -217,11 +217,12 @@ impl Ir {
                 selection,
                 values,
                 missing,
-                ..
+                action,
             } => {
                 selection.iter().for_each(|x| x.each_node(visit));
                 values.iter().for_each(|x| x.each_node(visit));
                 missing.each_node(visit);
+                action.each_node(visit);
             }
         }
     }
@@ -273,11 +274,11 @@ impl Ir {
                 selection,
                 values,
                 missing,
-                ..
+                action,
             } => selection
                 .iter()
                 .chain(values)
-                .chain(std::iter::once(missing.as_ref()))
+                .chain([missing.as_ref(), action.as_ref()])
                 .collect(),
         }
     }

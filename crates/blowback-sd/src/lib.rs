@@ -33,8 +33,8 @@
 mod compile;
 mod data;
 mod diagnostic;
-mod format;
 pub mod equation;
+mod format;
 mod ir;
 mod loops;
 mod mdl;
@@ -48,19 +48,18 @@ mod xmile;
 pub use compile::{compile, compile_with_data};
 pub use data::DataFiles;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
+pub use format::{decode_model_text, read_model, ModelFormat};
 pub use loops::{
     Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopError, LoopOptions,
     Polarity,
 };
+pub use mdl::read_mdl;
 pub use model::{
     Connection, DataInterpolation, Dialect, Dimension, DimensionMapping, ElementEquation, Equation,
     GraphicalFunction, GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck,
-    SimSpecs, TestInput,
-    Variable, VariableKind,
+    SimSpecs, TestInput, Variable, VariableKind,
 };
-pub use format::{decode_model_text, read_model, ModelFormat};
-pub use mdl::read_mdl;
-pub use reality::{run_reality_checks, RealityOutcome};
 pub use name::{canonical, did_you_mean, display};
+pub use reality::{run_reality_checks, RealityOutcome};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
 pub use xmile::{read_xmile, write_xmile};

@@ -177,7 +177,7 @@ pub(crate) enum Op {
         start: u32,
         len: u32,
         missing: u32,
-        action: u8,
+        action: u32,
     },
     Step {
         dst: u32,
@@ -404,28 +404,12 @@ pub(crate) fn execute(ops: &[Op], operands: &[u32], slots: &mut [f64], state: &m
             } => {
                 let selection = &operands[start as usize..(start + len) as usize];
                 let values = &operands[(start + len) as usize..(start + 2 * len) as usize];
-                let chosen = selection
-                    .iter()
-                    .zip(values)
-                    .filter(|(&s, _)| slots[s as usize] != 0.0)
-                    .map(|(_, &v)| slots[v as usize]);
-                let mut any = false;
-                let mut result = match action {
-                    1 => 1.0,
-                    2 => f64::INFINITY,
-                    3 => f64::NEG_INFINITY,
-                    _ => 0.0,
-                };
-                for v in chosen {
-                    any = true;
-                    result = match action {
-                        1 => result * v,
-                        2 => result.min(v),
-                        3 => result.max(v),
-                        _ => result + v,
-                    };
-                }
-                slots[dst as usize] = if any { result } else { slots[missing as usize] };
+                slots[dst as usize] = vector_select(
+                    selection.iter().map(|&s| slots[s as usize]),
+                    values.iter().map(|&v| slots[v as usize]),
+                    slots[missing as usize],
+                    slots[action as usize],
+                );
             }
             Op::Step { dst, height, start } => {
                 let t = slots[TIME as usize];
@@ -606,6 +590,46 @@ pub(crate) fn lookup(table: &GraphicalFunction, x: f64, mode: LookupMode) -> f64
     }
 }
 
+/// Vensim's VECTOR SELECT: `action` 0-4 act on selection x value (sum, product, min, max,
+/// mean), 5 on value ^ selection (product), 6-10 on the values alone (sum, product, min, max,
+/// mean); only where the selection is not 0. `missing` when nothing is selected.
+fn vector_select(
+    selection: impl Iterator<Item = f64>,
+    values: impl Iterator<Item = f64>,
+    missing: f64,
+    action: f64,
+) -> f64 {
+    let action = action.round() as i64;
+    let (mut sum, mut product, mut low, mut high, mut count) =
+        (0.0, 1.0, f64::INFINITY, f64::NEG_INFINITY, 0usize);
+    for (s, v) in selection.zip(values) {
+        if s == 0.0 {
+            continue;
+        }
+        let x = match action {
+            0..=4 => s * v,
+            5 => v.powf(s),
+            _ => v,
+        };
+        sum += x;
+        product *= x;
+        low = low.min(x);
+        high = high.max(x);
+        count += 1;
+    }
+    if count == 0 {
+        return missing;
+    }
+    match action {
+        0 | 6 => sum,
+        1 | 5 | 7 => product,
+        2 | 8 => low,
+        3 | 9 => high,
+        4 | 10 => sum / count as f64,
+        _ => f64::NAN,
+    }
+}
+
 /// One element of a vector function. `order` is scratch for the sort, allocated once per run.
 fn vector(
     f: VectorFn,
@@ -629,18 +653,15 @@ fn vector(
             }
         }
         VectorFn::SortOrder | VectorFn::Rank => {
-            let ascending = slots[parameter as usize] >= 0.0;
+            // Ascending for a positive direction; otherwise the ascending order reversed (ties
+            // then come last-first, as in Vensim).
+            let ascending = slots[parameter as usize] > 0.0;
             order.clear();
             order.extend(0..n);
-            // A stable sort keeps ties in element order, as Vensim does.
-            order.sort_by(|&a, &b| {
-                let ordering = value(a).total_cmp(&value(b));
-                if ascending {
-                    ordering
-                } else {
-                    ordering.reverse()
-                }
-            });
+            order.sort_by(|&a, &b| value(a).total_cmp(&value(b)));
+            if !ascending {
+                order.reverse();
+            }
             match f {
                 VectorFn::SortOrder => order[index as usize] as f64,
                 _ => order

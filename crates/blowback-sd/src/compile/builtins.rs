@@ -244,6 +244,15 @@ pub(super) const BUILTINS: &[Builtin] = &[
         r.material_delay(c.context, take(&mut a, 0), take(&mut a, 1), 3, initial)
     }),
     scalar!(&["delayn"], 3, 4, |r, c, mut a| {
+        if r.dialect == Dialect::Vensim {
+            let initial = optional(&mut a, 3);
+            return match stages(r, c, 2, take(&mut a, 2)) {
+                Some(n) => {
+                    r.vensim_delay_n(c.context, take(&mut a, 0), take(&mut a, 1), n, initial)
+                }
+                None => Ir::Const(f64::NAN),
+            };
+        }
         let initial = optional(&mut a, 3);
         match stages(r, c, 2, take(&mut a, 2)) {
             Some(n) => r.material_delay(c.context, take(&mut a, 0), take(&mut a, 1), n, initial),
@@ -253,12 +262,31 @@ pub(super) const BUILTINS: &[Builtin] = &[
     scalar!(&["delay_n"], 4, 4, |r, c, mut a| {
         let initial = Some(take(&mut a, 2));
         match stages(r, c, 3, take(&mut a, 3)) {
-            Some(n) => r.material_delay(c.context, take(&mut a, 0), take(&mut a, 1), n, initial),
+            Some(n) => r.vensim_delay_n(c.context, take(&mut a, 0), take(&mut a, 1), n, initial),
             None => Ir::Const(f64::NAN),
         }
     }),
     scalar!(&["delay", "delay_fixed"], 2, 3, |r, c, mut a| {
         let input = r.node_of(c.context, take(&mut a, 0));
+        // Vensim: a pipeline of whole steps, its length fixed at the start.
+        let delay = match r.dialect {
+            Dialect::Vensim => match r.initial_value(&a[1]) {
+                Some(d) => {
+                    let steps = (d / r.specs.dt).max(1.0);
+                    binary(BinaryFn::Multiply, Ir::Const((steps + 1e-6).round()), Ir::Dt)
+                }
+                None => {
+                    return r.error(
+                        c.context,
+                        &c.args[1],
+                        DiagnosticKind::Unsupported,
+                        "DELAY FIXED's delay time must be known at the start (it fixes the pipeline's length)".into(),
+                        None,
+                    )
+                }
+            },
+            Dialect::Xmile => take(&mut a, 1),
+        };
         let initial = match optional(&mut a, 2) {
             Some(initial) => initial,
             // Without an initial value the delay starts at the input's initial value.
@@ -268,7 +296,7 @@ pub(super) const BUILTINS: &[Builtin] = &[
         r.delay_inputs.push(input);
         Ir::Delay {
             buffer,
-            delay: boxed(take(&mut a, 1)),
+            delay: boxed(delay),
             initial: boxed(initial),
         }
     }),
@@ -696,39 +724,28 @@ fn vector_elm_map(r: &mut Resolver, c: &Call) -> Value {
     })
 }
 
+/// `VECTOR SELECT(selection, values, missing, action, error action)` over the dimensions the
+/// first two arguments iterate (`dim!`), lined up by dimension. The error action is not checked.
 fn vector_select(r: &mut Resolver, c: &Call) -> Value {
-    let selection = r.value(c.context, &c.args[0]).into_items();
-    let values = r.value(c.context, &c.args[1]).into_items();
-    if selection.len() != values.len() {
-        return Value::Scalar(r.error(
-            c.context,
-            c.expr,
-            DiagnosticKind::Dimension,
-            format!(
-                "VECTOR SELECT selects among {} values with {} selections",
-                values.len(),
-                selection.len()
-            ),
-            None,
-        ));
-    }
+    let both = [
+        r.value(c.context, &c.args[0]),
+        r.value(c.context, &c.args[1]),
+    ];
+    let Some((_, _, rows)) = r.align(c.context, c.expr, &both) else {
+        return Value::Scalar(Ir::Const(f64::NAN));
+    };
+    let (selection, values): (Vec<Ir>, Vec<Ir>) = rows
+        .into_iter()
+        .map(|mut pair| (take(&mut pair, 0), take(&mut pair, 1)))
+        .unzip();
     let missing = r.scalar(c.context, &c.args[2]);
     let action = r.scalar(c.context, &c.args[3]);
-    match r.fold(&action) {
-        Some(a) if (0.0..=3.0).contains(&a) && a.fract() == 0.0 => Value::Scalar(Ir::Select {
-            selection,
-            values,
-            missing: boxed(missing),
-            action: a as u8,
-        }),
-        _ => Value::Scalar(r.error(
-            c.context,
-            &c.args[3],
-            DiagnosticKind::Unsupported,
-            "the numerical action of VECTOR SELECT must be a constant: 0 sum, 1 product, 2 min, 3 max".into(),
-            None,
-        )),
-    }
+    Value::Scalar(Ir::Select {
+        selection,
+        values,
+        missing: boxed(missing),
+        action: boxed(action),
+    })
 }
 
 fn lookup(r: &mut Resolver, c: &Call, mode: LookupMode) -> Value {
@@ -741,10 +758,11 @@ fn lookup(r: &mut Resolver, c: &Call, mode: LookupMode) -> Value {
     })
 }
 
-/// The number of stages of `SMOOTH N` / `DELAY N`: a constant, or a constant of the model (its
-/// value at compile time fixes the structure; runs then refuse to override it).
+/// The number of stages of `SMOOTH N` / `DELAY N`: its value at the start time, computed when the
+/// model is compiled, fixes the structure (as Vensim fixes it at initialisation); runs then refuse
+/// to override the constants it came from.
 fn stages(r: &mut Resolver, c: &Call, index: usize, value: Ir) -> Option<usize> {
-    match r.fold(&value) {
+    match r.initial_value(&value) {
         Some(v) if (1.0..=1000.0).contains(&v) => {
             r.mark_structural(&value);
             Some(v.round() as usize)
@@ -754,7 +772,7 @@ fn stages(r: &mut Resolver, c: &Call, index: usize, value: Ir) -> Option<usize> 
                 c.context,
                 &c.args[index],
                 DiagnosticKind::Unsupported,
-                "the number of stages must be a constant (or a constant of the model) between 1 and 1000".into(),
+                "the number of stages must be known at the start (numbers, constants, STEP, IF) and between 1 and 1000".into(),
                 None,
             );
             None
@@ -843,6 +861,69 @@ impl Resolver<'_> {
             inflow = outflow;
         }
         Ir::Node(inflow)
+    }
+
+    /// Vensim's `DELAY N`: each stage drains with the delay time the input saw `k` steps before
+    /// it (the delay time travels with the material), and the output reads the delay time of one
+    /// step before; the order is lowered while `order x dt` exceeds the delay time at the start.
+    pub(super) fn vensim_delay_n(
+        &mut self,
+        context: &Context,
+        input: Ir,
+        time: Ir,
+        stages: usize,
+        initial: Option<Ir>,
+    ) -> Ir {
+        let mut stages = stages;
+        if let Some(d) = self.initial_value(&time) {
+            while stages > 1 && stages as f64 * self.specs.dt > d + 1e-12 {
+                stages -= 1;
+            }
+        }
+        let input = self.node_of(context, input);
+        let initial = match initial {
+            Some(i) => self.shared(context, i),
+            None => Ir::Node(input),
+        };
+        let time = self.node_of(context, time);
+        let n = Ir::Const(stages as f64);
+        // times[k]: the delay time k steps ago.
+        let mut times = vec![time];
+        for k in 1..stages.max(2) {
+            let source = times[k - 1];
+            let previous =
+                self.push_node(context, NodeKind::Previous { source }, Ir::Node(time), None);
+            times.push(previous);
+        }
+        let mut inflow = input;
+        let mut last = None;
+        for &stage_time in times.iter().take(stages) {
+            let stock = self.stock(
+                context,
+                binary(
+                    BinaryFn::Divide,
+                    binary(BinaryFn::Multiply, initial.clone(), Ir::Node(time)),
+                    n.clone(),
+                ),
+            );
+            let outflow = self.flow(
+                context,
+                binary(
+                    BinaryFn::Divide,
+                    binary(BinaryFn::Multiply, Ir::Node(stock), n.clone()),
+                    Ir::Node(stage_time),
+                ),
+            );
+            self.set_flows(stock, Some(inflow), Some(outflow));
+            inflow = outflow;
+            last = Some(stock);
+        }
+        let last = last.unwrap_or(input);
+        binary(
+            BinaryFn::Divide,
+            binary(BinaryFn::Multiply, Ir::Node(last), n),
+            Ir::Node(times[1]),
+        )
     }
 
     pub(super) fn trend(

@@ -551,13 +551,14 @@ impl Emitter {
                 let both: Vec<Ir> = selection.iter().chain(values).cloned().collect();
                 let start = self.operand_list(&both);
                 let missing = self.emit(missing, None);
+                let action = self.emit(action, None);
                 let d = dst.unwrap_or_else(|| self.temp());
                 self.ops.push(Op::VectorSelect {
                     dst: d,
                     start,
                     len: selection.len() as u32,
                     missing,
-                    action: *action,
+                    action,
                 });
                 d
             }

@@ -82,6 +82,7 @@ pub(crate) fn resolve<'a>(
     let mut resolver = Resolver {
         flat,
         dialect: project.dialect(),
+        specs: project.sim_specs.clone(),
         macros: project
             .macros
             .iter()
@@ -135,6 +136,8 @@ pub(crate) fn resolve<'a>(
 pub(super) struct Resolver<'a> {
     pub flat: &'a Flat,
     pub dialect: Dialect,
+    /// The time settings, for values computed "at initialisation" at compile time.
+    pub specs: crate::model::SimSpecs,
     macros: HashMap<String, &'a Macro>,
     pub nodes: Vec<Node>,
     pub tables: Vec<GraphicalFunction>,
@@ -550,14 +553,32 @@ impl Resolver<'_> {
             let scalars = values.into_iter().flat_map(Value::into_items).collect();
             return Value::Scalar(f(self, scalars));
         }
+        match self.align(context, expr, &values) {
+            Some((dims, sizes, rows)) => {
+                let items = rows.into_iter().map(|args| f(self, args)).collect();
+                Value::Array(Array { dims, sizes, items })
+            }
+            None => Value::Scalar(Ir::Const(f64::NAN)),
+        }
+    }
+
+    /// Lines values up by dimension label: the result's dimensions and sizes, and for each of
+    /// its elements (row-major) the corresponding element of every value. `None` after an error.
+    #[allow(clippy::type_complexity)]
+    pub(super) fn align(
+        &mut self,
+        context: &Context,
+        expr: &Expr,
+        values: &[Value],
+    ) -> Option<(Vec<usize>, Vec<usize>, Vec<Vec<Ir>>)> {
         let mut dims: Vec<usize> = Vec::new();
         let mut sizes: Vec<usize> = Vec::new();
-        for value in &values {
+        for value in values {
             if let Value::Array(array) = value {
                 for (&d, &n) in array.dims.iter().zip(&array.sizes) {
                     match dims.iter().position(|&x| x == d) {
                         Some(k) if sizes[k] != n => {
-                            return Value::Scalar(self.error(
+                            self.error(
                                 context,
                                 expr,
                                 DiagnosticKind::Dimension,
@@ -566,7 +587,8 @@ impl Resolver<'_> {
                                     self.flat.dims.dims[d].key, sizes[k]
                                 ),
                                 None,
-                            ))
+                            );
+                            return None;
                         }
                         Some(_) => {}
                         None => {
@@ -578,7 +600,7 @@ impl Resolver<'_> {
             }
         }
         let total: usize = sizes.iter().product();
-        let mut items = Vec::with_capacity(total);
+        let mut rows = Vec::with_capacity(total);
         let mut positions = vec![0; dims.len()];
         for flat_index in 0..total {
             let mut rest = flat_index;
@@ -600,9 +622,9 @@ impl Resolver<'_> {
                     }
                 })
                 .collect();
-            items.push(f(self, args));
+            rows.push(args);
         }
-        Value::Array(Array { dims, sizes, items })
+        Some((dims, sizes, rows))
     }
 
     pub(super) fn modulo(&self) -> BinaryFn {
@@ -982,18 +1004,44 @@ impl Resolver<'_> {
     /// The value of an expression known at compile time: numbers, and constants of the model
     /// (scalar variables whose equations are arithmetic on numbers and other such constants).
     pub(super) fn fold(&self, ir: &Ir) -> Option<f64> {
+        self.fold_at(ir, false)
+    }
+
+    /// The value an expression has at the start time, computed at compile time from the model's
+    /// equations (numbers, arithmetic, comparisons, IF, STEP, MIN, MAX and TIME at the start): what
+    /// fixes a delay's order "at initialisation".
+    pub(super) fn initial_value(&self, ir: &Ir) -> Option<f64> {
+        self.fold_at(ir, true)
+    }
+
+    fn fold_at(&self, ir: &Ir, at_start: bool) -> Option<f64> {
+        let fold = |x: &Ir| self.fold_at(x, at_start);
         match ir {
             Ir::Const(v) => Some(*v),
-            Ir::Node(i) if *i < self.flat.items.len() => self.item_constant(*i, 0),
-            Ir::Unary(f, a) => Some(crate::plan::apply_unary(*f, self.fold(a)?)),
-            Ir::Binary(f, a, b) => {
-                Some(crate::plan::apply_binary(*f, self.fold(a)?, self.fold(b)?))
+            Ir::Node(i) if *i < self.flat.items.len() => self.item_constant(*i, 0, at_start),
+            Ir::Time if at_start => Some(self.specs.start),
+            Ir::StartTime => Some(self.specs.start),
+            Ir::StopTime => Some(self.specs.stop),
+            Ir::Dt => Some(self.specs.dt),
+            Ir::Unary(f, a) => Some(crate::plan::apply_unary(*f, fold(a)?)),
+            Ir::Binary(f, a, b) => Some(crate::plan::apply_binary(*f, fold(a)?, fold(b)?)),
+            Ir::If(c, a, b) if at_start => {
+                if fold(c)? != 0.0 {
+                    fold(a)
+                } else {
+                    fold(b)
+                }
             }
+            Ir::Step(height, start) if at_start => Some(if self.specs.start >= fold(start)? {
+                fold(height)?
+            } else {
+                0.0
+            }),
             _ => None,
         }
     }
 
-    fn item_constant(&self, item: usize, depth: usize) -> Option<f64> {
+    fn item_constant(&self, item: usize, depth: usize, at_start: bool) -> Option<f64> {
         if depth > 64 {
             return None;
         }
@@ -1008,32 +1056,84 @@ impl Resolver<'_> {
                 if !errors.is_empty() {
                     return None;
                 }
-                self.expr_constant(&expr?, &it.scope, depth)
+                self.expr_constant(&expr?, &it.scope, depth, at_start)
             }
             _ => None,
         }
     }
 
-    fn expr_constant(&self, expr: &Expr, scope: &str, depth: usize) -> Option<f64> {
+    fn expr_constant(&self, expr: &Expr, scope: &str, depth: usize, at_start: bool) -> Option<f64> {
+        let value = |e: &Expr| self.expr_constant(e, scope, depth, at_start);
         Some(match &expr.kind {
             ExprKind::Number(v) => *v,
             ExprKind::Name(n) => {
+                let key = canonical(n);
+                match key.as_str() {
+                    "time" if at_start => return Some(self.specs.start),
+                    "initial_time" | "starttime" => return Some(self.specs.start),
+                    "final_time" | "stoptime" => return Some(self.specs.stop),
+                    "time_step" | "dt" => return Some(self.specs.dt),
+                    _ => {}
+                }
                 let i = *self.flat.index.get(&self.lookup_key(scope, n))?;
-                self.item_constant(i, depth + 1)?
+                self.item_constant(i, depth + 1, at_start)?
             }
-            ExprKind::Unary(UnaryOp::Negate, a) => -self.expr_constant(a, scope, depth)?,
-            ExprKind::Unary(UnaryOp::Plus, a) => self.expr_constant(a, scope, depth)?,
+            ExprKind::Unary(UnaryOp::Negate, a) => -value(a)?,
+            ExprKind::Unary(UnaryOp::Plus, a) => value(a)?,
             ExprKind::Binary(op, a, b) => {
-                let (a, b) = (
-                    self.expr_constant(a, scope, depth)?,
-                    self.expr_constant(b, scope, depth)?,
-                );
+                let (a, b) = (value(a)?, value(b)?);
                 match op {
                     BinaryOp::Add => a + b,
                     BinaryOp::Subtract => a - b,
                     BinaryOp::Multiply => a * b,
                     BinaryOp::Divide => a / b,
                     BinaryOp::Power => a.powf(b),
+                    BinaryOp::Less if at_start => f64::from(a < b),
+                    BinaryOp::LessEqual if at_start => f64::from(a <= b),
+                    BinaryOp::Greater if at_start => f64::from(a > b),
+                    BinaryOp::GreaterEqual if at_start => f64::from(a >= b),
+                    BinaryOp::Equal if at_start => f64::from(a == b),
+                    BinaryOp::NotEqual if at_start => f64::from(a != b),
+                    _ => return None,
+                }
+            }
+            ExprKind::If(c, a, b) if at_start => {
+                if value(c)? != 0.0 {
+                    value(a)?
+                } else {
+                    value(b)?
+                }
+            }
+            ExprKind::Call { name, args } if at_start => {
+                let args: Option<Vec<f64>> = args.iter().map(value).collect();
+                match (canonical(name).as_str(), args?.as_slice()) {
+                    ("step", [height, start]) => {
+                        if self.specs.start >= *start {
+                            *height
+                        } else {
+                            0.0
+                        }
+                    }
+                    ("if_then_else", [c, a, b]) => {
+                        if *c != 0.0 {
+                            *a
+                        } else {
+                            *b
+                        }
+                    }
+                    ("min", [a, b]) => a.min(*b),
+                    ("max", [a, b]) => a.max(*b),
+                    (f, [x]) => match f {
+                        "abs" => x.abs(),
+                        "sqrt" => x.sqrt(),
+                        "exp" => x.exp(),
+                        "ln" => x.ln(),
+                        "sin" => x.sin(),
+                        "cos" => x.cos(),
+                        "tan" => x.tan(),
+                        "integer" => x.trunc(),
+                        _ => return None,
+                    },
                     _ => return None,
                 }
             }

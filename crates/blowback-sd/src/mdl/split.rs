@@ -76,7 +76,9 @@ fn find_line_start(text: &str, from: usize, marker: &str) -> Option<usize> {
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let before = text[line_start.max(from)..at].trim();
         if !before.is_empty() && before.chars().all(|c| c == '\\') {
-            return Some(line_start.max(from) + text[line_start.max(from)..at].find('\\').unwrap_or(0));
+            return Some(
+                line_start.max(from) + text[line_start.max(from)..at].find('\\').unwrap_or(0),
+            );
         }
         search = at + marker.len();
     }
@@ -218,7 +220,9 @@ mod tests {
     fn macros_are_marked() {
         let text = ":MACRO: M(a, b : c)\nM = a ~~|\n:END OF MACRO:\nx = M(1,2) ~~|";
         let parts = split(text).parts;
-        assert!(matches!(&parts[0], Part::MacroStart(r) if text[r.clone()].trim() == "M(a, b : c)"));
+        assert!(
+            matches!(&parts[0], Part::MacroStart(r) if text[r.clone()].trim() == "M(a, b : c)")
+        );
         assert!(matches!(parts[2], Part::MacroEnd(_)));
         assert_eq!(parts.len(), 4);
     }

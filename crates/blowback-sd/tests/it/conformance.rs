@@ -18,7 +18,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use blowback_sd::{
-    compile_with_data, decode_model_text, read_mdl, read_xmile, DataFiles, Diagnostic, Method, Overrides, Project,
+    compile_with_data, decode_model_text, read_mdl, read_xmile, DataFiles, Diagnostic, Method,
+    Overrides, Project,
 };
 
 /// Folders whose expected output was made with another integration method than the file names.
@@ -126,8 +127,7 @@ fn check_model(
     let text = decode_model_text(&bytes);
     let project = format.read(&text)?;
     let files = FolderFiles(model.parent().unwrap_or(Path::new(".")).to_path_buf());
-    let (simulation, _) =
-        compile_with_data(&project, &files).map_err(|e| located(&e.0, &text))?;
+    let (simulation, _) = compile_with_data(&project, &files).map_err(|e| located(&e.0, &text))?;
     let mut overrides = Overrides::new();
     overrides.method = METHOD_OF_EXPECTED_OUTPUT
         .iter()
