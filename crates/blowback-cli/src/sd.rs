@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use blowback_sd::{
-    compile, decode_model_text, run_reality_checks, Diagnostic, Method, ModelFormat, Overrides,
-    RealityOutcome, Results, Severity, Simulation,
+    compile_with_data, decode_model_text, run_reality_checks, DataFiles, Diagnostic, Method,
+    ModelFormat, Overrides, RealityOutcome, Results, Severity, Simulation,
 };
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 
@@ -119,7 +119,8 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
             return Ok(None);
         }
     };
-    match compile(&project) {
+    let data = ModelFolder(path.parent().unwrap_or(Path::new(".")).to_path_buf());
+    match compile_with_data(&project, &data) {
         Ok((simulation, warnings)) => {
             print_diagnostics(path, &text, &warnings);
             Ok(Some(simulation))
@@ -129,6 +130,16 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
             eprintln!("{} error(s) in {}", errors.error_count(), path.display());
             Ok(None)
         }
+    }
+}
+
+/// The data files a model's data functions name (`GET XLS DATA` ...), read relative to it.
+struct ModelFolder(PathBuf);
+
+impl DataFiles for ModelFolder {
+    fn read(&self, name: &str) -> Result<Vec<u8>, String> {
+        let path = self.0.join(name);
+        std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))
     }
 }
 
