@@ -184,8 +184,8 @@ pub(super) const BUILTINS: &[Builtin] = &[
         let measure = r.fold(&a[2]);
         let base =
             match relative {
-                Some(v) if v == 0.0 => Ir::Time,
-                Some(v) if v == 1.0 => Ir::StartTime,
+                Some(0.0) => Ir::Time,
+                Some(1.0) => Ir::StartTime,
                 _ => return r.error(
                     c.context,
                     &c.args[0],
