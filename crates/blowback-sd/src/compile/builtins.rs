@@ -335,6 +335,26 @@ pub(super) const BUILTINS: &[Builtin] = &[
     }),
     scalar!(&["forcst", "forecast"], 3, 4, |r, c, mut a| {
         let initial = optional(&mut a, 3);
+        if r.dialect == Dialect::Vensim {
+            // input x (1 + ZIDZ(input - average, time x average) x horizon).
+            let input = r.shared(c.context, take(&mut a, 0));
+            let time = r.shared(c.context, take(&mut a, 1));
+            let average = r.smooth(c.context, input.clone(), time.clone(), 1, initial);
+            let trend = Ir::SafeDiv(
+                boxed(binary(BinaryFn::Subtract, input.clone(), average.clone())),
+                boxed(binary(BinaryFn::Multiply, time, average)),
+                boxed(Ir::Const(0.0)),
+            );
+            return binary(
+                BinaryFn::Multiply,
+                input,
+                binary(
+                    BinaryFn::Add,
+                    Ir::Const(1.0),
+                    binary(BinaryFn::Multiply, trend, take(&mut a, 2)),
+                ),
+            );
+        }
         let input = r.shared(c.context, take(&mut a, 0));
         let trend = r.trend(c.context, input.clone(), take(&mut a, 1), initial);
         binary(
@@ -998,11 +1018,24 @@ impl Resolver<'_> {
             1,
             Some(initial_average),
         );
-        binary(
-            BinaryFn::Divide,
-            binary(BinaryFn::Subtract, input, average.clone()),
-            binary(BinaryFn::Multiply, average, time),
-        )
+        let gap = binary(BinaryFn::Subtract, input, average.clone());
+        match self.dialect {
+            // Vensim: ZIDZ(input - average, time x ABS(average)).
+            Dialect::Vensim => Ir::SafeDiv(
+                boxed(gap),
+                boxed(binary(
+                    BinaryFn::Multiply,
+                    time,
+                    Ir::Unary(UnaryFn::Abs, boxed(average)),
+                )),
+                boxed(Ir::Const(0.0)),
+            ),
+            Dialect::Xmile => binary(
+                BinaryFn::Divide,
+                gap,
+                binary(BinaryFn::Multiply, average, time),
+            ),
+        }
     }
 
     /// Vensim's `NPV(stream, rate, initial, factor)`: a discount factor that falls as
