@@ -658,6 +658,31 @@ fn whole_vector(r: &mut Resolver, c: &Call, arg: &Expr) -> Option<(Vec<Ir>, usiz
     };
     let info = r.array_info(c.context, arg, name).ok()?;
     let last_dim = *info.dims.last()?;
+    // An element in the last place (`x[a]`, as VECTOR ELM MAP's start) still means the vector.
+    let widened;
+    let arg = match (&arg.kind, last) {
+        (
+            ExprKind::Subscript { name, indices },
+            Some(Index::Expr(Expr {
+                kind: ExprKind::Name(n),
+                ..
+            })),
+        ) if r.flat.dims.find(n).is_none() => {
+            let mut indices = indices.clone();
+            if let Some(l) = indices.last_mut() {
+                *l = Index::Wildcard;
+            }
+            widened = Expr {
+                kind: ExprKind::Subscript {
+                    name: name.clone(),
+                    indices,
+                },
+                span: arg.span.clone(),
+            };
+            &widened
+        }
+        _ => arg,
+    };
     let iterated = match last {
         Some(Index::Expr(Expr {
             kind: ExprKind::Name(n),
@@ -846,10 +871,12 @@ fn stages(r: &mut Resolver, c: &Call, index: usize, value: Ir) -> Option<usize> 
 }
 
 /// The seed argument at `index`, if given; it must be a constant.
+/// A seed of 0 means "no seed of its own" (Vensim: do not reseed), so the run's seed applies.
 fn seed(r: &mut Resolver, c: &Call, index: usize, value: Option<Ir>) -> Option<u64> {
     let expr = c.args.get(index)?;
     let value = value?;
     match r.fold(&value) {
+        Some(v) if v == 0.0 => None,
         Some(v) if v.is_finite() => Some(v as i64 as u64),
         _ => {
             r.error(

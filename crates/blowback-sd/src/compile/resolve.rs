@@ -1159,7 +1159,16 @@ impl Resolver<'_> {
 
     fn call(&mut self, context: &Context, expr: &Expr, name: &str, args: &[Expr]) -> Value {
         let key = canonical(name);
-        let Some(builtin) = builtins::find(&key) else {
+        // A graphical function of the model shadows a builtin of the same name.
+        let full = self.lookup_key(context.scope, name);
+        let is_table = self
+            .flat
+            .index
+            .get(&full)
+            .is_some_and(|i| self.table_of_node.contains_key(i))
+            || self.flat.arrays.contains_key(&full);
+        let builtin = builtins::find(&key).filter(|_| !is_table);
+        let Some(builtin) = builtin else {
             return Value::Scalar(self.call_user(context, expr, name, &key, args));
         };
         let (min, max) = builtin.arity;
