@@ -6,6 +6,7 @@
 //! up in the one table of `builtins.rs`, which also lowers the stateful ones into hidden stocks.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::builtins::{self, Call, Lowering};
 use super::data::DataCache;
@@ -95,6 +96,7 @@ pub(crate) fn resolve<'a>(
         random_sites: 0,
         structural: Vec::new(),
         data,
+        parsed: HashMap::new(),
         diagnostics,
         macro_depth: 0,
     };
@@ -112,7 +114,7 @@ pub(crate) fn resolve<'a>(
             kind: NodeKind::Aux,
             initial: Ir::Const(0.0),
             dynamic: None,
-            visible: !matches!(item.kind, ItemKind::Table),
+            visible: !matches!(item.kind, ItemKind::Table) && !item.undefined,
             equation: match &item.source {
                 Source::Equation(e) => e.clone(),
                 Source::ListElement(e, _) => Some(e.clone()),
@@ -146,6 +148,8 @@ pub(super) struct Resolver<'a> {
     pub random_sites: usize,
     pub structural: Vec<usize>,
     pub data: &'a mut DataCache<'a>,
+    /// Parsed equations by text and file offset.
+    parsed: HashMap<(String, Option<usize>), Option<Result<Rc<Expr>, ()>>>,
     diagnostics: &'a mut Vec<Diagnostic>,
     macro_depth: usize,
 }
@@ -180,8 +184,8 @@ impl Resolver<'_> {
         };
         if matches!(item.kind, ItemKind::Table) {
             self.nodes[index].kind = NodeKind::Table;
-            if let (Source::Equation(Some(equation)), None) =
-                (&item.source, &item.graphical_function)
+            if let (Source::Equation(Some(equation)), None, false) =
+                (&item.source, &item.graphical_function, item.undefined)
             {
                 self.table_from_data(&context, index, equation);
             }
@@ -333,8 +337,20 @@ impl Resolver<'_> {
         }
     }
 
-    /// Parses an item's equation, reporting syntax errors; `Some(Err)` when it has errors.
-    fn parse(&mut self, item: &Item, equation: &Equation) -> Option<Result<Expr, ()>> {
+    /// Parses an item's equation, reporting syntax errors; `Some(Err)` when it has errors. The
+    /// elements of an array share their equation, so each distinct one is parsed (and reported)
+    /// once.
+    fn parse(&mut self, item: &Item, equation: &Equation) -> Option<Result<Rc<Expr>, ()>> {
+        let key = (equation.text.clone(), equation.offset);
+        if let Some(parsed) = self.parsed.get(&key) {
+            return parsed.clone();
+        }
+        let parsed = self.parse_uncached(item, equation).map(|r| r.map(Rc::new));
+        self.parsed.insert(key, parsed.clone());
+        parsed
+    }
+
+    fn parse_uncached(&mut self, item: &Item, equation: &Equation) -> Option<Result<Expr, ()>> {
         let (expr, errors) = parse(&equation.text);
         let had_errors = !errors.is_empty();
         for error in errors {
