@@ -53,7 +53,7 @@ pub use model::{
     Variable, VariableKind,
 };
 pub use format::{decode_model_text, read_model, ModelFormat};
-pub use mdl::read_mdl;
+pub use mdl::{read_mdl, write_mdl};
 pub use reality::{run_reality_checks, RealityOutcome};
 pub use name::{canonical, did_you_mean, display};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};

@@ -27,11 +27,76 @@ pub fn read_mdl(text: &str) -> Result<(Project, Vec<Diagnostic>), Diagnostics> {
         diagnostics: Vec::new(),
     };
     let project = reader.project();
-    let diagnostics = reader.diagnostics;
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    let mut diagnostics = reader.diagnostics;
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    if failed {
+        // The compiler will not see this project, so report its expressions' syntax errors here:
+        // one pass gives every problem.
+        diagnostics.extend(syntax_errors(&project));
+    }
+    diagnostics.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    if failed {
         return Err(Diagnostics(diagnostics));
     }
     Ok((project, diagnostics))
+}
+
+/// Syntax errors of every equation in a project, located in the file.
+fn syntax_errors(project: &Project) -> Vec<Diagnostic> {
+    let mut equations: Vec<(&str, &Equation)> = Vec::new();
+    let variables = project
+        .models
+        .iter()
+        .flat_map(|m| &m.variables)
+        .chain(project.macros.iter().flat_map(|m| &m.variables));
+    for variable in variables {
+        for equation in variable
+            .equation
+            .iter()
+            .chain(&variable.initial_equation)
+            .chain(variable.elements.iter().map(|e| &e.equation))
+        {
+            equations.push((&variable.name, equation));
+        }
+    }
+    for m in &project.macros {
+        equations.push((&m.name, &m.equation));
+    }
+    for check in &project.reality_checks {
+        equations.push((&check.name, &check.condition));
+        equations.push((&check.name, &check.consequence));
+    }
+    for input in &project.test_inputs {
+        equations.push((&input.name, &input.equation));
+    }
+    let mut diagnostics = Vec::new();
+    let mut seen = HashSet::new();
+    for (name, equation) in equations {
+        // Element equations share their text; report each place once.
+        if !seen.insert(equation.offset) || is_number_list(&equation.text) {
+            continue;
+        }
+        for error in parse(&equation.text).1 {
+            let mut d = Diagnostic::error(DiagnosticKind::Syntax, error.message)
+                .with_variable(name)
+                .with_span(equation.file_span(&error.span));
+            if let Some(help) = error.help {
+                d = d.with_help(help);
+            }
+            diagnostics.push(d);
+        }
+    }
+    diagnostics
+}
+
+/// Whether a text is a constant list (`1, 2, 3`), which is not an expression.
+fn is_number_list(text: &str) -> bool {
+    text.contains([',', ';'])
+        && text
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .all(|p| p.trim_matches(['(', ')']).parse::<f64>().is_ok())
 }
 
 struct Reader<'a> {
@@ -157,7 +222,7 @@ fn split_top_level<'t>(tokens: &'t [Token], separator: &str) -> Vec<&'t [Token]>
 /// If `tokens` is `NAME ( ... )` with the name (case-insensitive) as given, the arguments.
 fn call_arguments<'t>(tokens: &'t [Token], function: &str) -> Option<Vec<&'t [Token]>> {
     let name = name_of(tokens.first())?;
-    if !name.name.eq_ignore_ascii_case(function) || !symbol(tokens.get(1), "(") {
+    if canonical(&name.name) != canonical(function) || !symbol(tokens.get(1), "(") {
         return None;
     }
     if !symbol(tokens.last(), ")") || tokens.len() < 3 {
@@ -1056,7 +1121,8 @@ impl Reader<'_> {
         if let Some(&dt) = values.get("time_step") {
             specs.dt = dt;
         }
-        specs.save_step = values.get("saveper").copied();
+        // Saving every step is what no save step means.
+        specs.save_step = values.get("saveper").copied().filter(|&s| s != specs.dt);
         let span_of_control = |name: &str| {
             control
                 .iter()
@@ -1166,9 +1232,12 @@ impl Reader<'_> {
                 continue;
             }
             let group = &groups[key];
-            let decomposed = (group.len() == 1)
-                .then(|| self.decompose_rate(group[0], &stocks, &plain, &shapes, &shapes[key]))
-                .flatten();
+            // Every definition of the stock must name the same flows (each at its own elements).
+            let mut decompositions = group
+                .iter()
+                .map(|d| self.decompose_rate(d, &stocks, &plain, &shapes, &shapes[key]));
+            let first = decompositions.next().flatten();
+            let decomposed = first.filter(|f| decompositions.all(|d| d.as_ref() == Some(f)));
             let result = match decomposed {
                 Some((inflows, outflows)) => {
                     for f in inflows.iter().chain(&outflows) {

@@ -152,7 +152,9 @@ fn entry(text: &str, start: usize, end: usize) -> (Entry, usize) {
             }
         } else {
             match b {
-                b'"' if tildes.is_empty() => in_quote = true,
+                // A quote counts only when it closes on its own line, so one unclosed quote is
+                // reported where it is instead of swallowing the entries after it.
+                b'"' if tildes.is_empty() && closes_on_line(bytes, i + 1, end) => in_quote = true,
                 b'~' => tildes.push(i),
                 b'|' => break,
                 _ => {}
@@ -181,6 +183,21 @@ fn entry(text: &str, start: usize, end: usize) -> (Entry, usize) {
         terminated,
     };
     (entry, if terminated { stop + 1 } else { stop })
+}
+
+/// Whether a quote opened before `from` closes before the end of its line (a line continuation,
+/// `\` at the end of a line, does not end it).
+fn closes_on_line(bytes: &[u8], from: usize, end: usize) -> bool {
+    let mut i = from;
+    while i < end {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return true,
+            b'\n' => return false,
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 #[cfg(test)]

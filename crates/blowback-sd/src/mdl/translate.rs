@@ -199,7 +199,8 @@ pub(crate) fn translate_renaming(
                         .with_variable(variable)
                         .with_span(Some(span.clone())),
                     );
-                    out.push("{error}", span);
+                    // A neutral value, so this one mistake gives one diagnostic.
+                    out.push("0", span);
                 }
             },
             TokenKind::Symbol(symbol) => out.push(symbol, span),
