@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod compile;
+mod convert;
 mod diagnostic;
 mod format;
 pub mod equation;
@@ -42,6 +43,7 @@ mod simulation;
 mod xmile;
 
 pub use compile::compile;
+pub use convert::convert;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use loops::{
     Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopError, LoopOptions,

@@ -521,8 +521,8 @@ impl<'a> Writer<'a> {
                 .get(&canonical(flow))
                 .is_some_and(|d| !d.is_empty());
             match subscripts {
-                Some(s) if arrayed => format!("{}[{s}]", quote(flow)),
-                _ => quote(flow),
+                Some(s) if arrayed => format!("{}[{s}]", self.name(flow)),
+                _ => self.name(flow),
             }
         };
         let mut rate = String::new();
