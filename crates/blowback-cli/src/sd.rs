@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use blowback_sd::{
-    compile, decode_model_text, run_reality_checks, Diagnostic, ModelFormat, RealityOutcome, Method, Overrides, Results, Severity, Simulation,
+    compile, decode_model_text, run_reality_checks, Diagnostic, Method, ModelFormat, Overrides,
+    RealityOutcome, Results, Severity, Simulation,
 };
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 

@@ -86,13 +86,12 @@ fn to_xmile_dialect(project: &Project) -> (Project, Vec<Diagnostic>) {
                 );
             };
             if matches!(variable.kind, VariableKind::Data { .. }) {
-                warn("XMILE has no data variables; written as an auxiliary with its data call".into());
+                warn(
+                    "XMILE has no data variables; written as an auxiliary with its data call"
+                        .into(),
+                );
             }
-            if variable
-                .elements
-                .iter()
-                .any(|e| !e.except.is_empty())
-            {
+            if variable.elements.iter().any(|e| !e.except.is_empty()) {
                 warn("XMILE element equations cover one element each; `:EXCEPT:` lists are kept as blowback reads them".into());
             }
             // A constant list over the whole variable becomes one equation per element.
@@ -236,7 +235,9 @@ impl Rewriter<'_> {
                 indices: indices
                     .into_iter()
                     .map(|index| match index {
-                        crate::equation::Index::Expr(e) => crate::equation::Index::Expr(self.expr(e)),
+                        crate::equation::Index::Expr(e) => {
+                            crate::equation::Index::Expr(self.expr(e))
+                        }
                         other => other,
                     })
                     .collect(),
@@ -374,6 +375,9 @@ mod tests {
         assert!(xmile.contains("7 MOD 3"), "{xmile}");
         assert!(xmile.contains("<element subscript=\"b\">"), "{xmile}");
         let (again, _) = read_xmile(&xmile).unwrap();
-        assert_eq!(again.models[0].variables.len(), project.models[0].variables.len());
+        assert_eq!(
+            again.models[0].variables.len(),
+            project.models[0].variables.len()
+        );
     }
 }

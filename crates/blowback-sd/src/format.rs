@@ -74,7 +74,10 @@ mod tests {
 
     #[test]
     fn format_from_name() {
-        assert_eq!(ModelFormat::of_file_name("a/b/teacup.MDL"), ModelFormat::Mdl);
+        assert_eq!(
+            ModelFormat::of_file_name("a/b/teacup.MDL"),
+            ModelFormat::Mdl
+        );
         assert_eq!(ModelFormat::of_file_name("teacup.stmx"), ModelFormat::Xmile);
         assert_eq!(ModelFormat::of_file_name("noext"), ModelFormat::Xmile);
     }

@@ -31,8 +31,8 @@
 mod compile;
 mod convert;
 mod diagnostic;
-mod format;
 pub mod equation;
+mod format;
 mod loops;
 mod mdl;
 mod model;
@@ -45,18 +45,18 @@ mod xmile;
 pub use compile::compile;
 pub use convert::convert;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
+pub use format::{decode_model_text, read_model, ModelFormat};
 pub use loops::{
     Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopError, LoopOptions,
     Polarity,
 };
+pub use mdl::{read_mdl, write_mdl};
 pub use model::{
     Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
-    GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck, SimSpecs, TestInput,
-    Variable, VariableKind,
+    GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck, SimSpecs,
+    TestInput, Variable, VariableKind,
 };
-pub use format::{decode_model_text, read_model, ModelFormat};
-pub use mdl::{read_mdl, write_mdl};
-pub use reality::{run_reality_checks, RealityOutcome};
 pub use name::{canonical, did_you_mean, display};
+pub use reality::{run_reality_checks, RealityOutcome};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
 pub use xmile::{read_xmile, write_xmile};

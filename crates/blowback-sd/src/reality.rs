@@ -79,7 +79,8 @@ fn run_check(project: &Project, check: &RealityCheck) -> RealityOutcome {
     if !with_inputs {
         main.variables.push(hidden("condition", &check.condition));
     }
-    main.variables.push(hidden("consequence", &check.consequence));
+    main.variables
+        .push(hidden("consequence", &check.consequence));
     let simulation = match compile(&copy) {
         Ok((simulation, _)) => simulation,
         Err(diagnostics) => return RealityOutcome::Error(diagnostics),

@@ -104,6 +104,9 @@ struct Reader<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// A macro as read: its name, inputs, extra outputs and body.
+type MacroParts = (Located, Vec<Located>, Vec<Located>, Vec<Definition>);
+
 /// A name with its span in the file.
 #[derive(Debug, Clone)]
 struct Located {
@@ -336,7 +339,7 @@ impl Reader<'_> {
     fn project(&mut self) -> Project {
         let sections = split(self.source);
         let mut definitions = Vec::new();
-        let mut macros: Vec<(Located, Vec<Located>, Vec<Located>, Vec<Definition>)> = Vec::new();
+        let mut macros: Vec<MacroParts> = Vec::new();
         let mut in_macro = false;
         for part in &sections.parts {
             match part {
@@ -397,7 +400,8 @@ impl Reader<'_> {
             variables,
         });
         for (name, inputs, outputs, body) in macros {
-            if let Some(m) = self.macro_definition(name, inputs, outputs, body, &project.dimensions) {
+            if let Some(m) = self.macro_definition(name, inputs, outputs, body, &project.dimensions)
+            {
                 project.macros.push(m);
             }
         }
@@ -405,7 +409,10 @@ impl Reader<'_> {
     }
 
     /// `NAME(input, ... : output, ...)` after `:MACRO:`.
-    fn macro_header(&mut self, range: Range<usize>) -> Option<(Located, Vec<Located>, Vec<Located>)> {
+    fn macro_header(
+        &mut self,
+        range: Range<usize>,
+    ) -> Option<(Located, Vec<Located>, Vec<Located>)> {
         let tokens = tokenize(self.source, range.clone());
         let Some(name) = name_of(tokens.first()) else {
             self.error(
@@ -475,7 +482,10 @@ impl Reader<'_> {
         let Some(output) = variables.iter().position(|v| canonical(&v.name) == key) else {
             self.error_help(
                 DiagnosticKind::MissingEquation,
-                format!("macro `{}` never defines its output `{}`", name.name, name.name),
+                format!(
+                    "macro `{}` never defines its output `{}`",
+                    name.name, name.name
+                ),
                 Some(name.span),
                 "give the macro an equation for a variable named like the macro",
             );
@@ -490,7 +500,10 @@ impl Reader<'_> {
             variables.remove(output).equation.unwrap_or_default()
         } else {
             let mut builder = Builder::default();
-            builder.push(&super::translate::engine_name(&name.name), name.span.clone());
+            builder.push(
+                &super::translate::engine_name(&name.name),
+                name.span.clone(),
+            );
             builder.finish()
         };
         Some(Macro {
@@ -702,7 +715,10 @@ impl Reader<'_> {
 
     // ----- reality checks -----
 
-    fn reality_checks(&mut self, definitions: &[Definition]) -> (Vec<RealityCheck>, Vec<TestInput>) {
+    fn reality_checks(
+        &mut self,
+        definitions: &[Definition],
+    ) -> (Vec<RealityCheck>, Vec<TestInput>) {
         let mut inputs = Vec::new();
         for definition in definitions {
             let Body::TestInput(tokens) = &definition.body else {
@@ -712,7 +728,10 @@ impl Reader<'_> {
             let Some(target) = name_of(tokens.first()) else {
                 self.error_help(
                     DiagnosticKind::Syntax,
-                    format!("test input `{}` must name the variable it changes", name.name),
+                    format!(
+                        "test input `{}` must name the variable it changes",
+                        name.name
+                    ),
                     Some(name.span.clone()),
                     "a test input reads `name :TEST INPUT: variable = expression`",
                 );
@@ -760,7 +779,9 @@ impl Reader<'_> {
                     TokenKind::Symbol("[") => depth += 1,
                     TokenKind::Symbol("]") => depth = depth.saturating_sub(1),
                     _ if depth > 0 => {}
-                    TokenKind::Name { text, .. } if expect_name && input_names.contains(&canonical(text)) => {
+                    TokenKind::Name { text, .. }
+                        if expect_name && input_names.contains(&canonical(text)) =>
+                    {
                         test_inputs.push(text.clone());
                         expect_name = false;
                     }
@@ -773,7 +794,12 @@ impl Reader<'_> {
             }
             let check = RealityCheck {
                 name: name.clone(),
-                dimensions: definition.lhs.subscripts.iter().map(|s| s.name.clone()).collect(),
+                dimensions: definition
+                    .lhs
+                    .subscripts
+                    .iter()
+                    .map(|s| s.name.clone())
+                    .collect(),
                 condition: self.expression(condition, name),
                 test_inputs,
                 consequence: self.expression(consequence, name),
@@ -923,12 +949,15 @@ impl Reader<'_> {
             Some(at) => (&tokens[..at], &tokens[at + 1..]),
             None => (tokens, &[][..]),
         };
-        if let Some(call) = name_of(element_tokens.first())
-            .filter(|n| n.name.to_ascii_uppercase().starts_with("GET ") && symbol(element_tokens.get(1), "("))
-        {
+        if let Some(call) = name_of(element_tokens.first()).filter(|n| {
+            n.name.to_ascii_uppercase().starts_with("GET ") && symbol(element_tokens.get(1), "(")
+        }) {
             self.error_help(
                 DiagnosticKind::Unsupported,
-                format!("subscript range `{}` is read from a file by `{}`, which is not supported", name.name, call.name),
+                format!(
+                    "subscript range `{}` is read from a file by `{}`, which is not supported",
+                    name.name, call.name
+                ),
                 Some(call.span),
                 "list the elements in the model",
             );
@@ -957,7 +986,9 @@ impl Reader<'_> {
                     }
                 },
                 [open, first, dash, last, close]
-                    if symbol(Some(open), "(") && symbol(Some(dash), "-") && symbol(Some(close), ")") =>
+                    if symbol(Some(open), "(")
+                        && symbol(Some(dash), "-")
+                        && symbol(Some(close), ")") =>
                 {
                     items.extend(self.numeric_range(first, last)?);
                 }
@@ -1184,7 +1215,10 @@ impl Reader<'_> {
             if dims.index.contains_key(&key) {
                 self.error(
                     DiagnosticKind::Duplicate,
-                    format!("`{}` is both a subscript range and a variable", definition.lhs.name.name),
+                    format!(
+                        "`{}` is both a subscript range and a variable",
+                        definition.lhs.name.name
+                    ),
                     Some(definition.lhs.name.span.clone()),
                 );
                 continue;
@@ -1211,7 +1245,10 @@ impl Reader<'_> {
                 if integ < group.len() {
                     self.error_help(
                         DiagnosticKind::Syntax,
-                        format!("`{}` is a stock for some elements and not for others", group[0].lhs.name.name),
+                        format!(
+                            "`{}` is a stock for some elements and not for others",
+                            group[0].lhs.name.name
+                        ),
                         Some(group[0].lhs.name.span.clone()),
                         "define every element with INTEG",
                     );
@@ -1311,7 +1348,10 @@ impl Reader<'_> {
                     dimensions: shape.clone(),
                     elements: Vec::new(),
                     graphical_function: None,
-                    doc: Some(format!("The net flow of `{}` (its INTEG rate).", first.lhs.name.name)),
+                    doc: Some(format!(
+                        "The net flow of `{}` (its INTEG rate).",
+                        first.lhs.name.name
+                    )),
                     units: None,
                     span: Some(first.span.clone()),
                 }),
@@ -1622,14 +1662,21 @@ impl Reader<'_> {
     }
 
     /// Every element tuple a definition covers, `:EXCEPT:` removed, first subscript slowest.
-    fn element_tuples(&mut self, definition: &Definition, dims: &Dims, shape: &[String]) -> Vec<Vec<String>> {
+    fn element_tuples(
+        &mut self,
+        definition: &Definition,
+        dims: &Dims,
+        shape: &[String],
+    ) -> Vec<Vec<String>> {
         let expand = |subscripts: &[Located], reader: &mut Self| -> Vec<Vec<String>> {
             let mut tuples = vec![Vec::new()];
             for (position, subscript) in subscripts.iter().enumerate() {
                 let options: Vec<String> = match dims.display_elements_of(&subscript.name) {
                     Some(elements) => elements,
                     None => {
-                        let in_shape = shape.get(position).and_then(|d| dims.display_elements_of(d));
+                        let in_shape = shape
+                            .get(position)
+                            .and_then(|d| dims.display_elements_of(d));
                         let key = canonical(&subscript.name);
                         match in_shape.and_then(|e| e.into_iter().find(|e| canonical(e) == key)) {
                             Some(element) => vec![element],
@@ -1679,7 +1726,8 @@ impl Reader<'_> {
                 .into_iter()
                 .map(|t| t.iter().map(|e| canonical(e)).collect())
                 .collect();
-            tuples.retain(|t| !removed.contains(&t.iter().map(|e| canonical(e)).collect::<Vec<_>>()));
+            tuples
+                .retain(|t| !removed.contains(&t.iter().map(|e| canonical(e)).collect::<Vec<_>>()));
         }
         tuples
     }
@@ -1718,7 +1766,10 @@ impl Reader<'_> {
                     if args.len() != 2 {
                         self.error_help(
                             DiagnosticKind::Arity,
-                            format!("INTEG takes 2 arguments (rate, initial value), found {}", args.len()),
+                            format!(
+                                "INTEG takes 2 arguments (rate, initial value), found {}",
+                                args.len()
+                            ),
                             span_of(tokens),
                             "write `INTEG(inflow - outflow, initial value)`",
                         );
@@ -1736,7 +1787,10 @@ impl Reader<'_> {
                     if args.len() != 2 {
                         self.error(
                             DiagnosticKind::Arity,
-                            format!("WITH LOOKUP takes 2 arguments (input, table), found {}", args.len()),
+                            format!(
+                                "WITH LOOKUP takes 2 arguments (input, table), found {}",
+                                args.len()
+                            ),
                             span_of(tokens),
                         );
                         return None;
@@ -1812,7 +1866,11 @@ impl Reader<'_> {
                     } else {
                         self.source[span.clone()].to_string()
                     };
-                    let text = if symbol(part.first(), "+") { text[1..].to_string() } else { text };
+                    let text = if symbol(part.first(), "+") {
+                        text[1..].to_string()
+                    } else {
+                        text
+                    };
                     builder.push(&text, span);
                     list.push(builder.finish());
                     i += width;
@@ -1848,7 +1906,11 @@ impl Reader<'_> {
             None
         };
         if !symbol(tokens.first(), "(") || !symbol(tokens.last(), ")") {
-            return fail(self, format!("`{name}`: expected a lookup table in parentheses"), span);
+            return fail(
+                self,
+                format!("`{name}`: expected a lookup table in parentheses"),
+                span,
+            );
         }
         let inner = &tokens[1..tokens.len() - 1];
         let mut y_scale = None;
@@ -1869,25 +1931,42 @@ impl Reader<'_> {
             }
             if symbol(part.first(), "(") && symbol(part.last(), ")") {
                 let pair = split_top_level(&part[1..part.len() - 1], ",");
-                match (pair.first().and_then(|p| signed_number(p)), pair.get(1).and_then(|p| signed_number(p))) {
+                match (
+                    pair.first().and_then(|p| signed_number(p)),
+                    pair.get(1).and_then(|p| signed_number(p)),
+                ) {
                     (Some(x), Some(y)) if pair.len() == 2 => {
                         xs.push(x);
                         ys.push(y);
                     }
-                    _ => return fail(self, format!("`{name}`: expected a point `(x,y)`"), span_of(part)),
+                    _ => {
+                        return fail(
+                            self,
+                            format!("`{name}`: expected a point `(x,y)`"),
+                            span_of(part),
+                        )
+                    }
                 }
                 continue;
             }
             match signed_number(part) {
                 Some(v) => flat.push(v),
-                None => return fail(self, format!("`{name}`: expected a number or a point `(x,y)`"), span_of(part)),
+                None => {
+                    return fail(
+                        self,
+                        format!("`{name}`: expected a number or a point `(x,y)`"),
+                        span_of(part),
+                    )
+                }
             }
         }
         if !flat.is_empty() {
             if !xs.is_empty() || flat.len() % 2 != 0 {
                 return fail(
                     self,
-                    format!("`{name}`: a lookup given as a list needs all x values then all y values"),
+                    format!(
+                        "`{name}`: a lookup given as a list needs all x values then all y values"
+                    ),
                     span,
                 );
             }

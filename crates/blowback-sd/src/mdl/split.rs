@@ -26,8 +26,6 @@ pub(crate) struct Entry {
     pub units: Option<Range<usize>>,
     /// The comment after the second `~`, if any.
     pub comment: Option<Range<usize>>,
-    /// Flags after a third `~` (`:SUPPLEMENTARY`).
-    pub flags: Option<Range<usize>>,
     /// Whether the entry ended with `|` (false only at the end of the section).
     pub terminated: bool,
 }
@@ -38,8 +36,6 @@ pub(crate) struct Sections {
     pub equations: Range<usize>,
     /// The parts of the equation section.
     pub parts: Vec<Part>,
-    /// Byte range of the sketch section (from its marker line to the end), if any.
-    pub sketch: Option<Range<usize>>,
 }
 
 /// The sketch section starts at a line `\\\---///` (some writers use fewer backslashes).
@@ -60,10 +56,10 @@ pub(crate) fn split(text: &str) -> Sections {
     let sketch_start = find_line_start(text, start, SKETCH_MARKER);
     let end = sketch_start.unwrap_or(text.len());
     let parts = parts(text, start..end);
+    // The sketch (the diagram, after the marker line) holds no equations; it is skipped.
     Sections {
         equations: start..end,
         parts,
-        sketch: sketch_start.map(|s| s..text.len()),
     }
 }
 
@@ -76,7 +72,9 @@ fn find_line_start(text: &str, from: usize, marker: &str) -> Option<usize> {
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let before = text[line_start.max(from)..at].trim();
         if !before.is_empty() && before.chars().all(|c| c == '\\') {
-            return Some(line_start.max(from) + text[line_start.max(from)..at].find('\\').unwrap_or(0));
+            return Some(
+                line_start.max(from) + text[line_start.max(from)..at].find('\\').unwrap_or(0),
+            );
         }
         search = at + marker.len();
     }
@@ -171,15 +169,10 @@ fn entry(text: &str, start: usize, end: usize) -> (Entry, usize) {
         let to = tildes.get(k).copied().unwrap_or(stop);
         Some(from..to)
     };
-    let flags = match (tildes.len() >= 3).then(|| bounds[3]..stop) {
-        Some(range) => Some(range),
-        None => None,
-    };
     let entry = Entry {
         definition: piece(0).unwrap_or(start..stop),
         units: piece(1),
         comment: piece(2),
-        flags,
         terminated,
     };
     (entry, if terminated { stop + 1 } else { stop })
@@ -228,14 +221,16 @@ mod tests {
         assert_eq!(found[0].1.as_deref(), Some("Meters [0,?]"));
         assert_eq!(found[0].2.as_deref(), Some("note with \" quote"));
         assert_eq!(found[1].0, "b = 2");
-        assert!(split(text).sketch.is_some());
+        assert_eq!(split(text).equations.end, text.find("\\\\").unwrap());
     }
 
     #[test]
     fn macros_are_marked() {
         let text = ":MACRO: M(a, b : c)\nM = a ~~|\n:END OF MACRO:\nx = M(1,2) ~~|";
         let parts = split(text).parts;
-        assert!(matches!(&parts[0], Part::MacroStart(r) if text[r.clone()].trim() == "M(a, b : c)"));
+        assert!(
+            matches!(&parts[0], Part::MacroStart(r) if text[r.clone()].trim() == "M(a, b : c)")
+        );
         assert!(matches!(parts[2], Part::MacroEnd(_)));
         assert_eq!(parts.len(), 4);
     }

@@ -153,11 +153,9 @@ pub(crate) fn translate_renaming(
             continue;
         }
         // Spacing: none after an opening bracket or a prefix operator, none before closers.
-        let tight_before = matches!(
-            token.kind,
-            TokenKind::Symbol(")" | "]" | "," | ";" | "!")
-        ) || (matches!(token.kind, TokenKind::Symbol("(" | "["))
-            && previous.is_some_and(|p| matches!(p, TokenKind::Name { .. })));
+        let tight_before = matches!(token.kind, TokenKind::Symbol(")" | "]" | "," | ";" | "!"))
+            || (matches!(token.kind, TokenKind::Symbol("(" | "["))
+                && previous.is_some_and(|p| matches!(p, TokenKind::Name { .. })));
         let after_open = previous.is_some_and(|p| matches!(p, TokenKind::Symbol("(" | "[")));
         let after_prefix = previous.is_some_and(|p| {
             matches!(p, TokenKind::Symbol("-" | "+")) && {

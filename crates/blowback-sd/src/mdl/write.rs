@@ -82,7 +82,12 @@ fn number(value: f64) -> String {
         // Vensim has no NaN literal; 0/0 computes it.
         "(0/0)".into()
     } else if value.is_infinite() {
-        if value > 0.0 { "1e+300*1e+300" } else { "-1e+300*1e+300" }.into()
+        if value > 0.0 {
+            "1e+300*1e+300"
+        } else {
+            "-1e+300*1e+300"
+        }
+        .into()
     } else if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {
@@ -99,7 +104,10 @@ fn list_numbers(text: &str) -> Option<Vec<f64>> {
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let p = p.strip_prefix('(').and_then(|q| q.strip_suffix(')')).unwrap_or(p);
+            let p = p
+                .strip_prefix('(')
+                .and_then(|q| q.strip_suffix(')'))
+                .unwrap_or(p);
             p.trim().parse::<f64>().ok()
         })
         .collect()
@@ -176,7 +184,12 @@ impl<'a> Writer<'a> {
                     let _ = write!(self.out, " -> {}", quote(&mapping.to));
                 } else {
                     let targets: Vec<String> = mapping.elements.iter().map(|e| quote(e)).collect();
-                    let _ = write!(self.out, " -> ({}: {})", quote(&mapping.to), targets.join(", "));
+                    let _ = write!(
+                        self.out,
+                        " -> ({}: {})",
+                        quote(&mapping.to),
+                        targets.join(", ")
+                    );
                 }
             }
             self.out.push_str("\n\t~\t\n\t~\t\t|\n\n");
@@ -268,7 +281,12 @@ impl<'a> Writer<'a> {
 
     fn macro_definition(&mut self, m: &Macro) {
         let parameters: Vec<String> = m.parameters.iter().map(|p| quote(p)).collect();
-        let _ = writeln!(self.out, ":MACRO: {}({})", quote(&m.name), parameters.join(", "));
+        let _ = writeln!(
+            self.out,
+            ":MACRO: {}({})",
+            quote(&m.name),
+            parameters.join(", ")
+        );
         let key = canonical(&m.name);
         let defines_output = m.variables.iter().any(|v| canonical(&v.name) == key);
         for variable in &m.variables {
@@ -278,7 +296,11 @@ impl<'a> Writer<'a> {
             self.current = m.name.clone();
             let body = self.expression(&m.equation);
             let doc = m.doc.as_deref().map(field).unwrap_or_default();
-            let _ = writeln!(self.out, "{} = {body}\n\t~\t\n\t~\t{doc}\n\t|\n", quote(&m.name));
+            let _ = writeln!(
+                self.out,
+                "{} = {body}\n\t~\t\n\t~\t{doc}\n\t|\n",
+                quote(&m.name)
+            );
         }
         self.out.push_str(":END OF MACRO:\n");
     }
@@ -337,7 +359,10 @@ impl<'a> Writer<'a> {
         let mut pieces = Vec::new();
         // Elements no equation covers are 0 in Vensim, so a 0 for the rest is left unsaid.
         let zero_rest = !variable.elements.is_empty()
-            && variable.equation.as_ref().is_some_and(|e| e.text.trim() == "0");
+            && variable
+                .equation
+                .as_ref()
+                .is_some_and(|e| e.text.trim() == "0");
         let covers_rest =
             (variable.equation.is_some() && !zero_rest) || variable.elements.is_empty();
         if covers_rest {
@@ -417,11 +442,18 @@ impl<'a> Writer<'a> {
         for (k, (element, combination)) in variable.elements.iter().zip(&combinations).enumerate() {
             let subscript: Vec<String> = element.subscript.iter().map(|s| canonical(s)).collect();
             let value: f64 = element.equation.text.trim().parse().ok()?;
-            if &subscript != combination || !element.except.is_empty() || element.graphical_function.is_some() {
+            if &subscript != combination
+                || !element.except.is_empty()
+                || element.graphical_function.is_some()
+            {
                 return None;
             }
             if k > 0 {
-                text.push_str(if k % row == 0 && dims.len() > 1 { "; " } else { ", " });
+                text.push_str(if k % row == 0 && dims.len() > 1 {
+                    "; "
+                } else {
+                    ", "
+                });
             }
             text.push_str(&number(value));
         }
@@ -443,7 +475,11 @@ impl<'a> Writer<'a> {
         let pieces = self.pieces(variable);
         let count = pieces.len();
         for (k, (lhs, equation, gf)) in pieces.into_iter().enumerate() {
-            let ending = if k + 1 == count { footer.as_str() } else { " ~~|\n" };
+            let ending = if k + 1 == count {
+                footer.as_str()
+            } else {
+                " ~~|\n"
+            };
             let subscripts = lhs_subscripts(&lhs);
             let equation = equation.as_ref();
             let body = match &variable.kind {
@@ -459,7 +495,11 @@ impl<'a> Writer<'a> {
                         ));
                     }
                     let initial = equation.map_or("0".to_string(), |e| self.expression(e));
-                    if initial.trim_start().to_ascii_uppercase().starts_with("INTEG") {
+                    if initial
+                        .trim_start()
+                        .to_ascii_uppercase()
+                        .starts_with("INTEG")
+                    {
                         format!("= {initial}")
                     } else {
                         let rate = self.rate(inflows, outflows, subscripts.as_deref());
@@ -494,7 +534,11 @@ impl<'a> Writer<'a> {
                 }
                 _ => format!("= {}", self.value(equation, gf)),
             };
-            let separator = if body.starts_with(['(', ':']) { "" } else { " " };
+            let separator = if body.starts_with(['(', ':']) {
+                ""
+            } else {
+                " "
+            };
             let _ = write!(self.out, "{lhs}{separator}{body}{ending}");
         }
         if let Some(initial) = &variable.initial_equation {
@@ -591,7 +635,11 @@ impl<'a> Writer<'a> {
             ExprKind::Subscript { name, indices } => {
                 out.push_str(&self.name(name));
                 out.push('[');
-                let dims = self.dimensions_of.get(&canonical(name)).cloned().unwrap_or_default();
+                let dims = self
+                    .dimensions_of
+                    .get(&canonical(name))
+                    .cloned()
+                    .unwrap_or_default();
                 for (k, index) in indices.iter().enumerate() {
                     if k > 0 {
                         out.push(',');
@@ -603,7 +651,10 @@ impl<'a> Writer<'a> {
                                 out.push('!');
                             }
                             None => {
-                                self.warn(format!("`{name}[*]`: no dimension known at position {}", k + 1));
+                                self.warn(format!(
+                                    "`{name}[*]`: no dimension known at position {}",
+                                    k + 1
+                                ));
                                 out.push('*');
                             }
                         },
@@ -658,7 +709,7 @@ impl<'a> Writer<'a> {
                 out.push(')');
             }
             ExprKind::Call { name, args } => self.call(name, args, out),
-            ExprKind::Error => out.push_str("0"),
+            ExprKind::Error => out.push('0'),
         }
     }
 
@@ -754,7 +805,10 @@ impl<'a> Writer<'a> {
                 return None;
             }
             ("mean", _) | ("stddev", _) | ("previous", _) => {
-                self.warn(format!("{} has no Vensim equivalent; written as it is", key.to_ascii_uppercase()));
+                self.warn(format!(
+                    "{} has no Vensim equivalent; written as it is",
+                    key.to_ascii_uppercase()
+                ));
                 return None;
             }
             _ => return None,
@@ -836,9 +890,16 @@ mod tests {
         assert_eq!(again.dimensions, project.dimensions);
         assert_eq!(again.sim_specs, project.sim_specs);
         let names = |p: &Project| -> Vec<String> {
-            p.models[0].variables.iter().map(|v| v.name.clone()).collect()
+            p.models[0]
+                .variables
+                .iter()
+                .map(|v| v.name.clone())
+                .collect()
         };
         assert_eq!(names(&again), names(&project));
-        assert!(written.contains("IF THEN ELSE((Time > 1) :AND: (:NOT: (s > 5)), 1, 0)"), "{written}");
+        assert!(
+            written.contains("IF THEN ELSE((Time > 1) :AND: (:NOT: (s > 5)), 1, 0)"),
+            "{written}"
+        );
     }
 }

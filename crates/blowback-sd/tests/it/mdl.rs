@@ -98,7 +98,11 @@ fn meaning(equation: &Equation) -> String {
     match parse(&equation.text) {
         // Names and builtins ignore case.
         (Some(expr), errors) if errors.is_empty() => print(&expr).to_lowercase(),
-        _ => equation.text.split_whitespace().collect::<String>().to_lowercase(),
+        _ => equation
+            .text
+            .split_whitespace()
+            .collect::<String>()
+            .to_lowercase(),
     }
 }
 
@@ -259,7 +263,9 @@ fn expression() -> impl Strategy<Value = String> {
         prop_oneof![
             (
                 inner.clone(),
-                prop::sample::select(vec!["+", "-", "*", "/", "^", "<", ">=", "=", "<>", "AND", "OR"]),
+                prop::sample::select(vec![
+                    "+", "-", "*", "/", "^", "<", ">=", "=", "<>", "AND", "OR"
+                ]),
                 inner.clone()
             )
                 .prop_map(|(a, op, b)| format!("({a}) {op} ({b})")),
@@ -317,7 +323,9 @@ fn variable() -> impl Strategy<Value = Variable> {
                 elements: Vec::new(),
                 graphical_function,
                 doc: doc.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()),
-                units: units.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()),
+                units: units
+                    .map(|u| u.trim().to_string())
+                    .filter(|u| !u.is_empty()),
                 span: None,
             }
         })
