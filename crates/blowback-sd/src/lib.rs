@@ -24,15 +24,25 @@
 //! assert!((final_population - 100.0 * 1.025_f64.powi(40)).abs() < 1e-9);
 //! ```
 //!
-//! Dependency direction: `equation` (syntax) <- `model` <- `compile` <- `simulation` (run).
+//! Dependency direction: `equation` (syntax) <- `model` <- `ir` <- `plan` <- `compile` <- `simulation`
+//! (runs). `plan` holds the compiled [`Simulation`] as data, so the compiler and the runner never
+//! import each other.
 
 #![deny(missing_docs)]
 
 mod compile;
+<<<<<<< HEAD
 mod convert;
 mod diagnostic;
 pub mod equation;
 mod format;
+=======
+mod data;
+mod diagnostic;
+pub mod equation;
+mod format;
+mod ir;
+>>>>>>> engine
 mod loops;
 mod mdl;
 mod model;
@@ -42,19 +52,32 @@ mod reality;
 mod simulation;
 mod xmile;
 
+<<<<<<< HEAD
 pub use compile::compile;
 pub use convert::convert;
+=======
+pub use compile::{compile, compile_with_data};
+pub use data::DataFiles;
+>>>>>>> engine
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use format::{decode_model_text, read_model, ModelFormat};
 pub use loops::{
     Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopError, LoopOptions,
     Polarity,
 };
+<<<<<<< HEAD
 pub use mdl::{read_mdl, write_mdl};
 pub use model::{
     Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
     GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck, SimSpecs,
     TestInput, Variable, VariableKind,
+=======
+pub use mdl::read_mdl;
+pub use model::{
+    Connection, DataInterpolation, Dialect, Dimension, DimensionMapping, ElementEquation, Equation,
+    GraphicalFunction, GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck,
+    SimSpecs, TestInput, Variable, VariableKind,
+>>>>>>> engine
 };
 pub use name::{canonical, did_you_mean, display};
 pub use reality::{run_reality_checks, RealityOutcome};

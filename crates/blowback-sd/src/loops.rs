@@ -16,7 +16,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::compile::ir::Ir;
+use crate::ir::Ir;
 use crate::model::GraphicalFunction;
 use crate::plan::{apply_binary, apply_unary, reduce};
 use crate::simulation::{NodeRole, Overrides, Results, RunError, Simulation};
@@ -472,7 +472,7 @@ impl Simulation {
         let graph = self.graph();
         let mut nodes = Vec::new();
         for name in variables {
-            let key = crate::compile::canonical_display(name);
+            let key = crate::name::canonical_display(name);
             match self.by_name.get(&key) {
                 Some(&i) => nodes.push(i),
                 None => return Err(LoopError::UnknownVariable(name.to_string())),
@@ -689,7 +689,7 @@ impl Simulation {
         let trace = self.run_trace(overrides)?;
         let index = *self
             .by_name
-            .get(&crate::compile::canonical_display(variable))
+            .get(&crate::name::canonical_display(variable))
             .ok_or_else(|| RunError::UnknownName {
                 name: variable.to_string(),
                 suggestion: None,
@@ -942,7 +942,7 @@ fn eval(ir: &Ir, value: &dyn Fn(usize) -> f64, c: &EvalContext) -> Option<f64> {
             let values: Option<Vec<f64>> = items.iter().map(&e).collect();
             reduce(*f, values?.into_iter())
         }
-        Ir::Lookup(t, x) => c.tables[*t].eval(e(x)?),
+        Ir::Lookup(t, x, mode) => crate::plan::lookup(c.tables[*t], e(x)?, *mode),
         Ir::Step(h, start) => {
             if c.time + c.dt * 1e-6 >= e(start)? {
                 e(h)?
@@ -966,6 +966,9 @@ fn eval(ir: &Ir, value: &dyn Fn(usize) -> f64, c: &EvalContext) -> Option<f64> {
         | Ir::PulseWindow(..)
         | Ir::PulseTrain(..)
         | Ir::Random(..)
-        | Ir::Delay { .. } => return None,
+        | Ir::Delay { .. }
+        | Ir::Element { .. }
+        | Ir::Vector { .. }
+        | Ir::Select { .. } => return None,
     })
 }

@@ -256,7 +256,7 @@ impl Term {
                 Term::Call(canonical(name), args.iter().map(Term::from_expr).collect())
             }
             ExprKind::Subscript { name, .. } => Term::Unsupported(Some(canonical(name))),
-            ExprKind::Error => Term::Unsupported(None),
+            ExprKind::Text(_) | ExprKind::Error => Term::Unsupported(None),
         }
     }
 }

@@ -18,7 +18,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use blowback_sd::{
-    compile, decode_model_text, read_mdl, read_xmile, Diagnostic, Method, Overrides, Project,
+    compile_with_data, decode_model_text, read_mdl, read_xmile, DataFiles, Diagnostic, Method,
+    Overrides, Project,
 };
 
 /// Folders whose expected output was made with another integration method than the file names.
@@ -107,6 +108,15 @@ fn read_expected(path: &Path) -> Expected {
 }
 
 /// Runs one model file and compares it with the folder's expected output; `Err` says why not.
+/// The data files a model names, read from its folder.
+struct FolderFiles(PathBuf);
+
+impl DataFiles for FolderFiles {
+    fn read(&self, name: &str) -> Result<Vec<u8>, String> {
+        fs::read(self.0.join(name)).map_err(|e| format!("cannot read `{name}`: {e}"))
+    }
+}
+
 fn check_model(
     format: Format,
     model: &Path,
@@ -116,7 +126,8 @@ fn check_model(
     let bytes = fs::read(model).map_err(|e| format!("cannot read: {e}"))?;
     let text = decode_model_text(&bytes);
     let project = format.read(&text)?;
-    let (simulation, _) = compile(&project).map_err(|e| located(&e.0, &text))?;
+    let files = FolderFiles(model.parent().unwrap_or(Path::new(".")).to_path_buf());
+    let (simulation, _) = compile_with_data(&project, &files).map_err(|e| located(&e.0, &text))?;
     let mut overrides = Overrides::new();
     overrides.method = METHOD_OF_EXPECTED_OUTPUT
         .iter()
