@@ -31,18 +31,12 @@
 #![deny(missing_docs)]
 
 mod compile;
-<<<<<<< HEAD
 mod convert;
-mod diagnostic;
-pub mod equation;
-mod format;
-=======
 mod data;
 mod diagnostic;
 pub mod equation;
 mod format;
 mod ir;
->>>>>>> engine
 mod loops;
 mod mdl;
 mod model;
@@ -52,32 +46,20 @@ mod reality;
 mod simulation;
 mod xmile;
 
-<<<<<<< HEAD
-pub use compile::compile;
-pub use convert::convert;
-=======
 pub use compile::{compile, compile_with_data};
+pub use convert::convert;
 pub use data::DataFiles;
->>>>>>> engine
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use format::{decode_model_text, read_model, ModelFormat};
 pub use loops::{
     Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopError, LoopOptions,
     Polarity,
 };
-<<<<<<< HEAD
-pub use mdl::{read_mdl, write_mdl};
-pub use model::{
-    Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
-    GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck, SimSpecs,
-    TestInput, Variable, VariableKind,
-=======
-pub use mdl::read_mdl;
+pub use mdl::{read_mdl, read_mdl_with_data, write_mdl};
 pub use model::{
     Connection, DataInterpolation, Dialect, Dimension, DimensionMapping, ElementEquation, Equation,
     GraphicalFunction, GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck,
     SimSpecs, TestInput, Variable, VariableKind,
->>>>>>> engine
 };
 pub use name::{canonical, did_you_mean, display};
 pub use reality::{run_reality_checks, RealityOutcome};
