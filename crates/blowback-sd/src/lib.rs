@@ -41,6 +41,7 @@ mod loops;
 mod mdl;
 mod model;
 mod name;
+mod partial;
 mod plan;
 mod reality;
 mod simulation;
@@ -62,6 +63,7 @@ pub use model::{
     SimSpecs, TestInput, Variable, VariableKind,
 };
 pub use name::{canonical, did_you_mean, display};
+pub use partial::{PartialSigns, RecordedRun};
 pub use reality::{run_reality_checks, RealityOutcome};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
 pub use xmile::{read_xmile, write_xmile};

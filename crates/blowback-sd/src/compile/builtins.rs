@@ -177,6 +177,35 @@ pub(super) const BUILTINS: &[Builtin] = &[
         boxed(take(&mut a, 2))
     )),
     scalar!(&["game"], 1, 1, |_, _, mut a| take(&mut a, 0)),
+    scalar!(&["get_time_value"], 3, 3, |r, c, mut a| {
+        // Vensim: GET TIME VALUE(relative to, offset, measure); only measure 0 (model time) of
+        // the current (0) or initial (1) time: calendar measures need a clock the model lacks.
+        let relative = r.fold(&a[0]);
+        let measure = r.fold(&a[2]);
+        let base =
+            match relative {
+                Some(0.0) => Ir::Time,
+                Some(1.0) => Ir::StartTime,
+                _ => return r.error(
+                    c.context,
+                    &c.args[0],
+                    DiagnosticKind::Unsupported,
+                    "GET TIME VALUE is supported relative to the current (0) or initial (1) time"
+                        .into(),
+                    None,
+                ),
+            };
+        if measure != Some(0.0) {
+            return r.error(
+                c.context,
+                &c.args[2],
+                DiagnosticKind::Unsupported,
+                "GET TIME VALUE is supported for measure 0 (model time) only".into(),
+                None,
+            );
+        }
+        binary(BinaryFn::Add, base, take(&mut a, 1))
+    }),
     // Time functions.
     scalar!(&["step"], 2, 2, |_, _, mut a| Ir::Step(
         boxed(take(&mut a, 0)),
@@ -749,6 +778,22 @@ fn vector_select(r: &mut Resolver, c: &Call) -> Value {
 }
 
 fn lookup(r: &mut Resolver, c: &Call, mode: LookupMode) -> Value {
+    // xmutil writes functions it does not know as `LOOKUP(COSH, x)`: call the builtin.
+    if let ExprKind::Name(name) = &c.args[0].kind {
+        let key = canonical(name);
+        let full = r.lookup_key(c.context.scope, name);
+        let is_variable = r.flat.index.contains_key(&full) || r.flat.arrays.contains_key(&full);
+        if let (Some(_), false, LookupMode::Table) = (find(&key), is_variable, mode) {
+            let call = Expr {
+                kind: ExprKind::Call {
+                    name: name.clone(),
+                    args: c.args[1..].to_vec(),
+                },
+                span: c.expr.span.clone(),
+            };
+            return r.value(c.context, &call);
+        }
+    }
     let x = r.value(c.context, &c.args[1]);
     let Some(table) = r.table(c.context, &c.args[0]) else {
         return Value::Scalar(Ir::Const(f64::NAN));

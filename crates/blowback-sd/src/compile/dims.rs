@@ -198,6 +198,22 @@ impl Dims {
         self.dims[dim].elements.iter().position(|e| e == element)
     }
 
+    /// The 1-based position of element `pos` of `dim` in the top of its subrange chain: what a
+    /// dimension or element name means as a value (Vensim compares elements this way).
+    pub(crate) fn ordinal(&self, dim: usize, pos: usize) -> f64 {
+        let root = self.family(dim);
+        let element = &self.dims[dim].elements[pos];
+        self.position(root, element).unwrap_or(pos) as f64 + 1.0
+    }
+
+    /// A dimension that has an element of this (canonical) name, and its position there.
+    pub(crate) fn element(&self, key: &str) -> Option<(usize, usize)> {
+        self.dims
+            .iter()
+            .enumerate()
+            .find_map(|(d, dim)| dim.elements.iter().position(|e| e == key).map(|p| (d, p)))
+    }
+
     /// The top of a dimension's subrange chain.
     fn family(&self, mut dim: usize) -> usize {
         for _ in 0..self.dims.len() {

@@ -672,25 +672,32 @@ impl Resolver<'_> {
             }
             return Value::Scalar(Ir::Node(i));
         }
-        let ir = match key.as_str() {
+        // Vensim macros name the caller's clock with a `$` suffix.
+        let ir = match key.trim_end_matches('$') {
             "time" => Ir::Time,
             "dt" | "time_step" => Ir::Dt,
             "starttime" | "initial_time" => Ir::StartTime,
             "stoptime" | "final_time" => Ir::StopTime,
             "pi" => Ir::Const(std::f64::consts::PI),
             _ => {
-                // A dimension name as a value is the (1-based) position of the element.
-                if let Some(d) = self.flat.dims.find(&key) {
+                // A dimension name as a value is the (1-based) position of the element being
+                // computed, counted in the whole dimension a subrange belongs to; an element
+                // name, its position there.
+                let dims = &self.flat.dims;
+                if let Some(d) = dims.find(&key) {
                     return match self.bound_position(context, d) {
-                        Some(p) => Value::Scalar(Ir::Const(p as f64 + 1.0)),
+                        Some(p) => Value::Scalar(Ir::Const(dims.ordinal(d, p))),
                         None => Value::Array(Array {
                             dims: vec![d],
-                            sizes: vec![self.flat.dims.len(d)],
-                            items: (0..self.flat.dims.len(d))
-                                .map(|p| Ir::Const(p as f64 + 1.0))
+                            sizes: vec![dims.len(d)],
+                            items: (0..dims.len(d))
+                                .map(|p| Ir::Const(dims.ordinal(d, p)))
                                 .collect(),
                         }),
                     };
+                }
+                if let Some((d, p)) = dims.element(&key) {
+                    return Value::Scalar(Ir::Const(dims.ordinal(d, p)));
                 }
                 let help = self.suggestion(context.scope, &key);
                 self.error(
@@ -1316,12 +1323,13 @@ impl Resolver<'_> {
             );
             None
         };
-        // Macro variables: a stock gets a hidden stock (its flows resolved after every variable
-        // exists); the others are hidden auxiliaries, resolved once all names are known.
+        // Macro variables (the output may be one, named like the macro): a stock gets a hidden
+        // stock (its flows resolved once every variable exists), the others hidden auxiliaries.
+        // Variables named like a parameter are placeholders for it.
         let mut pending = Vec::new();
         for variable in &definition.variables {
             let key = canonical(&variable.name);
-            if key == canonical(&definition.name) {
+            if locals.contains_key(&key) {
                 continue;
             }
             let node = match &variable.kind {
@@ -1365,21 +1373,22 @@ impl Resolver<'_> {
                         _ => (self.scalar(&inner, &body), None),
                     };
                     self.nodes[node].initial = initial;
-                    let find = |names: &[String]| -> Vec<usize> {
-                        names
-                            .iter()
-                            .filter_map(|n| match locals.get(&canonical(n)) {
-                                Some(Ir::Node(i)) => Some(*i),
-                                _ => None,
-                            })
-                            .collect()
-                    };
-                    let (ins, outs) = (find(inflows), find(outflows));
-                    for i in ins {
-                        self.set_flows(node, Some(i), None);
-                    }
-                    for o in outs {
-                        self.set_flows(node, None, Some(o));
+                    // Flows are macro variables or parameters; a parameter becomes a flow node.
+                    for (names, inflow) in [(inflows, true), (outflows, false)] {
+                        for name in names {
+                            let Some(ir) = locals.get(&canonical(name)).cloned() else {
+                                continue;
+                            };
+                            let flow = match ir {
+                                Ir::Node(i) if self.nodes[i].kind == NodeKind::Flow => i,
+                                other => self.flow(&inner, other),
+                            };
+                            if inflow {
+                                self.set_flows(node, Some(flow), None);
+                            } else {
+                                self.set_flows(node, None, Some(flow));
+                            }
+                        }
                     }
                     if let Some(rate) = rate {
                         let flow = self.flow(&inner, rate);
@@ -1393,31 +1402,21 @@ impl Resolver<'_> {
                 }
             }
         }
+        // The output named by a macro variable's name as written (xmutil leaves its spaces).
+        if let Some(output) = locals.get(&canonical(&definition.equation.text)) {
+            return output.clone();
+        }
         let Some(body) = parse_or_error(self, &definition.equation) else {
             return Ir::Const(f64::NAN);
         };
-        // The output may be a variable of the macro named like the macro itself.
-        let output = definition
-            .variables
-            .iter()
-            .find(|v| canonical(&v.name) == canonical(&definition.name))
-            .and_then(|v| v.equation.as_ref().map(|e| (v, e)));
-        let inner = |equation| Context {
+        let inner = Context {
             item: context.item,
             scope: context.scope,
             bindings: context.bindings,
-            equation,
+            equation: &definition.equation,
             locals: Some(locals),
         };
-        if let (ExprKind::Name(n), Some((variable, equation))) = (&body.kind, output) {
-            if canonical(n) == canonical(&variable.name) {
-                let Some(body) = parse_or_error(self, equation) else {
-                    return Ir::Const(f64::NAN);
-                };
-                return self.scalar(&inner(equation), &body);
-            }
-        }
-        self.scalar(&inner(&definition.equation), &body)
+        self.scalar(&inner, &body)
     }
 
     /// The value of a data variable: its data function read as a series over time.
