@@ -106,10 +106,28 @@ pub fn read_model_file(path: &Path) -> anyhow::Result<(String, ModelFormat)> {
     Ok((decode_model_text(&bytes).into_owned(), format))
 }
 
+/// The data files a model names (Vensim's `GET XLS DATA` and kin), read relative to the model.
+pub struct ModelFolder(pub PathBuf);
+
+impl ModelFolder {
+    /// The folder of a model file.
+    pub fn of(model: &Path) -> ModelFolder {
+        ModelFolder(model.parent().unwrap_or(Path::new(".")).to_path_buf())
+    }
+}
+
+impl DataFiles for ModelFolder {
+    fn read(&self, name: &str) -> Result<Vec<u8>, String> {
+        let path = self.0.join(name);
+        std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    }
+}
+
 /// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
 pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
     let (text, format) = read_model_file(path)?;
-    let project = match format.read(&text) {
+    let files = ModelFolder::of(path);
+    let project = match format.read_with_data(&text, &files) {
         Ok((project, warnings)) => {
             print_diagnostics(path, &text, &warnings);
             project
@@ -119,8 +137,7 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
             return Ok(None);
         }
     };
-    let data = ModelFolder(path.parent().unwrap_or(Path::new(".")).to_path_buf());
-    match compile_with_data(&project, &data) {
+    match compile_with_data(&project, &files) {
         Ok((simulation, warnings)) => {
             print_diagnostics(path, &text, &warnings);
             Ok(Some(simulation))
@@ -130,16 +147,6 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
             eprintln!("{} error(s) in {}", errors.error_count(), path.display());
             Ok(None)
         }
-    }
-}
-
-/// The data files a model's data functions name (`GET XLS DATA` ...), read relative to it.
-struct ModelFolder(PathBuf);
-
-impl DataFiles for ModelFolder {
-    fn read(&self, name: &str) -> Result<Vec<u8>, String> {
-        let path = self.0.join(name);
-        std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))
     }
 }
 
@@ -227,10 +234,11 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
 /// Runs the reality checks of a model that compiles; exits 1 when one fails or cannot run.
 fn reality_checks(path: &Path) -> anyhow::Result<ExitCode> {
     let (text, format) = read_model_file(path)?;
-    let Ok((project, _)) = format.read(&text) else {
+    let files = ModelFolder::of(path);
+    let Ok((project, _)) = format.read_with_data(&text, &files) else {
         return Ok(ExitCode::from(1));
     };
-    let outcomes = run_reality_checks(&project);
+    let outcomes = run_reality_checks(&project, &files);
     let mut failed = 0;
     for (name, outcome) in &outcomes {
         match outcome {

@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 mod compile;
+mod convert;
 mod data;
 mod diagnostic;
 pub mod equation;
@@ -47,6 +48,7 @@ mod simulation;
 mod xmile;
 
 pub use compile::{compile, compile_with_data};
+pub use convert::convert;
 pub use data::DataFiles;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use format::{decode_model_text, read_model, ModelFormat};
@@ -54,7 +56,7 @@ pub use loops::{
     Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopError, LoopOptions,
     Polarity,
 };
-pub use mdl::read_mdl;
+pub use mdl::{read_mdl, read_mdl_with_data, write_mdl};
 pub use model::{
     Connection, DataInterpolation, Dialect, Dimension, DimensionMapping, ElementEquation, Equation,
     GraphicalFunction, GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck,

@@ -8,6 +8,7 @@ use std::ops::Range;
 use super::lex::{tokenize, Token, TokenKind};
 use super::split::{split, Entry, Part};
 use super::translate::{translate, Builder, NA};
+use crate::data::DataFiles;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::equation::{parse, BinaryOp, Expr, ExprKind, UnaryOp};
 use crate::model::{
@@ -21,23 +22,108 @@ use crate::name::canonical;
 pub(crate) const PRODUCT: &str = "Vensim (.mdl)";
 
 /// Reads a Vensim `.mdl` model. Returns the project and any warnings, or every error found.
+/// Subscript ranges read from files (`GET DIRECT SUBSCRIPT`) are errors: see
+/// [`read_mdl_with_data`].
 pub fn read_mdl(text: &str) -> Result<(Project, Vec<Diagnostic>), Diagnostics> {
+    read_mdl_with_data(text, &crate::data::NoDataFiles)
+}
+
+/// Reads a Vensim `.mdl` model whose subscript ranges may come from data files.
+pub fn read_mdl_with_data(
+    text: &str,
+    files: &dyn DataFiles,
+) -> Result<(Project, Vec<Diagnostic>), Diagnostics> {
     let mut reader = Reader {
         source: text,
+        files,
         diagnostics: Vec::new(),
+        macro_output: None,
     };
     let project = reader.project();
-    let diagnostics = reader.diagnostics;
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    let mut diagnostics = reader.diagnostics;
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    if failed {
+        // The compiler will not see this project, so report its expressions' syntax errors here:
+        // one pass gives every problem.
+        diagnostics.extend(syntax_errors(&project));
+    }
+    diagnostics.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    if failed {
         return Err(Diagnostics(diagnostics));
     }
     Ok((project, diagnostics))
 }
 
+/// Syntax errors of every equation in a project, located in the file.
+fn syntax_errors(project: &Project) -> Vec<Diagnostic> {
+    let mut equations: Vec<(&str, &Equation)> = Vec::new();
+    let variables = project
+        .models
+        .iter()
+        .flat_map(|m| &m.variables)
+        .chain(project.macros.iter().flat_map(|m| &m.variables));
+    for variable in variables {
+        for equation in variable
+            .equation
+            .iter()
+            .chain(&variable.initial_equation)
+            .chain(variable.elements.iter().map(|e| &e.equation))
+        {
+            equations.push((&variable.name, equation));
+        }
+    }
+    for m in &project.macros {
+        equations.push((&m.name, &m.equation));
+    }
+    for check in &project.reality_checks {
+        equations.push((&check.name, &check.condition));
+        equations.push((&check.name, &check.consequence));
+    }
+    for input in &project.test_inputs {
+        equations.push((&input.name, &input.equation));
+    }
+    let mut diagnostics = Vec::new();
+    let mut seen = HashSet::new();
+    for (name, equation) in equations {
+        // Element equations share their text; report each place once.
+        if !seen.insert(equation.offset) || is_number_list(&equation.text) {
+            continue;
+        }
+        for error in parse(&equation.text).1 {
+            let mut d = Diagnostic::error(DiagnosticKind::Syntax, error.message)
+                .with_variable(name)
+                .with_span(equation.file_span(&error.span));
+            if let Some(help) = error.help {
+                d = d.with_help(help);
+            }
+            diagnostics.push(d);
+        }
+    }
+    diagnostics
+}
+
+/// Whether a text is a constant list (`1, 2, 3`), which is not an expression.
+fn is_number_list(text: &str) -> bool {
+    text.contains([',', ';'])
+        && text
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .all(|p| p.trim_matches(['(', ')']).parse::<f64>().is_ok())
+}
+
 struct Reader<'a> {
     source: &'a str,
+    /// Where `GET DIRECT SUBSCRIPT` reads its files.
+    files: &'a dyn DataFiles,
     diagnostics: Vec<Diagnostic>,
+    /// While reading a macro: the macro's name (canonical) and the name its output variable takes,
+    /// so the output can be a stock that reads itself.
+    macro_output: Option<(String, String)>,
 }
+
+/// A macro as read: its name, inputs, extra outputs and body.
+type MacroParts = (Located, Vec<Located>, Vec<Located>, Vec<Definition>);
 
 /// A name with its span in the file.
 #[derive(Debug, Clone)]
@@ -157,7 +243,7 @@ fn split_top_level<'t>(tokens: &'t [Token], separator: &str) -> Vec<&'t [Token]>
 /// If `tokens` is `NAME ( ... )` with the name (case-insensitive) as given, the arguments.
 fn call_arguments<'t>(tokens: &'t [Token], function: &str) -> Option<Vec<&'t [Token]>> {
     let name = name_of(tokens.first())?;
-    if !name.name.eq_ignore_ascii_case(function) || !symbol(tokens.get(1), "(") {
+    if canonical(&name.name) != canonical(function) || !symbol(tokens.get(1), "(") {
         return None;
     }
     if !symbol(tokens.last(), ")") || tokens.len() < 3 {
@@ -271,7 +357,7 @@ impl Reader<'_> {
     fn project(&mut self) -> Project {
         let sections = split(self.source);
         let mut definitions = Vec::new();
-        let mut macros: Vec<(Located, Vec<Located>, Vec<Located>, Vec<Definition>)> = Vec::new();
+        let mut macros: Vec<MacroParts> = Vec::new();
         let mut in_macro = false;
         for part in &sections.parts {
             match part {
@@ -325,6 +411,7 @@ impl Reader<'_> {
         };
         project.dimensions = self.dimensions(&definitions);
         project.sim_specs = self.sim_specs(&mut definitions);
+        self.expand_macro_outputs(&mut definitions, &macros);
         let variables = self.variables(&definitions, &project.dimensions);
         (project.reality_checks, project.test_inputs) = self.reality_checks(&definitions);
         project.models.push(Model {
@@ -332,10 +419,8 @@ impl Reader<'_> {
             variables,
         });
         for (name, inputs, outputs, body) in macros {
-            if let Some(m) = self.macro_definition(name, inputs, outputs, body, &project.dimensions)
-            {
-                project.macros.push(m);
-            }
+            let defined = self.macro_definitions(name, inputs, outputs, body, &project.dimensions);
+            project.macros.extend(defined);
         }
         project
     }
@@ -385,33 +470,49 @@ impl Reader<'_> {
         Some((name, inputs, outputs))
     }
 
-    fn macro_definition(
+    /// The macros one `:MACRO:` defines: itself, and one more per extra output (`NAME(in : out)`),
+    /// named `NAME out`, which the call sites of the extra outputs use.
+    fn macro_definitions(
         &mut self,
         name: Located,
         inputs: Vec<Located>,
         outputs: Vec<Located>,
         body: Vec<Definition>,
         dimensions: &[Dimension],
-    ) -> Option<Macro> {
-        if let Some(first) = outputs.first() {
-            self.error_help(
-                DiagnosticKind::Unsupported,
-                format!(
-                    "macro `{}` has extra outputs after `:`, which are not supported",
-                    name.name
-                ),
-                Some(first.span.clone()),
-                "split the macro into one macro per output",
-            );
-            return None;
-        }
+    ) -> Vec<Macro> {
         let key = canonical(&name.name);
         let doc = body
             .iter()
             .find(|d| canonical(&d.lhs.name.name) == key)
             .and_then(|d| d.doc.clone());
+        // A macro that is one expression stays one (as XMILE writes macros). Otherwise the variable
+        // named like the macro is its output; it takes another name inside the macro, so that it
+        // can be a stock or read itself without being taken for a call of the macro.
+        let single = outputs.is_empty()
+            && body.len() == 1
+            && canonical(&body[0].lhs.name.name) == key
+            && body[0].lhs.subscripts.is_empty()
+            && body[0].data.is_none()
+            && matches!(&body[0].body, Body::Equation(t) if call_arguments(t, "INTEG").is_none());
+        let output_name = if single {
+            name.name.clone()
+        } else {
+            format!("{} output", name.name)
+        };
+        if !single {
+            self.macro_output = Some((key.clone(), output_name.clone()));
+        }
         let mut variables = self.variables(&body, dimensions);
-        let Some(output) = variables.iter().position(|v| canonical(&v.name) == key) else {
+        self.macro_output = None;
+        for variable in &mut variables {
+            if canonical(&variable.name) == key {
+                variable.name = output_name.clone();
+            }
+        }
+        let Some(output) = variables
+            .iter()
+            .position(|v| canonical(&v.name) == canonical(&output_name))
+        else {
             self.error_help(
                 DiagnosticKind::MissingEquation,
                 format!(
@@ -421,30 +522,168 @@ impl Reader<'_> {
                 Some(name.span),
                 "give the macro an equation for a variable named like the macro",
             );
-            return None;
+            return Vec::new();
         };
-        // A macro that is one expression stays one (as XMILE writes macros); otherwise its output is
-        // the variable named like the macro, among the macro's own variables.
-        let single = variables.len() == 1
-            && matches!(variables[0].kind, VariableKind::Aux)
-            && variables[0].dimensions.is_empty();
-        let equation = if single {
-            variables.remove(output).equation.unwrap_or_default()
-        } else {
+        let parameters: Vec<String> = inputs.into_iter().map(|p| p.name).collect();
+        let reference = |target: &str, span: Range<usize>| {
             let mut builder = Builder::default();
-            builder.push(
-                &super::translate::engine_name(&name.name),
-                name.span.clone(),
-            );
+            builder.push(&super::translate::engine_name(target), span);
             builder.finish()
         };
-        Some(Macro {
-            name: name.name,
-            parameters: inputs.into_iter().map(|p| p.name).collect(),
-            equation,
-            variables,
-            doc,
-        })
+        if single {
+            return vec![Macro {
+                name: name.name,
+                parameters,
+                equation: variables.remove(output).equation.unwrap_or_default(),
+                variables,
+                doc,
+            }];
+        }
+        let mut macros = Vec::new();
+        for extra in &outputs {
+            if !variables
+                .iter()
+                .any(|v| canonical(&v.name) == canonical(&extra.name))
+            {
+                self.error_help(
+                    DiagnosticKind::MissingEquation,
+                    format!(
+                        "macro `{}` never defines its output `{}`",
+                        name.name, extra.name
+                    ),
+                    Some(extra.span.clone()),
+                    "give the macro an equation for each output listed after `:`",
+                );
+                continue;
+            }
+            macros.push(Macro {
+                name: format!("{} {}", name.name, extra.name),
+                parameters: parameters.clone(),
+                equation: reference(&extra.name, extra.span.clone()),
+                variables: variables.clone(),
+                doc: None,
+            });
+        }
+        macros.insert(
+            0,
+            Macro {
+                name: name.name.clone(),
+                parameters,
+                equation: reference(&output_name, name.span.clone()),
+                variables,
+                doc,
+            },
+        );
+        macros
+    }
+
+    /// Calls of macros with extra outputs, `total = ADD3(a, b, c : low, high)`: the call keeps its
+    /// inputs and each variable after `:` gets its own definition, a call of the macro for that
+    /// output (`low = ADD3 minval(a, b, c)`), over the same subscripts.
+    fn expand_macro_outputs(&mut self, definitions: &mut Vec<Definition>, macros: &[MacroParts]) {
+        let outputs: HashMap<String, (&Located, &Vec<Located>)> = macros
+            .iter()
+            .filter(|m| !m.2.is_empty())
+            .map(|m| (canonical(&m.0.name), (&m.0, &m.2)))
+            .collect();
+        if outputs.is_empty() {
+            return;
+        }
+        let mut added = Vec::new();
+        for definition in definitions.iter_mut() {
+            let Body::Equation(tokens) = &mut definition.body else {
+                continue;
+            };
+            let mut i = 0;
+            while i < tokens.len() {
+                let Some(call) = name_of(tokens.get(i)) else {
+                    i += 1;
+                    continue;
+                };
+                let Some(&(header, extra)) = outputs.get(&canonical(&call.name)) else {
+                    i += 1;
+                    continue;
+                };
+                if !symbol(tokens.get(i + 1), "(") {
+                    i += 1;
+                    continue;
+                }
+                let Some(close) = super::translate::matching(tokens, i + 1) else {
+                    break;
+                };
+                let mut depth = 0usize;
+                let colon = (i + 2..close).find(|&k| match tokens[k].kind {
+                    TokenKind::Symbol("(" | "[") => {
+                        depth += 1;
+                        false
+                    }
+                    TokenKind::Symbol(")" | "]") => {
+                        depth = depth.saturating_sub(1);
+                        false
+                    }
+                    TokenKind::Symbol(":") => depth == 0,
+                    _ => false,
+                });
+                let Some(colon) = colon else {
+                    i += 1;
+                    continue;
+                };
+                let targets: Vec<&[Token]> = split_top_level(&tokens[colon + 1..close], ",");
+                if targets.len() != extra.len() {
+                    self.error(
+                        DiagnosticKind::Arity,
+                        format!(
+                            "macro `{}` has {} extra output(s) but the call names {}",
+                            header.name,
+                            extra.len(),
+                            targets.len()
+                        ),
+                        span_of(&tokens[colon..close]),
+                    );
+                    break;
+                }
+                for (target, output) in targets.iter().zip(extra) {
+                    let Some(target) = (target.len() == 1)
+                        .then(|| name_of(target.first()))
+                        .flatten()
+                    else {
+                        self.error(
+                            DiagnosticKind::Syntax,
+                            "expected a variable name for the macro's extra output".into(),
+                            span_of(target).or(Some(tokens[colon].span.clone())),
+                        );
+                        continue;
+                    };
+                    let mut call_tokens = vec![Token {
+                        kind: TokenKind::Name {
+                            text: format!("{} {}", header.name, output.name),
+                            quoted: false,
+                        },
+                        span: tokens[i].span.clone(),
+                    }];
+                    call_tokens.extend_from_slice(&tokens[i + 1..colon]);
+                    call_tokens.push(tokens[close].clone());
+                    added.push(Definition {
+                        lhs: Lhs {
+                            name: target,
+                            subscripts: definition.lhs.subscripts.clone(),
+                            except: definition.lhs.except.clone(),
+                        },
+                        body: Body::Equation(call_tokens),
+                        data: None,
+                        units: None,
+                        doc: Some(format!(
+                            "Output `{}` of macro `{}`, as `{}` calls it.",
+                            output.name, header.name, definition.lhs.name.name
+                        )),
+                        span: definition.span.clone(),
+                    });
+                }
+                tokens.drain(colon..close);
+                i += 1;
+            }
+        }
+        definitions.extend(added);
     }
 
     /// Classifies one entry; `None` for groups, blank entries and entries already reported.
@@ -680,11 +919,12 @@ impl Reader<'_> {
             };
             // Inside the test input, the variable's own name means its value without the test.
             let original = TestInput::original_name(&target.name);
+            let target_key = canonical(&target.name);
             let equation = super::translate::translate_renaming(
                 self.source,
                 &tokens[equals + 1..],
                 &name.name,
-                Some((&canonical(&target.name), &original)),
+                &|n| (canonical(n) == target_key).then(|| original.clone()),
                 &mut self.diagnostics,
             );
             inputs.push(TestInput {
@@ -881,19 +1121,16 @@ impl Reader<'_> {
             Some(at) => (&tokens[..at], &tokens[at + 1..]),
             None => (tokens, &[][..]),
         };
-        if let Some(call) = name_of(element_tokens.first()).filter(|n| {
-            n.name.to_ascii_uppercase().starts_with("GET ") && symbol(element_tokens.get(1), "(")
-        }) {
-            self.error_help(
-                DiagnosticKind::Unsupported,
-                format!(
-                    "subscript range `{}` is read from a file by `{}`, which is not supported",
-                    name.name, call.name
-                ),
-                Some(call.span),
-                "list the elements in the model",
-            );
-            return None;
+        if let Some(args) = call_arguments(element_tokens, "GET DIRECT SUBSCRIPT")
+            .or_else(|| call_arguments(element_tokens, "GET XLS SUBSCRIPT"))
+        {
+            let items = self.subscript_from_file(name, &args, span_of(element_tokens))?;
+            return Some(RangeDefinition {
+                name: name.clone(),
+                items,
+                maps_to: Vec::new(),
+                alias_of: None,
+            });
         }
         let mut items = Vec::new();
         for part in split_top_level(element_tokens, ",") {
@@ -995,6 +1232,101 @@ impl Reader<'_> {
         })
     }
 
+    /// `GET DIRECT SUBSCRIPT('file', 'sheet', 'first cell', 'last cell', 'prefix')`: the element
+    /// names are the cells from the first to the last, row by row, each after the prefix.
+    fn subscript_from_file(
+        &mut self,
+        name: &Located,
+        args: &[&[Token]],
+        span: Option<Range<usize>>,
+    ) -> Option<Vec<Located>> {
+        let texts: Vec<&str> = args
+            .iter()
+            .filter_map(|a| match a {
+                [Token {
+                    kind: TokenKind::Text(t),
+                    ..
+                }] => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        let (file, sheet, first, last, prefix) = match texts[..] {
+            [file, sheet, first, last, prefix] if texts.len() == args.len() => {
+                (file, sheet, first, last, prefix)
+            }
+            [file, sheet, first, last] if texts.len() == args.len() => {
+                (file, sheet, first, last, "")
+            }
+            _ => {
+                self.error_help(
+                    DiagnosticKind::Arity,
+                    format!(
+                        "subscript range `{}`: GET DIRECT SUBSCRIPT takes 4 or 5 quoted arguments",
+                        name.name
+                    ),
+                    span,
+                    "GET DIRECT SUBSCRIPT('file', 'sheet', 'first cell', 'last cell', 'prefix')",
+                );
+                return None;
+            }
+        };
+        let read = self
+            .files
+            .read(file)
+            .and_then(|bytes| crate::data::Grid::read(file, bytes, sheet))
+            .and_then(|grid| {
+                let (r0, c0) = grid.cell_reference(first)?;
+                let (r1, c1) = if last.trim().is_empty() {
+                    (r0, c0)
+                } else {
+                    grid.cell_reference(last)?
+                };
+                let mut names = Vec::new();
+                for row in r0.min(r1)..=r0.max(r1) {
+                    for column in c0.min(c1)..=c0.max(c1) {
+                        let cell = match grid.cell(row, column) {
+                            crate::data::Cell::Text(t) => t.trim().to_string(),
+                            crate::data::Cell::Number(v) => super::translate::engine_number(*v),
+                            crate::data::Cell::Empty => continue,
+                        };
+                        names.push(format!("{prefix}{cell}"));
+                    }
+                }
+                Ok(names)
+            });
+        match read {
+            Ok(names) if !names.is_empty() => Some(
+                names
+                    .into_iter()
+                    .map(|element| Located {
+                        name: element,
+                        span: span.clone().unwrap_or(name.span.clone()),
+                    })
+                    .collect(),
+            ),
+            Ok(_) => {
+                self.error(
+                    DiagnosticKind::Dimension,
+                    format!(
+                        "subscript range `{}`: the cells from {first} to {last} are empty",
+                        name.name
+                    ),
+                    span,
+                );
+                None
+            }
+            Err(message) => {
+                self.error_help(
+                    DiagnosticKind::Dimension,
+                    format!("subscript range `{}`: {message}", name.name),
+                    span,
+                    "data files are read relative to the model file",
+                );
+                None
+            }
+        }
+    }
+
     /// `(A1-A10)`: the prefix followed by each number from the first to the last.
     fn numeric_range(&mut self, first: &Token, last: &Token) -> Option<Vec<Located>> {
         let first_text = self.source[first.span.clone()].trim().to_string();
@@ -1084,7 +1416,8 @@ impl Reader<'_> {
         if let Some(&dt) = values.get("time_step") {
             specs.dt = dt;
         }
-        specs.save_step = values.get("saveper").copied();
+        // Saving every step is what no save step means.
+        specs.save_step = values.get("saveper").copied().filter(|&s| s != specs.dt);
         let span_of_control = |name: &str| {
             control
                 .iter()
@@ -1200,9 +1533,12 @@ impl Reader<'_> {
                 continue;
             }
             let group = &groups[key];
-            let decomposed = (group.len() == 1)
-                .then(|| self.decompose_rate(group[0], &stocks, &plain, &shapes, &shapes[key]))
-                .flatten();
+            // Every definition of the stock must name the same flows (each at its own elements).
+            let mut decompositions = group
+                .iter()
+                .map(|d| self.decompose_rate(d, &stocks, &plain, &shapes, &shapes[key]));
+            let first = decompositions.next().flatten();
+            let decomposed = first.filter(|f| decompositions.all(|d| d.as_ref() == Some(f)));
             let result = match decomposed {
                 Some((inflows, outflows)) => {
                     for f in inflows.iter().chain(&outflows) {
@@ -1566,7 +1902,10 @@ impl Reader<'_> {
             .product();
         let numeric = matches!(
             variable.kind,
-            VariableKind::Aux | VariableKind::Flow { .. } | VariableKind::Stock { .. }
+            VariableKind::Aux
+                | VariableKind::Flow { .. }
+                | VariableKind::Stock { .. }
+                | VariableKind::Data { .. }
         );
         if !whole && numeric && covered.len() < total && !variable.elements.is_empty() {
             self.diagnostics.push(
@@ -1818,7 +2157,25 @@ impl Reader<'_> {
     }
 
     fn expression(&mut self, tokens: &[Token], name: &str) -> Equation {
-        translate(self.source, tokens, name, &mut self.diagnostics)
+        let Some((macro_key, output)) = &self.macro_output else {
+            return translate(self.source, tokens, name, &mut self.diagnostics);
+        };
+        // Inside a macro, `Time$` names the model's own `Time`; the macro's name, its output.
+        let rename = |n: &str| {
+            if canonical(n) == *macro_key {
+                Some(output.clone())
+            } else {
+                n.strip_suffix('$')
+                    .map(|global| global.trim_end().to_string())
+            }
+        };
+        super::translate::translate_renaming(
+            self.source,
+            tokens,
+            name,
+            &rename,
+            &mut self.diagnostics,
+        )
     }
 
     /// A lookup table: `( [(x0,y0)-(x1,y1)], (x,y), ... )` or `(x1, ..., xn, y1, ..., yn)`.

@@ -160,7 +160,6 @@ fn project() -> impl Strategy<Value = Project> {
                 name: None,
                 variables,
             }],
-            macros: Vec::new(),
             ..Project::default()
         })
 }
