@@ -548,6 +548,7 @@ pub(super) const BUILTINS: &[Builtin] = &[
     )),
     raw!(&["vector_elm_map"], 2, 2, vector_elm_map),
     raw!(&["vector_select"], 5, 5, vector_select),
+    raw!(&["invert_matrix"], 2, 2, invert_matrix),
     // External data (read through the caller's `DataFiles`).
     raw!(
         &["get_direct_constants", "get_xls_constants"],
@@ -723,6 +724,87 @@ fn whole_vector(r: &mut Resolver, c: &Call, arg: &Expr) -> Option<(Vec<Ir>, usiz
             Some((array.items, iterated))
         }
         Value::Scalar(ir) => Some((vec![ir], iterated)),
+    }
+}
+
+/// `INVERT MATRIX(m[..., rows, columns], n)`: the inverse of the square matrix over the last two
+/// subscripts; this equation's element is picked by its bindings of those two dimensions.
+fn invert_matrix(r: &mut Resolver, c: &Call) -> Value {
+    let arg = &c.args[0];
+    let fail = |r: &mut Resolver, message: &str| {
+        Value::Scalar(r.error(
+            c.context,
+            arg,
+            DiagnosticKind::Dimension,
+            message.into(),
+            None,
+        ))
+    };
+    let (name, indices) = match &arg.kind {
+        ExprKind::Subscript { name, indices } if indices.len() >= 2 => (name, indices),
+        _ => {
+            return fail(
+                r,
+                "INVERT MATRIX takes a matrix subscripted by at least two dimensions",
+            )
+        }
+    };
+    let Ok(info) = r.array_info(c.context, arg, name) else {
+        return Value::Scalar(Ir::Const(f64::NAN));
+    };
+    let count = info.dims.len();
+    let label = |r: &Resolver, k: usize| match &indices[k] {
+        Index::Expr(Expr {
+            kind: ExprKind::Name(n),
+            ..
+        }) => r.flat.dims.find(n).unwrap_or(info.dims[k]),
+        _ => info.dims[k],
+    };
+    let (rows, columns) = (label(r, count - 2), label(r, count - 1));
+    let bindings: Vec<(usize, usize)> = c
+        .context
+        .bindings
+        .iter()
+        .copied()
+        .filter(|&(d, _)| d != rows && d != columns)
+        .collect();
+    let context = Context {
+        item: c.context.item,
+        scope: c.context.scope,
+        bindings: &bindings,
+        equation: c.context.equation,
+        locals: c.context.locals,
+    };
+    let matrix = match r.value(&context, arg) {
+        Value::Array(array)
+            if array.dims == [rows, columns] && array.sizes[0] == array.sizes[1] =>
+        {
+            array
+        }
+        _ => {
+            return fail(
+                r,
+                "INVERT MATRIX needs a square matrix over its last two subscripts",
+            )
+        }
+    };
+    let n = matrix.sizes[0];
+    let element = |i: usize, j: usize| Ir::Vector {
+        f: VectorFn::Inverse,
+        items: matrix.items.clone(),
+        parameters: Vec::new(),
+        index: i * n + j,
+    };
+    match (
+        r.bound_position(c.context, rows),
+        r.bound_position(c.context, columns),
+    ) {
+        (Some(i), Some(j)) => Value::Scalar(element(i, j)),
+        _ => Value::Array(Array {
+            dims: vec![rows, columns],
+            sizes: vec![n, n],
+            items: (0..n * n).map(|k| element(k / n, k % n)).collect(),
+        }),
     }
 }
 

@@ -88,7 +88,12 @@ impl Resolver<'_> {
         };
         let item = &self.flat.items[c.context.item];
         let index = item.cover_index;
-        let sizes: Vec<usize> = item.cover_sizes.iter().copied().filter(|&n| n > 1).collect();
+        let sizes: Vec<usize> = item
+            .cover_sizes
+            .iter()
+            .copied()
+            .filter(|&n| n > 1)
+            .collect();
         let last = sizes.last().copied().unwrap_or(1).max(1);
         let (down, across) = if sizes.len() <= 1 {
             (0, index)
