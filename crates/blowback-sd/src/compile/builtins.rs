@@ -958,7 +958,7 @@ fn seed(r: &mut Resolver, c: &Call, index: usize, value: Option<Ir>) -> Option<u
     let expr = c.args.get(index)?;
     let value = value?;
     match r.fold(&value) {
-        Some(v) if v == 0.0 => None,
+        Some(0.0) => None,
         Some(v) if v.is_finite() => Some(v as i64 as u64),
         _ => {
             r.error(

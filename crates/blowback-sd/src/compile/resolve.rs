@@ -149,10 +149,13 @@ pub(super) struct Resolver<'a> {
     pub structural: Vec<usize>,
     pub data: &'a mut DataCache<'a>,
     /// Parsed equations by text and file offset.
-    parsed: HashMap<(String, Option<usize>), Option<Result<Rc<Expr>, ()>>>,
+    parsed: HashMap<(String, Option<usize>), Parsed>,
     diagnostics: &'a mut Vec<Diagnostic>,
     macro_depth: usize,
 }
+
+/// A parsed equation: `None` when empty, `Err` when it had syntax errors (already reported).
+type Parsed = Option<Result<Rc<Expr>, ()>>;
 
 pub(super) fn boxed(ir: Ir) -> Box<Ir> {
     Box::new(ir)
@@ -340,7 +343,7 @@ impl Resolver<'_> {
     /// Parses an item's equation, reporting syntax errors; `Some(Err)` when it has errors. The
     /// elements of an array share their equation, so each distinct one is parsed (and reported)
     /// once.
-    fn parse(&mut self, item: &Item, equation: &Equation) -> Option<Result<Rc<Expr>, ()>> {
+    fn parse(&mut self, item: &Item, equation: &Equation) -> Parsed {
         let key = (equation.text.clone(), equation.offset);
         if let Some(parsed) = self.parsed.get(&key) {
             return parsed.clone();

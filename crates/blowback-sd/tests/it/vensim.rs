@@ -672,9 +672,7 @@ fn data_functions_read_series_constants_and_lookups_from_files() {
     assert_eq!(at(&r, "constants[a]", 0.0), 7.0);
     assert_eq!(at(&r, "constants[b]", 0.0), 9.0);
     // Without data files the same model is a located error, not a panic.
-    let errors = compile(&project)
-        .err()
-        .expect("data without files must fail");
+    let errors = compile(&project).expect_err("data without files must fail");
     assert!(errors.0.iter().any(|d| d.message.contains("down.csv")));
 }
 
