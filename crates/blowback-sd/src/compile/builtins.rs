@@ -753,6 +753,9 @@ fn invert_matrix(r: &mut Resolver, c: &Call) -> Value {
         return Value::Scalar(Ir::Const(f64::NAN));
     };
     let count = info.dims.len();
+    if indices.len() != count {
+        return fail(r, "INVERT MATRIX's argument needs one subscript per dimension");
+    }
     let label = |r: &Resolver, k: usize| match &indices[k] {
         Index::Expr(Expr {
             kind: ExprKind::Name(n),
