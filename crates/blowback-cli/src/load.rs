@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use blowback::{Case, CaseError, CaseFiles, CaseFolder, MODEL_FILES};
+use blowback_sd::decode_model_text;
 use blowback_diagnostic::Located;
 use blowback_explore::ExploreError;
 
@@ -114,7 +115,16 @@ struct Dir<'a>(&'a Path);
 
 impl CaseFolder for Dir<'_> {
     fn read(&self, path: &str) -> std::io::Result<Option<String>> {
-        match std::fs::read_to_string(self.0.join(path)) {
+        let full = self.0.join(path);
+        if MODEL_FILES.contains(&path) {
+            // Older Vensim files are not UTF-8; the model reader decodes them.
+            return match std::fs::read(&full) {
+                Ok(bytes) => Ok(Some(decode_model_text(&bytes).into_owned())),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            };
+        }
+        match std::fs::read_to_string(full) {
             Ok(text) => Ok(Some(text)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
@@ -161,8 +171,7 @@ pub fn read(path: &Path) -> anyhow::Result<Source> {
             files,
         });
     }
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let (text, _) = crate::sd::read_model_file(path)?;
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());

@@ -11,6 +11,7 @@ mod args;
 mod case;
 mod charts;
 mod conflict;
+mod convert;
 mod diagnostics;
 mod events;
 mod explore;
@@ -35,6 +36,8 @@ enum Command {
     Run(args::RunArgs),
     /// Check a model and print located diagnostics; exits 1 when there are errors.
     Check(sd::CheckArgs),
+    /// Write a model in the other format: Vensim `.mdl` to XMILE or XMILE to `.mdl`.
+    Convert(convert::ConvertArgs),
     /// Fit a case's uncertain parameters to its historical data (least squares).
     Calibrate(case::CalibrateArgs),
     /// Feedback loops, their dominance over a run, and a causal-loop diagram.
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Run(args) if args.path.is_dir() => case::run_case(&args),
         Command::Run(args) => sd::run(args),
         Command::Check(args) => sd::check(args),
+        Command::Convert(args) => convert::run(args),
         Command::Calibrate(args) => case::calibrate(args),
         Command::Loops(args) => loops::loops(args),
         Command::Explain(args) => loops::explain(args),

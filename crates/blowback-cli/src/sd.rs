@@ -4,28 +4,59 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use blowback_sd::{compile, read_xmile, Results, Simulation};
+use blowback_sd::{
+    compile_with_data, decode_model_text, run_reality_checks, DataFiles, ModelFormat,
+    RealityOutcome, Results, Simulation,
+};
 
 use crate::args::{overrides_from, RunArgs};
-use crate::diagnostics::print_diagnostics;
+pub use crate::diagnostics::print_diagnostics;
 use crate::output::write_atomic;
 
 /// Arguments of `blowback check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// An XMILE model file, or a case folder.
+    /// A model file (XMILE, or Vensim `.mdl`), or a case folder.
     pub path: PathBuf,
     /// For a case folder: also check that every variable has a <doc> with provenance and units,
     /// and that the model agrees with uncertainties.toml (exit 1 on any finding).
     #[arg(long)]
     pub lint: bool,
+    /// Also run the model's reality checks (Vensim `:THE CONDITION:` ... `:IMPLIES:`).
+    #[arg(long)]
+    pub reality: bool,
+}
+
+/// Reads a model file's text (XMILE or Vensim `.mdl`, whose older files are not UTF-8) and the
+/// format its name implies.
+pub fn read_model_file(path: &Path) -> anyhow::Result<(String, ModelFormat)> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let format = ModelFormat::of_file_name(&path.to_string_lossy());
+    Ok((decode_model_text(&bytes).into_owned(), format))
+}
+
+/// The data files a model names (Vensim's `GET XLS DATA` and kin), read relative to the model.
+pub struct ModelFolder(pub PathBuf);
+
+impl ModelFolder {
+    /// The folder of a model file.
+    pub fn of(model: &Path) -> ModelFolder {
+        ModelFolder(model.parent().unwrap_or(Path::new(".")).to_path_buf())
+    }
+}
+
+impl DataFiles for ModelFolder {
+    fn read(&self, name: &str) -> Result<Vec<u8>, String> {
+        let path = self.0.join(name);
+        std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    }
 }
 
 /// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
 pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let project = match read_xmile(&text) {
+    let (text, format) = read_model_file(path)?;
+    let files = ModelFolder::of(path);
+    let project = match format.read_with_data(&text, &files) {
         Ok((project, warnings)) => {
             print_diagnostics(path, &text, &warnings);
             project
@@ -35,7 +66,7 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
             return Ok(None);
         }
     };
-    match compile(&project) {
+    match compile_with_data(&project, &files) {
         Ok((simulation, warnings)) => {
             print_diagnostics(path, &text, &warnings);
             Ok(Some(simulation))
@@ -90,6 +121,9 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let count = simulation.variables().count();
     if !args.lint {
         println!("{}: ok ({count} variables)", path.display());
+        if args.reality {
+            return reality_checks(&path);
+        }
         return Ok(ExitCode::SUCCESS);
     }
     if !args.path.is_dir() {
@@ -136,6 +170,44 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         println!("{}: {} lint finding(s)", path.display(), findings.len());
         Ok(ExitCode::from(1))
     }
+}
+
+/// Runs the reality checks of a model that compiles; exits 1 when one fails or cannot run.
+fn reality_checks(path: &Path) -> anyhow::Result<ExitCode> {
+    let (text, format) = read_model_file(path)?;
+    let files = ModelFolder::of(path);
+    let Ok((project, _)) = format.read_with_data(&text, &files) else {
+        return Ok(ExitCode::from(1));
+    };
+    let outcomes = run_reality_checks(&project, &files);
+    let mut failed = 0;
+    for (name, outcome) in &outcomes {
+        match outcome {
+            RealityOutcome::Passed => println!("reality check `{name}`: passed"),
+            RealityOutcome::Failed { time, element } => {
+                failed += 1;
+                println!(
+                    "reality check `{name}`: FAILED at time {time}{}",
+                    element.as_deref().unwrap_or_default()
+                );
+            }
+            RealityOutcome::Error(diagnostics) => {
+                failed += 1;
+                println!("reality check `{name}`: could not run");
+                print_diagnostics(path, &text, &diagnostics.0);
+            }
+        }
+    }
+    println!(
+        "{} reality check(s): {} passed, {failed} failed",
+        outcomes.len(),
+        outcomes.len() - failed
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Results as CSV: a `time` column, then one column per variable headed by the model's names.

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use blowback_sd::{
-    canonical, compile, read_xmile, Diagnostic, NodeRole, Overrides, Project, Results, Simulation,
+    canonical, compile, Diagnostic, ModelFormat, NodeRole, Overrides, Project, Results, Simulation,
 };
 
 use blowback_conflict::Conflict;
@@ -76,7 +76,9 @@ impl Case {
     /// beside the case; model errors come back as [`CaseError::Model`] with spans into
     /// `files.model`.
     pub fn load(files: &CaseFiles) -> Result<(Case, Vec<Diagnostic>), CaseError> {
-        let (project, mut warnings) = read_xmile(&files.model).map_err(CaseError::Model)?;
+        let (project, mut warnings) = ModelFormat::of_file_name(&files.model_file)
+            .read(&files.model)
+            .map_err(CaseError::Model)?;
         let (simulation, compile_warnings) = compile(&project).map_err(CaseError::Model)?;
         warnings.extend(compile_warnings);
 

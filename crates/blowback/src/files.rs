@@ -8,7 +8,7 @@
 use crate::error::CaseError;
 
 /// The names a case's model file may have, in order of preference.
-pub const MODEL_FILES: &[&str] = &["model.xmile"];
+pub const MODEL_FILES: &[&str] = &["model.xmile", "model.mdl"];
 
 /// Read access to a case folder, given by the caller. Paths are relative to the folder and use `/`.
 pub trait CaseFolder {

@@ -265,7 +265,7 @@ impl Reader<'_> {
                 .push(self.model(model, behavior, &project.dimensions));
         }
         for node in children(root, "macro") {
-            if let Some(m) = self.macro_definition(node) {
+            if let Some(m) = self.macro_definition(node, behavior, &project.dimensions) {
                 project.macros.push(m);
             }
         }
@@ -381,13 +381,15 @@ impl Reader<'_> {
                 }
             }
         }
-        Some(Dimension {
-            name: name.to_string(),
-            elements,
-        })
+        Some(Dimension::new(name, elements))
     }
 
-    fn macro_definition(&mut self, node: Node) -> Option<Macro> {
+    fn macro_definition(
+        &mut self,
+        node: Node,
+        behavior: Behavior,
+        dimensions: &[Dimension],
+    ) -> Option<Macro> {
         let name = attribute(node, "name")?.to_string();
         let equation = match child(node, "eqn") {
             Some(eqn) => self.equation(eqn),
@@ -405,6 +407,11 @@ impl Reader<'_> {
             name,
             parameters: children(node, "parm").map(text_of).collect(),
             equation,
+            // A macro with stocks or helpers lists them under <variables>, like a model.
+            variables: match child(node, "variables") {
+                Some(_) => self.model(node, behavior, dimensions).variables,
+                None => Vec::new(),
+            },
             doc: child(node, "doc").map(text_of),
         })
     }
@@ -442,6 +449,7 @@ impl Reader<'_> {
             text,
             offset,
             element: span,
+            source_map: Vec::new(),
         }
     }
 
@@ -516,6 +524,7 @@ impl Reader<'_> {
                     child(element, "gf").and_then(|gf| self.graphical_function(gf));
                 Some(ElementEquation {
                     subscript,
+                    except: Vec::new(),
                     equation,
                     graphical_function,
                 })
@@ -531,6 +540,7 @@ impl Reader<'_> {
                     let equation = self.equation(*eqn);
                     elements.push(ElementEquation {
                         subscript,
+                        except: Vec::new(),
                         equation,
                         graphical_function: None,
                     });
@@ -542,6 +552,7 @@ impl Reader<'_> {
             name: name.to_string(),
             kind,
             equation,
+            initial_equation: child(node, "init_eqn").map(|e| self.equation(e)),
             dimensions,
             elements,
             graphical_function,

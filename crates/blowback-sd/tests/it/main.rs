@@ -3,8 +3,10 @@
 mod conformance;
 mod diagnostics;
 mod loops;
+mod mdl;
 mod properties;
 mod semantics;
+mod vensim;
 
 use blowback_sd::{compile, read_xmile, Overrides, Results};
 
