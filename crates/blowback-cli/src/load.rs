@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use blowback::{Case, CaseError, CaseFiles, CaseFolder, MODEL_FILES};
-use blowback_sd::decode_model_text;
 use blowback_diagnostic::Located;
 use blowback_explore::ExploreError;
+use blowback_sd::decode_model_text;
 
 use crate::diagnostics::{print_diagnostics, Reported};
 

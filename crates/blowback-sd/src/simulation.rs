@@ -335,7 +335,7 @@ impl Simulation {
             self.run_ops(self.dynamic_ops.clone(), &mut slots, &mut state);
         }
 
-        let rows = steps / save_every + 1 + usize::from(steps % save_every != 0);
+        let rows = steps / save_every + 1 + usize::from(!steps.is_multiple_of(save_every));
         let mut times = Vec::with_capacity(rows);
         let mut data = vec![0.0; rows * outputs.len()];
         let output_slots: Vec<usize> = outputs.iter().map(|&i| (NODE_BASE as usize) + i).collect();

@@ -121,10 +121,11 @@ export function renderOverview() {
         v.doc ? el('p', {}, withCites(v.doc)) : null))),
 
     el('h2', {}, 'Claims'),
-    el('p', { class: 'hint' }, 'The essay’s causal claims, paraphrased, with the paragraphs they come from and the model links that encode them.'),
+    el('p', { class: 'hint' }, 'The causal claims, paraphrased, with the essay paragraphs or other basis they rest on and the model links that encode them.'),
     el('ol', { id: 'claims', class: 'claim-list' }, c.claims.map((/** @type {any} */ claim) =>
       el('li', { id: `claim-${claim.id}` },
         el('p', { class: 'claim-text' }, claim.paraphrase, ' ', citeList(claim.paragraphs)),
+        claim.basis ? el('p', { class: 'basis' }, claim.basis) : null,
         claim.links?.length
           ? el('ul', { class: 'links' }, claim.links.map((/** @type {any} */ l) => el('li', {}, linkText(l.from, l.to, l.polarity))))
           : null))));

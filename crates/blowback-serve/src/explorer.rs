@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
-use blowback::{window_stat, Case, Claim, NamedLoop, Scenario};
+use blowback::{window_stat, Basis, Case, Claim, NamedLoop, Scenario};
 use blowback_conflict::{analyze, default_concepts, reachable_by_improvements, Conflict, Game};
 use blowback_sd::{
     canonical, did_you_mean, FeedbackLoop, LoopOptions, NodeRole, Overrides, Polarity, Simulation,
@@ -22,7 +22,7 @@ use crate::api::OPENAPI;
 use crate::ServeError;
 
 /// Runs longer than this many steps are refused: the explorer answers as a slider moves, so the
-/// model's own time settings must keep a run short. Af-Pak takes 544 steps.
+/// model's own time settings must keep a run short. Af-Pak takes 4,352 steps.
 pub(crate) const MAX_STEPS: f64 = 200_000.0;
 /// At most this many variables come back from one run (each is a column of every saved time).
 pub(crate) const MAX_VARIABLES: usize = 32;
@@ -718,7 +718,19 @@ impl Explorer {
 }
 
 fn claim_json(claim: &Claim) -> Value {
-    json!({"id": claim.id, "paragraphs": claim.paragraphs, "paraphrase": claim.paraphrase})
+    json!({"id": claim.id, "paragraphs": claim.paragraphs, "paraphrase": claim.paraphrase,
+           "basis": basis_note(&claim.basis)})
+}
+
+/// What a claim rests on besides the essay's paragraphs, as the page shows it beside the citations:
+/// the essay's own hedge, a dated outside source, or the modeller's judgement.
+fn basis_note(basis: &Basis) -> Option<String> {
+    match basis {
+        Basis::Essay { hedge: Some(hedge) } => Some(format!("The essay hedges: {hedge}")),
+        Basis::Essay { hedge: None } | Basis::Unstated => None,
+        Basis::Source { source, date } => Some(format!("Source: {source} ({date})")),
+        Basis::Judgement { judgement, .. } => Some(format!("Judgement: {judgement}")),
+    }
 }
 
 fn loop_name(l: &FeedbackLoop) -> String {

@@ -142,7 +142,17 @@ async fn the_case_overview_has_what_the_page_needs() {
             (min..=max).contains(&default),
             "default outside range: {lever}"
         );
-        assert!(lever["step"].as_f64().unwrap() > 0.0);
+        // A step of 0 means "any value": no round step puts every setting on the grid (a fitted
+        // constant, say). Otherwise the default is a slider position.
+        let step = lever["step"].as_f64().unwrap();
+        assert!(step >= 0.0, "{lever}");
+        if step > 0.0 {
+            let k = (default - min) / step;
+            assert!(
+                (k - k.round()).abs() < 1e-6,
+                "default off the grid: {lever}"
+            );
+        }
     }
     // Every scenario's setting of a policy lever (its start included) is a slider position.
     assert_eq!(case["start_variable"], "policy_start_year");
@@ -177,9 +187,13 @@ async fn the_case_overview_has_what_the_page_needs() {
     );
     let claims = case["claims"].as_array().unwrap();
     assert!(claims.len() >= 30);
+    // Every claim cites the essay or states its other basis (a dated source, a judgement).
     assert!(claims
         .iter()
-        .all(|c| !c["paragraphs"].as_array().unwrap().is_empty()));
+        .all(|c| !c["paragraphs"].as_array().unwrap().is_empty() || c["basis"].is_string()));
+    assert!(claims.iter().any(|c| c["basis"]
+        .as_str()
+        .is_some_and(|b| b.starts_with("Source: "))));
     assert!(case["loops"].as_array().unwrap().len() >= 10);
     assert!(case["variables"].as_array().unwrap().len() >= 200);
     let data = case["data"].as_array().unwrap();
@@ -201,7 +215,8 @@ async fn a_run_returns_series_and_outcomes_and_overlays_every_scenario() {
     let time = run["time"].as_array().unwrap();
     assert!(time.len() > 500);
     let runs = run["runs"].as_array().unwrap();
-    assert_eq!(runs.len(), 9);
+    let scenarios = std::fs::read_to_string(repo().join("cases/afpak/scenarios.toml")).unwrap();
+    assert_eq!(runs.len(), scenarios.matches("[[scenario]]").count());
     assert_eq!(runs[0]["scenario"], "status_quo");
     assert_eq!(runs[0]["current"], true);
     assert!(runs[1..].iter().all(|r| r["current"] == false));

@@ -92,6 +92,7 @@ mod tests {
     use super::*;
 
     const MODEL: &str = r#"<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+  <sim_specs><start>0</start><stop>1</stop><dt>1</dt></sim_specs>
   <model><variables>
     <aux name="growth rate"><doc>Judgement.</doc><eqn> 0.25 </eqn></aux>
     <aux name="target"><eqn>growth_rate * 2</eqn></aux>
