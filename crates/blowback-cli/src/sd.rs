@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use blowback_sd::{
-    compile, read_xmile, Diagnostic, Method, Overrides, Results, Severity, Simulation,
+    check_units, compile, read_xmile, Diagnostic, DiagnosticKind, Method, Overrides, Results,
+    Severity, Simulation,
 };
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 
@@ -56,6 +57,9 @@ pub struct RunArgs {
 pub struct CheckArgs {
     /// An XMILE model file, or a case folder.
     pub path: PathBuf,
+    /// Treat unit warnings (inconsistent or missing units) as errors: exit 1 when units do not check.
+    #[arg(long)]
+    pub strict_units: bool,
 }
 
 /// Prints diagnostics with the offending source text underlined.
@@ -182,21 +186,61 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `blowback check`.
+/// `blowback check`: read, compile and check units, reporting everything found in one pass.
 pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let path = if args.path.is_dir() {
         args.path.join("model.xmile")
     } else {
         args.path.clone()
     };
-    match load_model(&path)? {
-        Some(simulation) => {
-            let count = simulation.variables().count();
-            println!("{}: ok ({count} variables)", path.display());
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let project = match read_xmile(&text) {
+        Ok((project, warnings)) => {
+            print_diagnostics(&path, &text, &warnings);
+            project
+        }
+        Err(errors) => {
+            print_diagnostics(&path, &text, &errors.0);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut units = check_units(&project);
+    if args.strict_units {
+        units.iter_mut().for_each(|d| d.severity = Severity::Error);
+    }
+    let compiled = compile(&project);
+    let (variables, mut diagnostics) = match compiled {
+        Ok((simulation, warnings)) => (Some(simulation.variables().count()), warnings),
+        Err(errors) => (None, errors.0),
+    };
+    diagnostics.extend(units);
+    print_diagnostics(&path, &text, &diagnostics);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let unit_warnings = diagnostics
+        .iter()
+        .filter(|d| !d.is_error() && is_units(d))
+        .count();
+    match (variables, errors) {
+        (Some(count), 0) => {
+            println!(
+                "{}: ok ({count} variables, {unit_warnings} unit warning(s))",
+                path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        None => Ok(ExitCode::from(1)),
+        _ => {
+            eprintln!("{errors} error(s) in {}", path.display());
+            Ok(ExitCode::from(1))
+        }
     }
+}
+
+fn is_units(diagnostic: &Diagnostic) -> bool {
+    matches!(
+        diagnostic.kind,
+        DiagnosticKind::Units | DiagnosticKind::MissingUnits
+    )
 }
 
 /// Results as CSV: a `time` column, then one column per variable headed by the model's names.

@@ -36,6 +36,7 @@ mod model;
 mod name;
 mod plan;
 mod simulation;
+mod units;
 mod xmile;
 
 pub use compile::compile;
@@ -46,8 +47,10 @@ pub use loops::{
 };
 pub use model::{
     Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
-    GraphicalFunctionKind, Header, Macro, Method, Model, Project, SimSpecs, Variable, VariableKind,
+    GraphicalFunctionKind, Header, Macro, Method, Model, Project, SimSpecs, UnitDefinition,
+    Variable, VariableKind,
 };
 pub use name::{canonical, did_you_mean, display};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
+pub use units::{check_units, parse_units, UnitParseError, Units};
 pub use xmile::{read_xmile, write_xmile};

@@ -160,6 +160,7 @@ fn project() -> impl Strategy<Value = Project> {
                 variables,
             }],
             macros: Vec::new(),
+            model_units: Vec::new(),
         })
 }
 
