@@ -629,7 +629,7 @@ impl Walk<'_> {
             |ub, _| {
                 (
                     format!("the exponent `{sb}` is {ub}; exponents must be dimensionless"),
-                    None,
+                    Some("divide the exponent by a reference value in the same units".into()),
                 )
             },
         )?;
@@ -697,6 +697,8 @@ impl Walk<'_> {
             self.require(&form, &wanted, arg.span.clone(), |actual, needed| {
                 let which = if single {
                     format!("the argument of {function}")
+                } else if role == "argument" {
+                    format!("argument {} of {function}", i + 1)
                 } else {
                     format!("argument {} of {function} (the {role})", i + 1)
                 };
@@ -744,9 +746,10 @@ impl Walk<'_> {
 /// What a shape asks for, in words.
 fn shape_hint(shape: Shape, function: &str) -> String {
     match shape {
-        Shape::Time | Shape::PerTime => {
+        Shape::Time => {
             format!("{function} takes times in the model's time units (<sim_specs time_units>)")
         }
+        Shape::PerTime => format!("{function}'s trend is a fraction per unit of the model's time"),
         Shape::Dimensionless => {
             format!("{function} needs a dimensionless argument; divide by a reference value first")
         }

@@ -8,8 +8,8 @@
 //!   `Meters/(Second-Second)`, `people per year`, `per year`.
 //! - The number `1` is the identity (`1/year`); no other number stands alone.
 //! - A name is one or more words: spaces and underscores separate words and are the same thing, so
-//!   `thousand people` and `thousand_people` are one unit. Names are compared lower-cased. `$` and
-//!   `%` are ordinary name characters.
+//!   `thousand people` and `thousand_people` are one unit. Names are compared lower-cased and start
+//!   with a letter (or any character but a digit or a point: `$` and `%` are units too).
 //! - A Vensim range after the units (`Dmnl [0,1]`, `people [0,?]`) is not part of them and is
 //!   dropped.
 //!
@@ -211,14 +211,9 @@ fn is_per(kind: &TokenKind) -> bool {
     matches!(kind, TokenKind::Word(w) if w == "per")
 }
 
-/// A word that reads as a number: it starts with a digit or a point (so names like `nan` stay names).
+/// The value of a word that starts with a digit or a point, if it is a number.
 fn number(word: &str) -> Option<f64> {
-    let first = word.chars().next()?;
-    if first.is_ascii_digit() || first == '.' {
-        word.parse().ok()
-    } else {
-        None
-    }
+    word.parse().ok()
 }
 
 type Factors = BTreeMap<String, i64>;
@@ -332,34 +327,36 @@ impl Parser {
                 self.pos += 1;
                 Ok(inner)
             }
+            TokenKind::Word(first)
+                if first.starts_with(|c: char| c.is_ascii_digit() || c == '.') =>
+            {
+                // A number stands alone; a unit name cannot start with a digit (`2 people` is a
+                // scale factor, which units cannot express).
+                self.pos += 1;
+                match number(first) {
+                    Some(1.0) => Ok(Factors::new()),
+                    Some(_) => Err(self.error_at(
+                        &token,
+                        format!("`{first}` is a number; the only number units may contain is 1"),
+                    )),
+                    None => Err(self.error_at(
+                        &token,
+                        format!("`{first}`: a unit name must start with a letter"),
+                    )),
+                }
+            }
             TokenKind::Word(_) if !is_per(&token.kind) => {
                 let mut words = Vec::new();
-                let mut span = token.span.clone();
                 while let Some(Token {
                     kind: TokenKind::Word(word),
-                    span: word_span,
+                    ..
                 }) = self.tokens.get(self.pos)
                 {
                     if word == "per" {
                         break;
                     }
                     words.push(word.clone());
-                    span.end = word_span.end;
                     self.pos += 1;
-                }
-                if let [word] = words.as_slice() {
-                    if let Some(value) = number(word) {
-                        return if value == 1.0 {
-                            Ok(Factors::new())
-                        } else {
-                            Err(UnitParseError {
-                                message: format!(
-                                    "`{word}` is a number; the only number units may contain is 1"
-                                ),
-                                span,
-                            })
-                        };
-                    }
                 }
                 Ok(Factors::from([(words.join(" "), 1)]))
             }
@@ -453,6 +450,7 @@ mod tests {
         assert_eq!(printed("(m/s)^(-2)"), "s^2/m^2");
         assert_eq!(printed("1"), "1");
         assert_eq!(printed("%"), "%");
+        assert_eq!(printed("CO2 2010/year"), "co2 2010/year");
     }
 
     #[test]
@@ -464,6 +462,9 @@ mod tests {
         let error = parse_units("m^x").unwrap_err();
         assert_eq!(error.span, 2..3);
         assert!(parse_units("people//year").is_err());
+        assert!(parse_units("2 people").is_err());
+        assert!(parse_units("1 year").is_err());
+        assert!(parse_units("2nd shift").is_err());
         assert!(parse_units("").is_err());
         assert!(parse_units("  [0,1]").is_err());
         assert!(parse_units("a^999999999999").is_err());

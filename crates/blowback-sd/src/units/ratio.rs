@@ -146,7 +146,7 @@ mod tests {
         assert_eq!(Ratio::from_f64(0.5), Ratio::new(1, 2));
         assert_eq!(Ratio::from_f64(-2.0), Some(Ratio::integer(-2)));
         assert_eq!(Ratio::from_f64(1.0 / 3.0), Ratio::new(1, 3));
-        assert_eq!(Ratio::from_f64(0.3183), None);
+        assert_eq!(Ratio::from_f64(0.3187), None);
         assert_eq!(Ratio::from_f64(f64::NAN), None);
     }
 }

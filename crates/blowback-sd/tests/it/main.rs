@@ -5,6 +5,7 @@ mod diagnostics;
 mod loops;
 mod properties;
 mod semantics;
+mod units;
 
 use blowback_sd::{compile, read_xmile, Overrides, Results};
 
