@@ -83,6 +83,7 @@ pub(crate) fn read_case(dir: &Path) -> anyhow::Result<CaseFiles> {
         claims: read("claims.toml")?,
         calibration: read("calibration.toml")?,
         data,
+        ..CaseFiles::default()
     })
 }
 

@@ -364,11 +364,11 @@ fn read_inputs(path: &Path) -> anyhow::Result<(CaseFiles, Option<PathBuf>, Strin
         let files = crate::case::read_case(path)?;
         Ok((files, Some(path.to_path_buf()), name))
     } else {
-        let model =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let (model, model_format) = crate::sd::read_model_file(path)?;
         Ok((
             CaseFiles {
                 model,
+                model_format,
                 ..CaseFiles::default()
             },
             None,

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod case;
 mod charts;
 mod conflict;
+mod convert;
 mod events;
 mod explore;
 mod loops;
@@ -32,6 +33,8 @@ enum Command {
     Run(sd::RunArgs),
     /// Check a model and print located diagnostics; exits 1 when there are errors.
     Check(sd::CheckArgs),
+    /// Write a model in the other format: Vensim `.mdl` to XMILE or XMILE to `.mdl`.
+    Convert(convert::ConvertArgs),
     /// Fit a case's uncertain parameters to its historical data (least squares).
     Calibrate(case::CalibrateArgs),
     /// Feedback loops, their dominance over a run, and a causal-loop diagram.
@@ -55,6 +58,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => sd::run(args),
         Command::Check(args) => sd::check(args),
+        Command::Convert(args) => convert::run(args),
         Command::Calibrate(args) => case::calibrate(args),
         Command::Loops(args) => loops::loops(args),
         Command::Explain(args) => loops::explain(args),

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use blowback_sd::{
-    check_units, compile, read_xmile, Diagnostic, DiagnosticKind, Method, Overrides, Results,
-    Severity, Simulation,
+    check_units, compile, decode_model_text, run_reality_checks, Diagnostic, DiagnosticKind,
+    Method, ModelFormat, Overrides, RealityOutcome, Results, Severity, Simulation,
 };
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 
@@ -55,11 +55,14 @@ pub struct RunArgs {
 /// Arguments of `blowback check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// An XMILE model file, or a case folder.
+    /// A model file (XMILE, or Vensim `.mdl`), or a case folder.
     pub path: PathBuf,
     /// Treat unit warnings (inconsistent or missing units) as errors: exit 1 when units do not check.
     #[arg(long)]
     pub strict_units: bool,
+    /// Also run the model's reality checks (Vensim `:THE CONDITION:` ... `:IMPLIES:`).
+    #[arg(long)]
+    pub reality: bool,
 }
 
 /// Prints diagnostics with the offending source text underlined.
@@ -98,11 +101,18 @@ fn to_report(path: &Path, text: &str, diagnostic: &Diagnostic) -> Report {
     ))
 }
 
+/// Reads a model file's text (XMILE or Vensim `.mdl`, whose older files are not UTF-8) and the
+/// format its name implies.
+pub fn read_model_file(path: &Path) -> anyhow::Result<(String, ModelFormat)> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let format = ModelFormat::of_file_name(&path.to_string_lossy());
+    Ok((decode_model_text(&bytes).into_owned(), format))
+}
+
 /// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
 pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let project = match read_xmile(&text) {
+    let (text, format) = read_model_file(path)?;
+    let project = match format.read(&text) {
         Ok((project, warnings)) => {
             print_diagnostics(path, &text, &warnings);
             project
@@ -193,9 +203,8 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.path.clone()
     };
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let project = match read_xmile(&text) {
+    let (text, format) = read_model_file(&path)?;
+    let project = match format.read(&text) {
         Ok((project, warnings)) => {
             print_diagnostics(&path, &text, &warnings);
             project
@@ -227,6 +236,9 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 "{}: ok ({count} variables, {unit_warnings} unit warning(s))",
                 path.display()
             );
+            if args.reality {
+                return reality_checks(&path);
+            }
             Ok(ExitCode::SUCCESS)
         }
         _ => {
@@ -241,6 +253,43 @@ fn is_units(diagnostic: &Diagnostic) -> bool {
         diagnostic.kind,
         DiagnosticKind::Units | DiagnosticKind::MissingUnits
     )
+}
+
+/// Runs the reality checks of a model that compiles; exits 1 when one fails or cannot run.
+fn reality_checks(path: &Path) -> anyhow::Result<ExitCode> {
+    let (text, format) = read_model_file(path)?;
+    let Ok((project, _)) = format.read(&text) else {
+        return Ok(ExitCode::from(1));
+    };
+    let outcomes = run_reality_checks(&project);
+    let mut failed = 0;
+    for (name, outcome) in &outcomes {
+        match outcome {
+            RealityOutcome::Passed => println!("reality check `{name}`: passed"),
+            RealityOutcome::Failed { time, element } => {
+                failed += 1;
+                println!(
+                    "reality check `{name}`: FAILED at time {time}{}",
+                    element.as_deref().unwrap_or_default()
+                );
+            }
+            RealityOutcome::Error(diagnostics) => {
+                failed += 1;
+                println!("reality check `{name}`: could not run");
+                print_diagnostics(path, &text, &diagnostics.0);
+            }
+        }
+    }
+    println!(
+        "{} reality check(s): {} passed, {failed} failed",
+        outcomes.len(),
+        outcomes.len() - failed
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Results as CSV: a `time` column, then one column per variable headed by the model's names.

@@ -29,28 +29,36 @@
 #![deny(missing_docs)]
 
 mod compile;
+mod convert;
 mod diagnostic;
 pub mod equation;
+mod format;
 mod loops;
+mod mdl;
 mod model;
 mod name;
 mod plan;
+mod reality;
 mod simulation;
 mod units;
 mod xmile;
 
 pub use compile::compile;
+pub use convert::convert;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
+pub use format::{decode_model_text, read_model, ModelFormat};
 pub use loops::{
     Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopError, LoopOptions,
     Polarity,
 };
+pub use mdl::{read_mdl, write_mdl};
 pub use model::{
     Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
-    GraphicalFunctionKind, Header, Macro, Method, Model, Project, SimSpecs, UnitDefinition,
-    Variable, VariableKind,
+    GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck, SimSpecs,
+    TestInput, UnitDefinition, Variable, VariableKind,
 };
 pub use name::{canonical, did_you_mean, display};
+pub use reality::{run_reality_checks, RealityOutcome};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
 pub use units::{check_units, parse_units, UnitParseError, Units};
 pub use xmile::{read_xmile, write_xmile};

@@ -21,6 +21,10 @@ pub struct Project {
     pub macros: Vec<Macro>,
     /// Units the model defines (XMILE `<model_units>`): new units, units defined by others, aliases.
     pub model_units: Vec<UnitDefinition>,
+    /// Vensim reality checks (`:THE CONDITION: ... :IMPLIES: ...`), run on request.
+    pub reality_checks: Vec<RealityCheck>,
+    /// Vensim test inputs (`:TEST INPUT:`), which reality checks switch on by name.
+    pub test_inputs: Vec<TestInput>,
 }
 
 /// A unit of measure defined by the model (XMILE 1.0 `<model_units><unit>`).
@@ -54,6 +58,54 @@ impl Project {
             Some(product) if product.to_ascii_lowercase().contains("vensim") => Dialect::Vensim,
             _ => Dialect::Xmile,
         }
+    }
+
+    /// The dimension a subscript name denotes: a dimension (or subrange) of that name, or else the
+    /// smallest dimension holding an element of that name. Names compare canonically.
+    pub fn dimension_of(&self, subscript: &str) -> Option<&Dimension> {
+        let key = crate::name::canonical(subscript);
+        let named = self
+            .dimensions
+            .iter()
+            .find(|d| crate::name::canonical(&d.name) == key);
+        named.or_else(|| {
+            self.dimensions
+                .iter()
+                .filter(|d| d.elements.iter().any(|e| crate::name::canonical(e) == key))
+                .min_by_key(|d| d.elements.len())
+        })
+    }
+
+    /// The smallest dimension whose elements include every element the subscript names denote
+    /// (each an element, a subrange or a dimension): what a variable defined piece by piece, as
+    /// `x[sub1] = ...` and `x[a3] = ...`, is dimensioned by at that position.
+    pub fn dimension_covering<'a>(
+        &self,
+        subscripts: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&Dimension> {
+        let mut needed: Vec<String> = Vec::new();
+        for subscript in subscripts {
+            let key = crate::name::canonical(subscript);
+            match self
+                .dimensions
+                .iter()
+                .find(|d| crate::name::canonical(&d.name) == key)
+            {
+                Some(d) => needed.extend(d.elements.iter().map(|e| crate::name::canonical(e))),
+                None => needed.push(key),
+            }
+        }
+        self.dimensions
+            .iter()
+            .filter(|d| {
+                let own: Vec<String> = d
+                    .elements
+                    .iter()
+                    .map(|e| crate::name::canonical(e))
+                    .collect();
+                needed.iter().all(|n| own.contains(n))
+            })
+            .min_by_key(|d| d.elements.len())
     }
 
     /// The main model.
@@ -140,12 +192,55 @@ impl Default for SimSpecs {
     }
 }
 
-/// An array dimension and its elements, in order.
-#[derive(Debug, Clone, PartialEq)]
+/// An array dimension (or subrange) and its elements, in order.
+///
+/// Arrays in both formats reduce to this one shape:
+/// - A **subrange** is a dimension whose elements are all elements of another dimension (Vensim
+///   `sub: a2, a3` under `dim: a1, a2, a3`). Nothing marks it: the compiler finds, for each
+///   dimension, the largest other dimension holding all its elements (its parent), so element names
+///   are shared and a variable over the parent can be read at the subrange's elements.
+/// - A **numeric range** (`(a1-a10)`) is expanded by the reader into its elements.
+/// - A dimension defined from subranges (`dim: sub1, sub2`) is expanded by the reader into the
+///   elements of those subranges, in order.
+/// - A dimension given by size (XMILE `size="3"`) has elements `1`..`n`.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Dimension {
     /// The dimension's name.
     pub name: String,
-    /// Element names; a dimension given by size has elements `1`..`n`.
+    /// Element names, in order; empty only for an equivalence whose elements come from its target.
+    pub elements: Vec<String>,
+    /// Vensim `->` mappings: how this dimension's elements correspond to other dimensions'. An
+    /// equation over one of the two dimensions may read a variable over the other (in either
+    /// direction), taking the corresponding element.
+    pub mappings: Vec<DimensionMapping>,
+    /// Vensim `<->`: this dimension is another name for the named one (same elements, and each may
+    /// stand for the other in subscripts).
+    pub equivalent_to: Option<String>,
+}
+
+impl Dimension {
+    /// A dimension with the given elements, no mappings and no equivalence.
+    pub fn new(
+        name: impl Into<String>,
+        elements: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Dimension {
+            name: name.into(),
+            elements: elements.into_iter().map(Into::into).collect(),
+            ..Dimension::default()
+        }
+    }
+}
+
+/// A Vensim `->` mapping of one dimension onto another.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DimensionMapping {
+    /// The dimension mapped to.
+    pub to: String,
+    /// Empty for a positional mapping (element k corresponds to element k of `to`); otherwise one
+    /// entry per element of this dimension, in order: the element of `to` it corresponds to, or a
+    /// subrange of `to` (the element then corresponds to each element of that subrange), as in
+    /// `dim: a1, a2, a3 -> (to: b3, b2, b1)`.
     pub elements: Vec<String>,
 }
 
@@ -168,6 +263,10 @@ pub struct Equation {
     pub offset: Option<usize>,
     /// Byte range of the whole `<eqn>` element, for diagnostics when `offset` is unknown.
     pub element: Option<Range<usize>>,
+    /// For text translated from another syntax (a Vensim `.mdl` equation): each translated piece's
+    /// range in `text` with the range in the file it came from, in text order. Empty when the text
+    /// is verbatim; takes precedence over `offset` otherwise.
+    pub source_map: Vec<(Range<usize>, Range<usize>)>,
 }
 
 impl Equation {
@@ -175,17 +274,41 @@ impl Equation {
     pub fn new(text: impl Into<String>) -> Self {
         Equation {
             text: text.into(),
-            offset: None,
-            element: None,
+            ..Equation::default()
         }
     }
 
     /// Maps a byte range in the equation text to a range in the file.
     pub fn file_span(&self, span: &Range<usize>) -> Option<Range<usize>> {
+        if !self.source_map.is_empty() {
+            return Some(map_through(&self.source_map, span));
+        }
         match self.offset {
             Some(offset) => Some(offset + span.start..offset + span.end),
             None => self.element.clone(),
         }
+    }
+}
+
+/// The file range covered by the pieces a text span overlaps; an empty span (a place between
+/// tokens, such as the end of the text) maps to the start of the piece at or after it, or to the
+/// end of the last piece.
+fn map_through(map: &[(Range<usize>, Range<usize>)], span: &Range<usize>) -> Range<usize> {
+    let overlapping = map
+        .iter()
+        .filter(|(text, _)| text.start < span.end && span.start < text.end);
+    let covered = overlapping.fold(None, |acc: Option<Range<usize>>, (_, file)| {
+        Some(match acc {
+            None => file.clone(),
+            Some(r) => r.start.min(file.start)..r.end.max(file.end),
+        })
+    });
+    if let Some(range) = covered {
+        return range;
+    }
+    match map.iter().find(|(text, _)| text.start >= span.start) {
+        Some((_, file)) => file.start..file.start,
+        None => map.last().map_or(0..0, |(_, file)| file.end..file.end),
     }
 }
 
@@ -210,6 +333,12 @@ pub enum VariableKind {
     Aux,
     /// A named graphical function, called like a function.
     GraphicalFunction,
+    /// A data variable (Vensim `:=`): a time series, given by a data function such as
+    /// `GET XLS DATA(...)` or `GET DIRECT DATA(...)`, read at each time as `interpolation` says.
+    Data {
+        /// How values between and beyond the data points are read.
+        interpolation: DataInterpolation,
+    },
     /// An instance of another model.
     Module {
         /// The model it instantiates.
@@ -217,6 +346,22 @@ pub enum VariableKind {
         /// Input bindings: `to` (a variable inside the module) takes its value from `from`.
         connections: Vec<Connection>,
     },
+}
+
+/// How a data variable reads its series between and beyond the given times (Vensim's keywords on
+/// a data equation; without one, data functions interpolate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DataInterpolation {
+    /// `:INTERPOLATE:` (the default): linear between points; the end values are held outside.
+    #[default]
+    Interpolate,
+    /// `:RAW:`: the given values only; between given times Vensim leaves the variable without a
+    /// value, and this engine holds the last given value.
+    Raw,
+    /// `:HOLD BACKWARD:`: the value of the last point at or before the time.
+    HoldBackward,
+    /// `:LOOK FORWARD:`: the value of the next point at or after the time.
+    LookForward,
 }
 
 /// A module input binding.
@@ -237,7 +382,15 @@ pub struct Variable {
     /// Stock, flow, auxiliary, graphical function or module.
     pub kind: VariableKind,
     /// The equation (for a stock, its initial value); `None` when absent or arrayed per element.
+    /// For an arrayed variable it applies to every element no entry of `elements` covers.
+    ///
+    /// A stock's equation may also be Vensim's `INTEG(rate, initial)`: the rate is then a net
+    /// inflow of the stock (besides any listed flows) and `initial` its initial value. The same
+    /// holds for a stock's per-element equations.
     pub equation: Option<Equation>,
+    /// A separate equation for the initial value (XMILE `<init_eqn>`, Vensim `ACTIVE INITIAL`):
+    /// used at the start instead of `equation`.
+    pub initial_equation: Option<Equation>,
     /// Dimension names when the variable is an array.
     pub dimensions: Vec<String>,
     /// Per-element equations of an arrayed variable: subscript text (e.g. `a` or `a,b`) and equation.
@@ -259,6 +412,7 @@ impl Variable {
             name: name.into(),
             kind,
             equation: Some(Equation::new(equation)),
+            initial_equation: None,
             dimensions: Vec::new(),
             elements: Vec::new(),
             graphical_function: None,
@@ -269,11 +423,19 @@ impl Variable {
     }
 }
 
-/// An equation for one element of an arrayed variable.
+/// An equation for some elements of an arrayed variable.
+///
+/// Each subscript entry names, for one dimension of the variable, either one element or a dimension
+/// or subrange (the equation then covers each of its elements, and inside the equation that name
+/// stands for the element being computed). `except` removes element combinations, as Vensim's
+/// `x[dim1, dim2] :EXCEPT: [a1, b1], [a2, sub2] = ...`. When several entries cover one element the
+/// first in the list wins; elements no entry covers take the variable's own `equation`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ElementEquation {
-    /// Element names, one per dimension, as written.
+    /// One entry per dimension of the variable: an element, dimension or subrange name.
     pub subscript: Vec<String>,
+    /// `:EXCEPT:` lists: combinations (one entry per dimension, elements or subranges) left out.
+    pub except: Vec<Vec<String>>,
     /// The equation.
     pub equation: Equation,
     /// A graphical function for this element, if any.
@@ -349,6 +511,48 @@ impl GraphicalFunction {
     }
 }
 
+/// A reality check: whenever `condition` holds, `consequence` must hold too.
+///
+/// When the condition names only test inputs (joined by `AND`), the check runs the model with
+/// those inputs switched on and requires the consequence at every saved time; otherwise it runs
+/// the model as it is and requires the consequence wherever the condition is true.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RealityCheck {
+    /// The check's name.
+    pub name: String,
+    /// Dimensions the check is written over (its subscripts), if any.
+    pub dimensions: Vec<String>,
+    /// The condition.
+    pub condition: Equation,
+    /// The test inputs the condition switches on, when it is made only of them.
+    pub test_inputs: Vec<String>,
+    /// What must hold.
+    pub consequence: Equation,
+    /// Byte range of the check in the file.
+    pub span: Option<Range<usize>>,
+}
+
+/// A test input: while a reality check uses it, `variable` takes `equation` instead of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestInput {
+    /// The test input's name.
+    pub name: String,
+    /// The variable it changes.
+    pub variable: String,
+    /// The replacement equation, over the variable's dimensions. It reads the variable's own
+    /// value under the name [`TestInput::original_name`].
+    pub equation: Equation,
+    /// Byte range of the test input in the file.
+    pub span: Option<Range<usize>>,
+}
+
+impl TestInput {
+    /// The name under which a test input's equation reads the variable's value without the test.
+    pub fn original_name(variable: &str) -> String {
+        format!("{variable} without test input")
+    }
+}
+
 /// A macro: a function defined in the model by an expression over named parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Macro {
@@ -356,8 +560,12 @@ pub struct Macro {
     pub name: String,
     /// Parameter names, in call order.
     pub parameters: Vec<String>,
-    /// The body expression.
+    /// The body expression: the value a call returns. It may name the parameters and the macro's
+    /// own variables.
     pub equation: Equation,
+    /// Variables inside the macro (stocks included); each call gets its own copy of them, with the
+    /// parameters bound to the call's arguments.
+    pub variables: Vec<Variable>,
     /// Documentation.
     pub doc: Option<String>,
 }
@@ -373,6 +581,30 @@ mod tests {
             ys: vec![0.0, 10.0, 0.0],
             y_scale: None,
         }
+    }
+
+    #[test]
+    fn dimensions_covering_subranges_and_elements() {
+        let project = Project {
+            dimensions: vec![
+                Dimension::new("age", ["infant", "child", "teen"]),
+                Dimension::new("older", ["child", "teen"]),
+                Dimension::new("other", ["x", "y"]),
+            ],
+            ..Project::default()
+        };
+        let name = |d: Option<&Dimension>| d.map(|d| d.name.clone());
+        assert_eq!(
+            name(project.dimension_covering(["Older", "infant"])),
+            Some("age".into())
+        );
+        assert_eq!(
+            name(project.dimension_covering(["older"])),
+            Some("older".into())
+        );
+        assert_eq!(name(project.dimension_covering(["teen", "x"])), None);
+        assert_eq!(name(project.dimension_of("teen")), Some("older".into()));
+        assert_eq!(name(project.dimension_of("AGE")), Some("age".into()));
     }
 
     #[test]

@@ -28,6 +28,7 @@ fn afpak() -> Case {
         claims: read("claims.toml"),
         calibration: read("calibration.toml"),
         data,
+        ..CaseFiles::default()
     };
     Case::load(&files).unwrap_or_else(|e| panic!("{e}")).0
 }

@@ -1,7 +1,7 @@
 //! A case folder in memory: its files as text, the compiled model, and scenario runs.
 
 use blowback_sd::{
-    compile, read_xmile, Diagnostic, NodeRole, Overrides, Project, Results, Simulation,
+    compile, Diagnostic, ModelFormat, NodeRole, Overrides, Project, Results, Simulation,
 };
 
 use crate::behaviour::{parse_tests, BehaviourTest};
@@ -15,8 +15,10 @@ use crate::window::window_stat;
 /// The text of a case folder's files. The caller reads them; this crate never touches the disk.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFiles {
-    /// `model.xmile`.
+    /// `model.xmile` (or, outside a case folder, a model file in another format).
     pub model: String,
+    /// The format of `model`.
+    pub model_format: ModelFormat,
     /// `scenarios.toml`, if the folder has one.
     pub scenarios: Option<String>,
     /// `tests.toml`, if present.
@@ -74,7 +76,10 @@ impl Case {
     /// Loads and compiles a case. Returns the model's warnings beside the case; model errors come
     /// back as [`CaseError::Model`] with spans into `files.model`.
     pub fn load(files: &CaseFiles) -> Result<(Case, Vec<Diagnostic>), CaseError> {
-        let (project, mut warnings) = read_xmile(&files.model).map_err(CaseError::Model)?;
+        let (project, mut warnings) = files
+            .model_format
+            .read(&files.model)
+            .map_err(CaseError::Model)?;
         let (simulation, compile_warnings) = compile(&project).map_err(CaseError::Model)?;
         warnings.extend(compile_warnings);
 

@@ -175,10 +175,10 @@ impl Explorer {
                 read("conflict.toml")?,
             )
         } else {
-            let model = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
+            let (model, model_format) = crate::sd::read_model_file(path)?;
             let files = CaseFiles {
                 model,
+                model_format,
                 // A bare model gets one scenario, so the page and the API work the same way.
                 scenarios: Some(
                     "[[scenario]]\nname = \"baseline\"\ndescription = \"The model as written.\"\n"

@@ -398,10 +398,7 @@ impl Reader<'_> {
                 }
             }
         }
-        Some(Dimension {
-            name: name.to_string(),
-            elements,
-        })
+        Some(Dimension::new(name, elements))
     }
 
     fn macro_definition(&mut self, node: Node) -> Option<Macro> {
@@ -422,6 +419,7 @@ impl Reader<'_> {
             name,
             parameters: children(node, "parm").map(text_of).collect(),
             equation,
+            variables: Vec::new(),
             doc: child(node, "doc").map(text_of),
         })
     }
@@ -459,6 +457,7 @@ impl Reader<'_> {
             text,
             offset,
             element: span,
+            source_map: Vec::new(),
         }
     }
 
@@ -533,6 +532,7 @@ impl Reader<'_> {
                     child(element, "gf").and_then(|gf| self.graphical_function(gf));
                 Some(ElementEquation {
                     subscript,
+                    except: Vec::new(),
                     equation,
                     graphical_function,
                 })
@@ -548,6 +548,7 @@ impl Reader<'_> {
                     let equation = self.equation(*eqn);
                     elements.push(ElementEquation {
                         subscript,
+                        except: Vec::new(),
                         equation,
                         graphical_function: None,
                     });
@@ -559,6 +560,7 @@ impl Reader<'_> {
             name: name.to_string(),
             kind,
             equation,
+            initial_equation: child(node, "init_eqn").map(|e| self.equation(e)),
             dimensions,
             elements,
             graphical_function,

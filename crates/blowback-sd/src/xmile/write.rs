@@ -112,7 +112,8 @@ fn write_variable(out: &mut String, variable: &Variable) {
     let tag = match variable.kind {
         VariableKind::Stock { .. } => "stock",
         VariableKind::Flow { .. } => "flow",
-        VariableKind::Aux => "aux",
+        // XMILE has no data variables; the data function stays in the equation.
+        VariableKind::Aux | VariableKind::Data { .. } => "aux",
         VariableKind::GraphicalFunction => "gf",
         VariableKind::Module { .. } => "module",
     };
@@ -143,6 +144,9 @@ fn write_variable(out: &mut String, variable: &Variable) {
     }
     if let Some(equation) = &variable.equation {
         element(out, 8, "eqn", &equation.text);
+    }
+    if let Some(initial) = &variable.initial_equation {
+        element(out, 8, "init_eqn", &initial.text);
     }
     for elem in &variable.elements {
         let _ = writeln!(
@@ -187,7 +191,7 @@ fn write_variable(out: &mut String, variable: &Variable) {
                 );
             }
         }
-        VariableKind::Aux | VariableKind::GraphicalFunction => {}
+        VariableKind::Aux | VariableKind::GraphicalFunction | VariableKind::Data { .. } => {}
     }
     if let Some(gf) = &variable.graphical_function {
         write_points(out, 8, gf, tag != "gf");

@@ -1,64 +1,90 @@
-//! Runs every XMILE model of the system-dynamics community's test suite (vendored under
-//! `tests/conformance/sd`, MIT licence) and compares every expected column.
+//! Runs every model of the system-dynamics community's test suite (`SDXorg/test-models`, vendored
+//! whole under `tests/conformance/sd`, MIT licence) and compares every expected column.
 //!
-//! Tolerance: relative 1e-3 or absolute 1e-6, whichever is looser. Models that are defective
-//! upstream (see that folder's INDEX.md) are listed in `KNOWN_DEFECTS` with the reason; for those the
-//! test checks that the engine rejects the file with a located diagnostic instead of crashing or
-//! producing numbers.
+//! Each folder with an expected output (`output.csv` or `output.tab`) is run from each of its model
+//! files the engine reads (XMILE: `.xmile`, `.stmx`). Tolerance: relative 1e-3, with an absolute floor
+//! of 1e-6 and of 1e-5 x the column's largest magnitude, because Vensim writes single-precision noise
+//! (-2.5e-06 where 0 is exact).
+//!
+//! `tests/conformance/expected-failures.txt` lists the files that do not pass, each with its reason.
+//! A file that fails without being listed fails the test (a regression), and so does a listed file
+//! that passes (so the list shrinks as the engine grows). `UPDATE_EXPECTED_FAILURES=1 cargo test -p
+//! blowback-sd --test it conformance` rewrites the list: reasons of files still failing are kept, new
+//! failures get their error message as the reason (edit it into a cause), passing files drop out.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use blowback_sd::{compile, read_xmile, Method, Overrides};
+use blowback_sd::{
+    compile, decode_model_text, read_mdl, read_xmile, Diagnostic, Method, Overrides, Project,
+};
 
-/// Files that cannot pass as published, and why.
-const KNOWN_DEFECTS: &[(&str, &str)] = &[
-    ("active_initial/test_active_initial.xmile", "xmutil dropped ACTIVE INITIAL: the file's stock starts at 0, the expected output at 45"),
-    ("active_initial/test_active_initial.stmx", "xmutil dropped ACTIVE INITIAL: the file's stock starts at 0, the expected output at 45"),
-    ("macro_expression/test_macro_expression.xmile", "calls a macro the file does not define"),
-    ("macro_expression/test_macro_expression.stmx", "calls a macro the file does not define"),
-    ("macro_multi_expression/test_macro_multi_expression.xmile", "calls a macro the file does not define"),
-    ("macro_multi_expression/test_macro_multi_expression.stmx", "calls a macro the file does not define"),
-    ("macro_multi_macros/test_macro_multi_macros.xmile", "calls macros the file does not define"),
-    ("macro_multi_macros/test_macro_multi_macros.stmx", "calls macros the file does not define"),
-    ("macro_stock/test_macro_stock.xmile", "calls a macro the file does not define"),
-    ("macro_stock/test_macro_stock.stmx", "calls a macro the file does not define"),
-    ("logicals/test_logicals.stmx", "writes `IF false_input not THEN`, a postfix `not` that is not XMILE (the .xmile beside it says `NOT false_input`)"),
-    ("non_negative_flows/test_non_negative_flows.xmile", "malformed XML: a <flow> is never closed"),
-    ("non_negative_flows/test_non_negative_flows_behavior.xmile", "malformed XML: a <flow> is never closed"),
-];
-
-/// Expected columns for variables the model file does not define (the .mdl beside it has them).
-const ABSENT_COLUMNS: &[(&str, &[&str])] = &[(
-    "smooth_and_stock",
-    &["Input", "Smoothed Input", "Smoothing Time"],
-)];
-
-/// Files whose expected output was made with another integration method than the file names.
+/// Folders whose expected output was made with another integration method than the file names.
 /// `zeroled_decimals` says RK4, but its expected stocks are Euler sums of the flows (a flow equal
 /// to TIME integrates to 0.5 over the first unit under RK4 and to 0 under Euler; the output has 0).
 const METHOD_OF_EXPECTED_OUTPUT: &[(&str, Method)] = &[("zeroled_decimals", Method::Euler)];
 
-/// Folders whose array equations are the placeholder `???` (an xmutil translation failure).
-const PLACEHOLDER_FOLDERS: &[&str] = &[
-    "subscript_1d_arrays",
-    "subscript_constant_call",
-    "subscript_mixed_assembly",
-    "subscript_multiples",
-    "subscript_subranges",
-    "subscript_subranges_equal",
-    "subscript_updimensioning",
-    "subscripted_flows",
-];
+/// Columns of the expected output that are simulation settings, not variables.
+const SETTINGS_COLUMNS: &[&str] = &["INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER"];
 
 fn suite_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/sd")
 }
 
+fn expected_failures_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/expected-failures.txt")
+}
+
+/// The model formats this harness runs, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Format {
+    Xmile,
+    Mdl,
+}
+
+impl Format {
+    fn of(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()? {
+            "xmile" | "stmx" => Some(Format::Xmile),
+            e if e.eq_ignore_ascii_case("mdl") => Some(Format::Mdl),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Format::Xmile => "XMILE",
+            Format::Mdl => "Vensim .mdl",
+        }
+    }
+
+    /// Reads a model file's text into a project, or gives the first error, located.
+    fn read(self, text: &str) -> Result<Project, String> {
+        match self {
+            Format::Xmile => read_xmile(text)
+                .map(|(project, _)| project)
+                .map_err(|e| located(&e.0, text)),
+            Format::Mdl => read_mdl(text)
+                .map(|(project, _)| project)
+                .map_err(|e| located(&e.0, text)),
+        }
+    }
+}
+
 struct Expected {
     names: Vec<String>,
     rows: Vec<Vec<Option<f64>>>,
+}
+
+/// A header cell as CSV quotes it: `"a ""b"""` is `a "b"`.
+fn unquote(cell: &str) -> String {
+    let cell = cell.trim();
+    match cell.strip_prefix('"').and_then(|c| c.strip_suffix('"')) {
+        Some(inner) => inner.replace("\"\"", "\""),
+        None => cell.to_string(),
+    }
 }
 
 fn read_expected(path: &Path) -> Expected {
@@ -69,10 +95,7 @@ fn read_expected(path: &Path) -> Expected {
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     let header = lines.next().unwrap();
     let separator = if header.contains('\t') { '\t' } else { ',' };
-    let names = header
-        .split(separator)
-        .map(|s| s.trim().trim_matches('"').to_string())
-        .collect();
+    let names = header.split(separator).map(unquote).collect();
     let rows = lines
         .map(|line| {
             line.split(separator)
@@ -83,53 +106,34 @@ fn read_expected(path: &Path) -> Expected {
     Expected { names, rows }
 }
 
-enum Outcome {
-    Pass(usize),
-    Fail(String),
-    Error(String),
-}
-
-fn check_model(model: &Path, folder: &str, expected: &Expected) -> Outcome {
-    let text = match fs::read_to_string(model) {
-        Ok(t) => t,
-        Err(e) => return Outcome::Error(format!("cannot read: {e}")),
-    };
-    let project = match read_xmile(&text) {
-        Ok((p, _)) => p,
-        Err(e) => return Outcome::Error(located(&e.0, &text)),
-    };
-    let simulation = match compile(&project) {
-        Ok((s, _)) => s,
-        Err(e) => return Outcome::Error(located(&e.0, &text)),
-    };
+/// Runs one model file and compares it with the folder's expected output; `Err` says why not.
+fn check_model(
+    format: Format,
+    model: &Path,
+    folder: &str,
+    expected: &Expected,
+) -> Result<usize, String> {
+    let bytes = fs::read(model).map_err(|e| format!("cannot read: {e}"))?;
+    let text = decode_model_text(&bytes);
+    let project = format.read(&text)?;
+    let (simulation, _) = compile(&project).map_err(|e| located(&e.0, &text))?;
     let mut overrides = Overrides::new();
     overrides.method = METHOD_OF_EXPECTED_OUTPUT
         .iter()
         .find(|(f, _)| *f == folder)
         .map(|(_, m)| *m);
-    let absent: &[&str] = ABSENT_COLUMNS
-        .iter()
-        .find(|(f, _)| *f == folder)
-        .map_or(&[], |(_, c)| c);
-    let results = match simulation.run(&overrides) {
-        Ok(r) => r,
-        Err(e) => return Outcome::Error(format!("run: {e}")),
-    };
-    let dt = project.sim_specs.dt;
+    let results = simulation
+        .run(&overrides)
+        .map_err(|e| format!("run: {e}"))?;
+    let dt = overrides.dt.unwrap_or(project.sim_specs.dt);
     let mut compared = 0;
     for (column, name) in expected.names.iter().enumerate().skip(1) {
-        let key = name.to_ascii_uppercase();
-        if ["INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER"].contains(&key.as_str()) {
-            continue;
-        }
-        if absent.contains(&name.as_str()) {
+        if SETTINGS_COLUMNS.contains(&name.to_ascii_uppercase().replace('_', " ").as_str()) {
             continue;
         }
         let Some(ours) = results.column(name) else {
-            return Outcome::Fail(format!("no variable `{name}` in our results"));
+            return Err(format!("no variable `{name}` in our results"));
         };
-        // Vensim writes single-precision noise (-2.5e-06 where 0 is exact), so the absolute floor
-        // scales with the column, as in the suite's own peer runs (INDEX.md).
         let scale = expected
             .rows
             .iter()
@@ -139,26 +143,24 @@ fn check_model(model: &Path, folder: &str, expected: &Expected) -> Outcome {
             let (Some(Some(time)), Some(Some(want))) = (row.first(), row.get(column)) else {
                 continue;
             };
-            let Some(index) = results.row_near(*time) else {
-                return Outcome::Fail("no rows".into());
-            };
+            let index = results.row_near(*time).ok_or("no rows")?;
             if (results.times()[index] - time).abs() > dt / 2.0 {
-                return Outcome::Fail(format!("no result row at time {time}"));
+                return Err(format!("no result row at time {time}"));
             }
             let got = ours[index];
             let tolerance = (want.abs() * 1e-3).max(1e-6).max(scale * 1e-5);
             if (got - want).abs() > tolerance {
-                return Outcome::Fail(format!(
+                return Err(format!(
                     "`{name}` at time {time}: expected {want}, got {got}"
                 ));
             }
             compared += 1;
         }
     }
-    Outcome::Pass(compared)
+    Ok(compared)
 }
 
-fn located(diagnostics: &[blowback_sd::Diagnostic], text: &str) -> String {
+fn located(diagnostics: &[Diagnostic], text: &str) -> String {
     let first = diagnostics
         .iter()
         .find(|d| d.is_error())
@@ -172,9 +174,21 @@ fn located(diagnostics: &[blowback_sd::Diagnostic], text: &str) -> String {
     }
 }
 
-#[test]
-fn community_suite() {
-    let root = suite_root();
+/// The committed list: file (relative to the suite root) to the reason it does not pass.
+fn expected_failures() -> BTreeMap<String, String> {
+    let text = fs::read_to_string(expected_failures_path()).unwrap();
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|line| match line.split_once(char::is_whitespace) {
+            Some((file, reason)) => (file.to_string(), reason.trim().to_string()),
+            None => (line.to_string(), String::new()),
+        })
+        .collect()
+}
+
+/// Every (folder, expected output) pair of the suite, sorted.
+fn folders_with_output(root: &Path) -> Vec<(PathBuf, PathBuf)> {
     let mut folders: Vec<PathBuf> = ["tests", "samples"]
         .iter()
         .flat_map(|group| fs::read_dir(root.join(group)).unwrap())
@@ -182,81 +196,120 @@ fn community_suite() {
         .filter(|p| p.is_dir())
         .collect();
     folders.sort();
+    folders
+        .into_iter()
+        .filter_map(|folder| {
+            let expected = ["output.csv", "output.tab"]
+                .iter()
+                .map(|f| folder.join(f))
+                .find(|p| p.exists())?;
+            Some((folder, expected))
+        })
+        .collect()
+}
+
+/// Rewrites the list from this run's failures, keeping the reasons already written.
+fn write_expected_failures(listed: &BTreeMap<String, String>, failing: &[(String, String)]) {
+    let path = expected_failures_path();
+    let old = fs::read_to_string(&path).unwrap_or_default();
+    let mut text: String = old
+        .lines()
+        .take_while(|l| l.starts_with('#') || l.trim().is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for (file, message) in failing {
+        let reason = listed.get(file).unwrap_or(message);
+        let _ = writeln!(text, "{file} {reason}");
+    }
+    fs::write(&path, text).unwrap();
+}
+
+#[test]
+fn community_suite() {
+    let root = suite_root();
+    let listed = expected_failures();
     let mut table = String::new();
-    let mut failures = Vec::new();
-    let (mut passed, mut defects) = (0, 0);
-    for folder in &folders {
+    let mut problems = Vec::new();
+    let mut seen = Vec::new();
+    let mut failing = Vec::new();
+    // (passed, failed as listed) per format.
+    let mut counts: BTreeMap<Format, (usize, usize)> = BTreeMap::new();
+    // (folders with a file of the format, folders where every such file passes) per format.
+    let mut folder_counts: BTreeMap<Format, (usize, usize)> = BTreeMap::new();
+    for (folder, expected_path) in folders_with_output(&root) {
         let folder_name = folder.file_name().unwrap().to_string_lossy().to_string();
-        let expected_path = ["output.csv", "output.tab"]
-            .iter()
-            .map(|f| folder.join(f))
-            .find(|p| p.exists());
-        let Some(expected_path) = expected_path else {
-            continue;
-        };
         let expected = read_expected(&expected_path);
-        let mut models: Vec<PathBuf> = fs::read_dir(folder)
+        let mut models: Vec<(Format, PathBuf)> = fs::read_dir(&folder)
             .unwrap()
             .map(|e| e.unwrap().path())
-            .filter(|p| {
-                matches!(
-                    p.extension().and_then(|e| e.to_str()),
-                    Some("xmile" | "stmx")
-                )
-            })
+            .filter_map(|p| Format::of(&p).map(|f| (f, p)))
             .collect();
         models.sort();
-        for model in models {
-            let id = format!(
-                "{folder_name}/{}",
-                model.file_name().unwrap().to_string_lossy()
-            );
-            let defect = KNOWN_DEFECTS
-                .iter()
-                .find(|(file, _)| *file == id)
-                .map(|(_, why)| *why)
-                .or_else(|| {
-                    PLACEHOLDER_FOLDERS
-                        .contains(&folder_name.as_str())
-                        .then_some("array equations are the placeholder `???` (xmutil failure)")
-                });
-            let outcome = check_model(&model, &folder_name, &expected);
-            let status = match (&outcome, defect) {
-                (Outcome::Pass(n), None) => {
-                    passed += 1;
+        let mut folder_passes: BTreeMap<Format, bool> = BTreeMap::new();
+        for (format, model) in models {
+            let id = model
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            seen.push(id.clone());
+            let outcome = check_model(format, &model, &folder_name, &expected);
+            *folder_passes.entry(format).or_insert(true) &= outcome.is_ok();
+            if let Err(message) = &outcome {
+                failing.push((id.clone(), message.clone()));
+            }
+            let count = counts.entry(format).or_default();
+            let status = match (&outcome, listed.get(&id)) {
+                (Ok(n), None) => {
+                    count.0 += 1;
                     format!("pass ({n} values)")
                 }
-                (Outcome::Error(message), Some(why)) => {
-                    defects += 1;
-                    format!("rejected as expected: {message} [upstream defect: {why}]")
+                (Err(message), Some(reason)) => {
+                    count.1 += 1;
+                    format!("expected failure: {message} [{reason}]")
                 }
-                (Outcome::Fail(message), Some(why)) => {
-                    defects += 1;
-                    format!("differs as expected: {message} [upstream defect: {why}]")
-                }
-                (Outcome::Pass(_), Some(why)) => {
-                    failures.push(format!(
-                        "{id}: passes although listed as defective ({why}); update the list"
+                (Ok(_), Some(reason)) => {
+                    problems.push(format!(
+                        "{id}: passes now; remove it from expected-failures.txt (listed: {reason})"
                     ));
-                    "unexpected pass".into()
+                    "UNEXPECTED PASS".into()
                 }
-                (Outcome::Fail(message), None) | (Outcome::Error(message), None) => {
-                    failures.push(format!("{id}: {message}"));
+                (Err(message), None) => {
+                    problems.push(format!("{id}: {message}"));
                     format!("FAIL: {message}")
                 }
             };
-            let _ = writeln!(table, "{id:<75} {status}");
+            let _ = writeln!(table, "{id:<80} {status}");
+        }
+        for (format, passes) in folder_passes {
+            let count = folder_counts.entry(format).or_default();
+            count.0 += 1;
+            count.1 += usize::from(passes);
+        }
+    }
+    if std::env::var_os("UPDATE_EXPECTED_FAILURES").is_some() {
+        write_expected_failures(&listed, &failing);
+        return;
+    }
+    for file in listed.keys() {
+        if !seen.contains(file) {
+            problems.push(format!(
+                "{file}: listed in expected-failures.txt but not in the suite"
+            ));
         }
     }
     eprintln!("{table}");
-    eprintln!(
-        "{passed} passed, {defects} upstream defects handled, {} failed",
-        failures.len()
-    );
-    assert!(passed > 50, "too few models ran: {passed}");
+    for (format, (passed, failed)) in &counts {
+        let (folders, folders_passing) = folder_counts.get(format).copied().unwrap_or_default();
+        eprintln!(
+            "{}: {passed} of {} files pass ({failed} expected failures); {folders_passing} of {folders} folders pass every such file",
+            format.name(),
+            passed + failed
+        );
+    }
     assert!(
-        failures.is_empty(),
-        "conformance failures:\n{}",
-        failures.join("\n")
+        problems.is_empty(),
+        "conformance regressions or stale entries:\n{}",
+        problems.join("\n")
     );
 }

@@ -3,6 +3,7 @@
 mod conformance;
 mod diagnostics;
 mod loops;
+mod mdl;
 mod properties;
 mod semantics;
 mod units;

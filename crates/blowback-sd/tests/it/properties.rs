@@ -123,6 +123,7 @@ fn variable() -> impl Strategy<Value = Variable> {
                 name,
                 kind,
                 equation: Some(Equation::new(eqn)),
+                initial_equation: None,
                 dimensions: Vec::new(),
                 elements: Vec::new(),
                 graphical_function,
@@ -159,8 +160,7 @@ fn project() -> impl Strategy<Value = Project> {
                 name: None,
                 variables,
             }],
-            macros: Vec::new(),
-            model_units: Vec::new(),
+            ..Project::default()
         })
 }
 

@@ -34,6 +34,7 @@ fn files() -> CaseFiles {
         claims: read("claims.toml"),
         calibration: read("calibration.toml"),
         data,
+        ..CaseFiles::default()
     }
 }
 
