@@ -141,6 +141,7 @@ pub(crate) fn signature(name: &str, dialect: Dialect, arguments: usize) -> Optio
             &[("magnitude", A), ("first time", Time), ("interval", Time)],
             ADivTime,
         ),
+        "integ" => sig(&[("rate", ADivTime), ("initial value", A)], A),
         "pulse_train" => sig(
             &[
                 ("start time", Time),

@@ -196,6 +196,18 @@ impl Checker<'_> {
     fn check_model(&self, m: usize, info: &ModelInfo, diagnostics: &mut Vec<Diagnostic>) {
         // Expected units of each flow from the stocks it fills or drains.
         let mut stock_of_flow: HashMap<String, (usize, Dims)> = HashMap::new();
+        let stock_flows: std::collections::HashSet<String> = info
+            .model
+            .variables
+            .iter()
+            .filter_map(|v| match &v.kind {
+                VariableKind::Stock {
+                    inflows, outflows, ..
+                } => Some(inflows.iter().chain(outflows).map(|f| canonical(f))),
+                _ => None,
+            })
+            .flatten()
+            .collect();
         if let Some(time) = &self.time {
             for (i, variable) in info.model.variables.iter().enumerate() {
                 let (
@@ -224,7 +236,14 @@ impl Checker<'_> {
                 continue;
             }
             let key = canonical(&variable.name);
-            if !has_units(variable) && !VENSIM_CONTROL_VARIABLES.contains(&key.as_str()) {
+            let flow_of = stock_of_flow.get(&key);
+            // A flow's units follow from its stock's, so a flow without units of its own (such as
+            // the net flow a Vensim INTEG becomes) is checked against them, not reported: a stock
+            // without units is reported itself.
+            if !has_units(variable)
+                && !stock_flows.contains(&key)
+                && !VENSIM_CONTROL_VARIABLES.contains(&key.as_str())
+            {
                 diagnostics.push(
                     Diagnostic::warning(
                         DiagnosticKind::MissingUnits,
@@ -235,7 +254,6 @@ impl Checker<'_> {
                     .with_help("add <units>...</units>; `dmnl` for a dimensionless quantity"),
                 );
             }
-            let flow_of = stock_of_flow.get(&key);
             let expected = match (&info.declared[i], flow_of) {
                 (Declared::Known(dims), _) => Some(Expected {
                     dims: dims.clone(),
@@ -291,6 +309,7 @@ impl Checker<'_> {
             let equations = variable
                 .equation
                 .iter()
+                .chain(&variable.initial_equation)
                 .chain(variable.elements.iter().map(|e| &e.equation));
             for equation in equations {
                 if let Some(finding) = self.check_equation(m, equation, expected.as_ref()) {

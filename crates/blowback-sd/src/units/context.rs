@@ -2,7 +2,7 @@
 //! and the reduction of any parsed unit string to primary units with exact exponents.
 //!
 //! Built in, following the XMILE 1.0 table of default units and the synonyms Vensim and Stella
-//! ship: `1`, `Dmnl`, `dimensionless`, `unitless` and `fraction` are the identity; the time units
+//! ship: `1`, `Dmnl`, `dimensionless`, `unitless`, `fraction` and `radians` are the identity; the time units
 //! from seconds to years with their plurals and abbreviations (`yr`, `mo`, `hr`); `people` with
 //! `person` and `persons`; `$` with `dollar` and `dollars`. Different time units stay different
 //! units (a month is not a year).
@@ -33,12 +33,15 @@ enum Definition {
 }
 
 /// Built-in units: a canonical name and its aliases. The dimensionless group maps to `1`.
+/// Radians count as dimensionless (a length over a length, in SI), so `SIN(angle)` checks.
 const DIMENSIONLESS: &[&str] = &[
     "dmnl",
     "dimensionless",
     "unitless",
     "fraction",
     "nondimensional",
+    "radian",
+    "radians",
 ];
 const PRIMARY_GROUPS: &[(&str, &[&str])] = &[
     ("second", &["seconds", "sec", "secs", "s"]),

@@ -10,7 +10,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use blowback_sd::{check_units, parse_units, read_xmile, Diagnostic};
+use blowback_sd::{
+    check_units, decode_model_text, parse_units, read_model, read_xmile, Diagnostic,
+};
 use proptest::prelude::*;
 
 fn root() -> PathBuf {
@@ -117,15 +119,15 @@ fn conformance_models(folder: &Path, out: &mut Vec<PathBuf>) {
             conformance_models(&path, out);
         } else if path
             .extension()
-            .is_some_and(|e| e == "xmile" || e == "stmx")
+            .is_some_and(|e| e == "xmile" || e == "stmx" || e == "mdl")
         {
             out.push(path);
         }
     }
 }
 
-/// Every model of the vendored conformance suite: the checker must not panic, and what it reports
-/// is recorded so any change in it shows up for review.
+/// Every model of the vendored conformance suite, XMILE and Vensim: the checker must not panic, and
+/// what it reports is recorded so any change in it shows up for review.
 #[test]
 fn conformance_suite_units() {
     let suite = root().join("conformance/sd");
@@ -135,10 +137,11 @@ fn conformance_suite_units() {
     let mut report = String::new();
     let (mut checked, mut with_units, mut units, mut missing) = (0, 0, 0, 0);
     for path in &paths {
-        let Ok(text) = fs::read_to_string(path) else {
+        let Ok(bytes) = fs::read(path) else {
             continue;
         };
-        let Ok((project, _)) = read_xmile(&text) else {
+        let text = decode_model_text(&bytes);
+        let Ok((project, _)) = read_model(&path.to_string_lossy(), &text) else {
             continue;
         };
         checked += 1;
