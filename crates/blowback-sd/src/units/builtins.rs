@@ -3,7 +3,9 @@
 //! A rule is a signature over a few unit shapes: `A` and `B` stand for whatever units the call's
 //! arguments have (fresh unknowns per call), `T` for the model's time units. `SMTH1(input,
 //! delay, initial)` is `(A, T, A) -> A`; `RAMP(slope, start, end)` is `(A, T, T) -> A*T`.
-//! Builtins not listed here are not checked (their arguments still are, inside).
+//! Builtins not listed here are not checked (their arguments still are, inside). `LOOKUP` and its
+//! Vensim variants and `POWER` are handled by the checker itself: their rules need the syntax of
+//! the call (a table's name, a constant exponent).
 
 use crate::model::Dialect;
 
@@ -100,7 +102,7 @@ const DRAW: Signature = sig(
 /// `arguments` is the number of arguments at the call (Vensim's two-argument `PULSE` differs).
 pub(crate) fn signature(name: &str, dialect: Dialect, arguments: usize) -> Option<Signature> {
     Some(match name {
-        "abs" | "int" | "game" | "init" | "initial" => SAME,
+        "abs" | "int" | "integer" | "game" | "init" | "initial" => SAME,
         "exp" | "ln" | "log10" | "sin" | "cos" | "tan" | "arcsin" | "arccos" | "arctan"
         | "sinh" | "cosh" | "tanh" => TRANSCENDENTAL,
         "log" => sig(
@@ -108,10 +110,11 @@ pub(crate) fn signature(name: &str, dialect: Dialect, arguments: usize) -> Optio
             Dimensionless,
         ),
         "sqrt" => sig(&[("argument", A)], SqrtA),
-        "mod" => sig(&[("dividend", A), ("divisor", A)], A),
-        "min" | "max" | "sum" | "mean" | "stddev" => SAME_ARGUMENTS,
-        "prod" => variadic(&[], ("factor", Free), Free),
-        "size" => sig(&[("array", Free)], Dimensionless),
+        "mod" | "modulo" => sig(&[("dividend", A), ("divisor", A)], A),
+        "quantum" => sig(&[("value", A), ("quantum", A)], A),
+        "min" | "max" | "vmin" | "vmax" | "sum" | "mean" | "stddev" => SAME_ARGUMENTS,
+        "prod" | "product" => variadic(&[], ("factor", Free), Free),
+        "size" | "elmcount" => sig(&[("array", Free)], Dimensionless),
         "pi" => sig(&[], Free),
         "time" => sig(&[], Time),
         "safediv" | "xidz" => sig(
@@ -128,6 +131,10 @@ pub(crate) fn signature(name: &str, dialect: Dialect, arguments: usize) -> Optio
             A,
         ),
         "previous" => sig(&[("input", A), ("initial value", A)], A),
+        "sample_if_true" => sig(
+            &[("condition", Free), ("input", A), ("initial value", A)],
+            A,
+        ),
         "active_initial" => sig(&[("value", A), ("initial value", A)], A),
         "step" => sig(&[("height", A), ("step time", Time)], A),
         "ramp" => sig(
@@ -163,7 +170,7 @@ pub(crate) fn signature(name: &str, dialect: Dialect, arguments: usize) -> Optio
             ],
             PerTime,
         ),
-        "forcst" => sig(
+        "forcst" | "forecast" => sig(
             &[
                 ("input", A),
                 ("averaging time", Time),
@@ -171,6 +178,16 @@ pub(crate) fn signature(name: &str, dialect: Dialect, arguments: usize) -> Optio
                 ("initial trend", PerTime),
             ],
             A,
+        ),
+        // NPV accumulates the discounted stream over time.
+        "npv" => sig(
+            &[
+                ("stream", A),
+                ("discount rate", PerTime),
+                ("initial value", ATimesTime),
+                ("factor", Dimensionless),
+            ],
+            ATimesTime,
         ),
         "random" | "uniform" | "random_uniform" | "normal" | "lognormal" => DRAW,
         "random_normal" => sig(

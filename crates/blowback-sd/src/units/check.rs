@@ -670,7 +670,14 @@ impl Walk<'_> {
 
     fn call(&mut self, name: &str, args: &[Expr]) -> Result<Form, Stop> {
         let key = canonical(name);
-        if key == "lookup" {
+        if let ("power", [base, exponent]) = (key.as_str(), args) {
+            let base_form = self.form(base)?;
+            return self.power(base_form, base, exponent);
+        }
+        if matches!(
+            key.as_str(),
+            "lookup" | "lookup_extrapolate" | "lookup_forward" | "lookup_backward"
+        ) {
             // LOOKUP(table, x): the table's declared units; the input is the table's business.
             for arg in args.iter().skip(1) {
                 self.form(arg)?;
