@@ -270,3 +270,98 @@ proptest! {
         prop_assert_eq!(parse_units(&per).unwrap(), expected);
     }
 }
+
+/// Units over three base units, as exponents, and as a unit string.
+type Exponents = [i64; 3];
+
+fn unit_text(e: &Exponents) -> String {
+    let parts: Vec<String> = ["apple", "bolt", "crate"]
+        .iter()
+        .zip(e)
+        .filter(|(_, &x)| x != 0)
+        .map(|(n, x)| format!("{n}^({x})"))
+        .collect();
+    if parts.is_empty() {
+        "dmnl".into()
+    } else {
+        parts.join("*")
+    }
+}
+
+/// An equation over variables `v0`..`v3` (units `units[i]`) with the units it has by construction.
+/// No numbers, so every unit is pinned and any wrong declaration must be caught.
+fn equation(units: [Exponents; 4]) -> impl Strategy<Value = (String, Exponents)> {
+    let leaf = (0usize..4).prop_map(move |i| (format!("v{i}"), units[i]));
+    leaf.prop_recursive(4, 24, 2, move |inner| {
+        let combine = |a: Exponents, b: Exponents, sign: i64| {
+            [a[0] + sign * b[0], a[1] + sign * b[1], a[2] + sign * b[2]]
+        };
+        prop_oneof![
+            (inner.clone(), inner.clone())
+                .prop_map(move |((a, ua), (b, ub))| (format!("({a}) * ({b})"), combine(ua, ub, 1))),
+            (inner.clone(), inner.clone()).prop_map(move |((a, ua), (b, ub))| (
+                format!("({a}) / ({b})"),
+                combine(ua, ub, -1)
+            )),
+            // A sum of two terms with equal units: the second is the first times v/v.
+            (inner.clone(), 0usize..4)
+                .prop_map(|((a, ua), i)| (format!("({a}) + ({a}) * v{i} / v{i}"), ua)),
+            (inner.clone(), 0usize..4).prop_map(|((a, ua), i)| (
+                format!("MAX({a}, ({a}) * v{i} / v{i}) - SMTH1({a}, delay)"),
+                ua
+            )),
+            (inner.clone(), inner.clone()).prop_map(|((a, ua), (c, _))| (
+                format!("IF ({c}) > ({c}) THEN {a} ELSE -({a})"),
+                ua
+            )),
+            inner.prop_map(move |(a, ua)| (format!("({a}) ^ 2"), combine(ua, ua, 1))),
+        ]
+    })
+}
+
+fn generated_model(units: [Exponents; 4], text: &str, declared: &Exponents) -> String {
+    let mut variables = String::from(r#"<aux name="delay"><eqn>2</eqn><units>year</units></aux>"#);
+    for (i, u) in units.iter().enumerate() {
+        let _ = write!(
+            variables,
+            r#"<aux name="v{i}"><eqn>1</eqn><units>{}</units></aux>"#,
+            unit_text(u)
+        );
+    }
+    let _ = write!(
+        variables,
+        r#"<aux name="target"><eqn>{}</eqn><units>{}</units></aux>"#,
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;"),
+        unit_text(declared)
+    );
+    format!(
+        r#"<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+<sim_specs time_units="year"><start>0</start><stop>1</stop><dt>1</dt></sim_specs>
+<model><variables>{variables}</variables></model></xmile>"#
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// An equation declared with the units it has passes; declared with any other units, it is
+    /// reported, and at the target variable.
+    #[test]
+    fn the_checker_accepts_right_units_and_catches_wrong_ones(
+        (units, (text, right), wrong) in prop::array::uniform4(prop::array::uniform3(-2i64..3))
+            .prop_flat_map(|units| (Just(units), equation(units), prop::array::uniform3(-2i64..3)))
+    ) {
+        let model = generated_model(units, &text, &right);
+        let diagnostics = units_diagnostics(&model);
+        prop_assert!(diagnostics.is_empty(), "{}\n{}", text, render(&model, &diagnostics));
+        prop_assume!(wrong != right);
+        let model = generated_model(units, &text, &wrong);
+        let diagnostics = units_diagnostics(&model);
+        prop_assert!(
+            diagnostics.iter().any(|d| d.variable.as_deref() == Some("target")),
+            "{} declared {} is not reported", text, unit_text(&wrong)
+        );
+    }
+}
