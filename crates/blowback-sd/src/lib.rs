@@ -1,8 +1,8 @@
 //! `blowback-sd`: a system-dynamics engine.
 //!
 //! It reads XMILE 1.0 models (and the dialects real tools write), checks them with located
-//! diagnostics, compiles them once to a flat plan over `f64` slots, and runs that plan many times
-//! with different overrides, fast and in parallel.
+//! diagnostics (units included: [`check_units`]), compiles them once to a flat plan over `f64`
+//! slots, and runs that plan many times with different overrides, fast and in parallel.
 //!
 //! ```
 //! use blowback_sd::{compile, read_xmile, Overrides};

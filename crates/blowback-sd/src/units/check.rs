@@ -54,6 +54,24 @@ impl ModelInfo<'_> {
 /// Checks the units of every equation in `project`. Returns warnings (the model still runs);
 /// callers that want unit problems to stop a build promote them. A model in which no variable
 /// declares units is not checked at all.
+///
+/// ```
+/// use blowback_sd::{check_units, read_xmile, DiagnosticKind};
+///
+/// let text = r#"<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+///   <sim_specs time_units="year"><start>0</start><stop>10</stop><dt>1</dt></sim_specs>
+///   <model><variables>
+///     <stock name="population"><eqn>100</eqn><inflow>births</inflow><units>people</units></stock>
+///     <flow name="births"><eqn>population * birth_rate</eqn><units>people/year</units></flow>
+///     <aux name="birth rate"><eqn>0.05</eqn><units>1/month</units></aux>
+///   </variables></model>
+/// </xmile>"#;
+/// let (project, _) = read_xmile(text).unwrap();
+/// let diagnostics = check_units(&project);
+/// assert_eq!(diagnostics.len(), 1);
+/// assert_eq!(diagnostics[0].kind, DiagnosticKind::Units);
+/// assert_eq!(diagnostics[0].variable.as_deref(), Some("births"));
+/// ```
 pub fn check_units(project: &Project) -> Vec<Diagnostic> {
     let (context, problems) = UnitContext::new(&project.model_units);
     let mut diagnostics: Vec<Diagnostic> = problems
