@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use blowback_sd::{
-    check_units, compile, decode_model_text, run_reality_checks, Diagnostic, DiagnosticKind,
-    Method, ModelFormat, Overrides, RealityOutcome, Results, Severity, Simulation,
+    check_units, compile_with_data, decode_model_text, run_reality_checks, DataFiles, Diagnostic,
+    DiagnosticKind, Method, ModelFormat, Overrides, RealityOutcome, Results, Severity, Simulation,
 };
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 
@@ -109,10 +109,28 @@ pub fn read_model_file(path: &Path) -> anyhow::Result<(String, ModelFormat)> {
     Ok((decode_model_text(&bytes).into_owned(), format))
 }
 
+/// The data files a model names (Vensim's `GET XLS DATA` and kin), read relative to the model.
+pub struct ModelFolder(pub PathBuf);
+
+impl ModelFolder {
+    /// The folder of a model file.
+    pub fn of(model: &Path) -> ModelFolder {
+        ModelFolder(model.parent().unwrap_or(Path::new(".")).to_path_buf())
+    }
+}
+
+impl DataFiles for ModelFolder {
+    fn read(&self, name: &str) -> Result<Vec<u8>, String> {
+        let path = self.0.join(name);
+        std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    }
+}
+
 /// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
 pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
     let (text, format) = read_model_file(path)?;
-    let project = match format.read(&text) {
+    let files = ModelFolder::of(path);
+    let project = match format.read_with_data(&text, &files) {
         Ok((project, warnings)) => {
             print_diagnostics(path, &text, &warnings);
             project
@@ -122,7 +140,7 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
             return Ok(None);
         }
     };
-    match compile(&project) {
+    match compile_with_data(&project, &files) {
         Ok((simulation, warnings)) => {
             print_diagnostics(path, &text, &warnings);
             Ok(Some(simulation))
@@ -204,7 +222,8 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         args.path.clone()
     };
     let (text, format) = read_model_file(&path)?;
-    let project = match format.read(&text) {
+    let files = ModelFolder::of(&path);
+    let project = match format.read_with_data(&text, &files) {
         Ok((project, warnings)) => {
             print_diagnostics(&path, &text, &warnings);
             project
@@ -218,7 +237,7 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     if args.strict_units {
         units.iter_mut().for_each(|d| d.severity = Severity::Error);
     }
-    let compiled = compile(&project);
+    let compiled = compile_with_data(&project, &files);
     let (variables, mut diagnostics) = match compiled {
         Ok((simulation, warnings)) => (Some(simulation.variables().count()), warnings),
         Err(errors) => (None, errors.0),
@@ -258,10 +277,11 @@ fn is_units(diagnostic: &Diagnostic) -> bool {
 /// Runs the reality checks of a model that compiles; exits 1 when one fails or cannot run.
 fn reality_checks(path: &Path) -> anyhow::Result<ExitCode> {
     let (text, format) = read_model_file(path)?;
-    let Ok((project, _)) = format.read(&text) else {
+    let files = ModelFolder::of(path);
+    let Ok((project, _)) = format.read_with_data(&text, &files) else {
         return Ok(ExitCode::from(1));
     };
-    let outcomes = run_reality_checks(&project);
+    let outcomes = run_reality_checks(&project, &files);
     let mut failed = 0;
     for (name, outcome) in &outcomes {
         match outcome {

@@ -3,8 +3,9 @@
 
 use std::borrow::Cow;
 
+use crate::data::DataFiles;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::mdl::read_mdl;
+use crate::mdl::{read_mdl, read_mdl_with_data};
 use crate::model::Project;
 use crate::xmile::read_xmile;
 
@@ -34,6 +35,19 @@ impl ModelFormat {
         match self {
             ModelFormat::Xmile => read_xmile(text),
             ModelFormat::Mdl => read_mdl(text),
+        }
+    }
+
+    /// Reads a model's text in this format, with the data files it may name (`.mdl` subscript
+    /// ranges can come from one).
+    pub fn read_with_data(
+        self,
+        text: &str,
+        files: &dyn DataFiles,
+    ) -> Result<(Project, Vec<Diagnostic>), Diagnostics> {
+        match self {
+            ModelFormat::Xmile => read_xmile(text),
+            ModelFormat::Mdl => read_mdl_with_data(text, files),
         }
     }
 }

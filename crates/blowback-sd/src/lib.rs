@@ -24,40 +24,47 @@
 //! assert!((final_population - 100.0 * 1.025_f64.powi(40)).abs() < 1e-9);
 //! ```
 //!
-//! Dependency direction: `equation` (syntax) <- `model` <- `compile` <- `simulation` (run).
+//! Dependency direction: `equation` (syntax) <- `model` <- `ir` <- `plan` <- `compile` <- `simulation`
+//! (runs). `plan` holds the compiled [`Simulation`] as data, so the compiler and the runner never
+//! import each other.
 
 #![deny(missing_docs)]
 
 mod compile;
 mod convert;
+mod data;
 mod diagnostic;
 pub mod equation;
 mod format;
+mod ir;
 mod loops;
 mod mdl;
 mod model;
 mod name;
+mod partial;
 mod plan;
 mod reality;
 mod simulation;
 mod units;
 mod xmile;
 
-pub use compile::compile;
+pub use compile::{compile, compile_with_data};
 pub use convert::convert;
+pub use data::DataFiles;
 pub use diagnostic::{Diagnostic, DiagnosticKind, Diagnostics, Severity};
 pub use format::{decode_model_text, read_model, ModelFormat};
 pub use loops::{
     Contribution, DominancePeriod, FeedbackLoop, Link, LoopAnalysis, LoopError, LoopOptions,
     Polarity,
 };
-pub use mdl::{read_mdl, write_mdl};
+pub use mdl::{read_mdl, read_mdl_with_data, write_mdl};
 pub use model::{
-    Connection, Dialect, Dimension, ElementEquation, Equation, GraphicalFunction,
-    GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck, SimSpecs,
-    TestInput, UnitDefinition, Variable, VariableKind,
+    Connection, DataInterpolation, Dialect, Dimension, DimensionMapping, ElementEquation, Equation,
+    GraphicalFunction, GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck,
+    SimSpecs, TestInput, UnitDefinition, Variable, VariableKind,
 };
 pub use name::{canonical, did_you_mean, display};
+pub use partial::{PartialSigns, RecordedRun};
 pub use reality::{run_reality_checks, RealityOutcome};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
 pub use units::{check_units, parse_units, UnitParseError, Units};

@@ -16,7 +16,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::compile::ir::Ir;
+use crate::ir::Ir;
 use crate::model::GraphicalFunction;
 use crate::plan::{apply_binary, apply_unary, reduce};
 use crate::simulation::{NodeRole, Overrides, Results, RunError, Simulation};
@@ -392,10 +392,10 @@ impl Simulation {
                 stop: self.specs.stop,
                 tables: &tables,
             };
-            let base = eval(equation, &|i| value_of(i), &context);
+            let base = eval(equation, &|i| Some(value_of(i)), &context);
             let bumped = eval(
                 equation,
-                &|i| if i == x { x0 + h } else { value_of(i) },
+                &|i| Some(if i == x { x0 + h } else { value_of(i) }),
                 &context,
             );
             if let (Some(a), Some(b)) = (base, bumped) {
@@ -472,7 +472,7 @@ impl Simulation {
         let graph = self.graph();
         let mut nodes = Vec::new();
         for name in variables {
-            let key = crate::compile::canonical_display(name);
+            let key = crate::name::canonical_display(name);
             match self.by_name.get(&key) {
                 Some(&i) => nodes.push(i),
                 None => return Err(LoopError::UnknownVariable(name.to_string())),
@@ -661,11 +661,11 @@ impl Simulation {
             let partial = eval(
                 equation,
                 &|i| {
-                    if i == x {
+                    Some(if i == x {
                         column(x)[t]
                     } else {
                         column(i)[t - 1]
-                    }
+                    })
                 },
                 &context,
             );
@@ -689,7 +689,7 @@ impl Simulation {
         let trace = self.run_trace(overrides)?;
         let index = *self
             .by_name
-            .get(&crate::compile::canonical_display(variable))
+            .get(&crate::name::canonical_display(variable))
             .ok_or_else(|| RunError::UnknownName {
                 name: variable.to_string(),
                 suggestion: None,
@@ -755,11 +755,11 @@ impl Simulation {
                 eval(
                     equation,
                     &|i| {
-                        if i == x {
+                        Some(if i == x {
                             column(x)[step]
                         } else {
                             column(i)[step - 1]
-                        }
+                        })
                     },
                     &context,
                 )
@@ -902,21 +902,22 @@ fn unblock(v: usize, blocked: &mut [bool], blocked_by: &mut [HashSet<usize>]) {
     }
 }
 
-struct EvalContext<'a> {
-    time: f64,
-    dt: f64,
-    start: f64,
-    stop: f64,
-    tables: &'a [&'a GraphicalFunction],
+/// The clock and tables an equation is re-evaluated with.
+pub(crate) struct EvalContext<'a> {
+    pub time: f64,
+    pub dt: f64,
+    pub start: f64,
+    pub stop: f64,
+    pub tables: &'a [&'a GraphicalFunction],
 }
 
 /// Evaluates an equation with node values from `value`. `None` when it holds a delay or random draw,
 /// whose partial effects cannot be re-evaluated from values alone.
-fn eval(ir: &Ir, value: &dyn Fn(usize) -> f64, c: &EvalContext) -> Option<f64> {
+pub(crate) fn eval(ir: &Ir, value: &dyn Fn(usize) -> Option<f64>, c: &EvalContext) -> Option<f64> {
     let e = |x: &Ir| eval(x, value, c);
     Some(match ir {
         Ir::Const(v) => *v,
-        Ir::Node(i) => value(*i),
+        Ir::Node(i) => value(*i)?,
         Ir::Time => c.time,
         Ir::Dt => c.dt,
         Ir::StartTime => c.start,
@@ -942,7 +943,7 @@ fn eval(ir: &Ir, value: &dyn Fn(usize) -> f64, c: &EvalContext) -> Option<f64> {
             let values: Option<Vec<f64>> = items.iter().map(&e).collect();
             reduce(*f, values?.into_iter())
         }
-        Ir::Lookup(t, x) => c.tables[*t].eval(e(x)?),
+        Ir::Lookup(t, x, mode) => crate::plan::lookup(c.tables[*t], e(x)?, *mode),
         Ir::Step(h, start) => {
             if c.time + c.dt * 1e-6 >= e(start)? {
                 e(h)?
@@ -966,6 +967,9 @@ fn eval(ir: &Ir, value: &dyn Fn(usize) -> f64, c: &EvalContext) -> Option<f64> {
         | Ir::PulseWindow(..)
         | Ir::PulseTrain(..)
         | Ir::Random(..)
-        | Ir::Delay { .. } => return None,
+        | Ir::Delay { .. }
+        | Ir::Element { .. }
+        | Ir::Vector { .. }
+        | Ir::Select { .. } => return None,
     })
 }

@@ -470,6 +470,11 @@ pub struct GraphicalFunction {
 impl GraphicalFunction {
     /// Evaluates the function at `x`.
     pub fn eval(&self, x: f64) -> f64 {
+        self.eval_as(x, self.kind)
+    }
+
+    /// Evaluates the function at `x` as if it were of `kind`.
+    pub fn eval_as(&self, x: f64, kind: GraphicalFunctionKind) -> f64 {
         let xs = &self.xs;
         let ys = &self.ys;
         let n = xs.len().min(ys.len());
@@ -480,7 +485,7 @@ impl GraphicalFunction {
             return f64::NAN;
         }
         if n == 1 || x <= xs[0] {
-            return match self.kind {
+            return match kind {
                 GraphicalFunctionKind::Extrapolate if n > 1 && xs[1] != xs[0] => {
                     ys[0] + (x - xs[0]) * (ys[1] - ys[0]) / (xs[1] - xs[0])
                 }
@@ -488,7 +493,7 @@ impl GraphicalFunction {
             };
         }
         if x >= xs[n - 1] {
-            return match self.kind {
+            return match kind {
                 GraphicalFunctionKind::Extrapolate if xs[n - 1] != xs[n - 2] => {
                     ys[n - 1] + (x - xs[n - 1]) * (ys[n - 1] - ys[n - 2]) / (xs[n - 1] - xs[n - 2])
                 }
@@ -497,7 +502,7 @@ impl GraphicalFunction {
         }
         // Binary search for the segment [xs[i], xs[i+1]) holding x.
         let i = xs[..n].partition_point(|&v| v <= x) - 1;
-        match self.kind {
+        match kind {
             GraphicalFunctionKind::Discrete => ys[i],
             _ => {
                 let (x0, x1) = (xs[i], xs[i + 1]);

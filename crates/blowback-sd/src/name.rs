@@ -83,6 +83,22 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -
         .map(|(_, candidate)| candidate)
 }
 
+/// Canonical form of a result name, subscripts included (`Stock A[Entry 1]` -> `stock_a[entry_1]`).
+pub(crate) fn canonical_display(name: &str) -> String {
+    match name.split_once('[') {
+        Some((base, rest)) => {
+            let inner = rest.trim_end_matches(']');
+            let elements: Vec<String> = inner.split(',').map(canonical).collect();
+            format!("{}[{}]", canonical_path(base), elements.join(","))
+        }
+        None => canonical_path(name),
+    }
+}
+
+fn canonical_path(name: &str) -> String {
+    name.split('.').map(canonical).collect::<Vec<_>>().join(".")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

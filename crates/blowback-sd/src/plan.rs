@@ -1,12 +1,79 @@
 //! The compiled plan: a flat list of register operations over `f64` slots, and the functions that
-//! execute them. No names, hashing or allocation happen here; the compiler has resolved everything.
+//! execute them. No names, hashing or allocation happen in `execute`; the compiler has resolved
+//! everything. [`Simulation`] is defined here, as data, so that the compiler (which builds it) and
+//! the runner (`simulation.rs`, which runs it) both depend on this module and not on each other.
 
 use rand::Rng;
 use rand_distr::{Distribution, Exp, Poisson, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 
-use crate::compile::ir::{BinaryFn, RandomFn, ReduceFn, UnaryFn};
-use crate::model::GraphicalFunction;
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::ir::{BinaryFn, Ir, LookupMode, RandomFn, ReduceFn, UnaryFn, VectorFn};
+use crate::model::{DataInterpolation, GraphicalFunctionKind};
+use crate::model::{GraphicalFunction, SimSpecs};
+
+/// What part a named quantity plays in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeRole {
+    /// A stock; its initial value can be overridden.
+    Stock,
+    /// A flow that changes over time.
+    Flow,
+    /// An auxiliary that changes over time.
+    Auxiliary,
+    /// A value fixed for the whole run; it can be overridden.
+    Constant,
+    /// A named graphical function; its points can be overridden.
+    Table,
+}
+
+/// Public facts about one compiled quantity.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeInfo {
+    pub name: String,
+    pub role: NodeRole,
+    pub visible: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StockPlan {
+    pub slot: u32,
+    /// Its flows in `Simulation::flow_terms`: +1 for inflows, -1 for outflows.
+    pub terms: Range<u32>,
+    pub non_negative: bool,
+}
+
+/// A compiled model, ready to run many times.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub(crate) specs: SimSpecs,
+    pub(crate) slot_template: Vec<f64>,
+    pub(crate) ops: Vec<Op>,
+    pub(crate) operands: Vec<u32>,
+    pub(crate) initial_steps: Vec<(u32, Range<u32>)>,
+    pub(crate) dynamic_ops: Range<u32>,
+    pub(crate) stocks: Vec<StockPlan>,
+    pub(crate) flow_terms: Vec<(u32, f64)>,
+    pub(crate) previous: Vec<(u32, u32)>,
+    pub(crate) delay_sources: Vec<u32>,
+    pub(crate) tables: Vec<GraphicalFunction>,
+    pub(crate) table_by_name: HashMap<String, usize>,
+    pub(crate) random_seeds: Vec<Option<u64>>,
+    pub(crate) nodes: Vec<NodeInfo>,
+    pub(crate) by_name: HashMap<String, usize>,
+    /// Each node's per-step equation (`None` for stocks and values fixed after the start), kept for
+    /// loop analysis and explanations, which re-evaluate equations with some inputs changed.
+    pub(crate) equations: Vec<Option<Ir>>,
+    /// Nodes whose compile-time value fixed the structure (a delay's order): not overridable.
+    pub(crate) structural: Vec<usize>,
+    /// Length of the longest vector a vector function sorts.
+    pub(crate) longest_vector: usize,
+    /// Whether some node has a separate initial equation, so the per-step equations run once more
+    /// at the start time before the first row is saved.
+    pub(crate) settle_at_start: bool,
+}
 
 /// Slot of the current time.
 pub(crate) const TIME: u32 = 0;
@@ -84,6 +151,33 @@ pub(crate) enum Op {
         dst: u32,
         table: u32,
         x: u32,
+        mode: LookupMode,
+    },
+    /// Operand `start + base + floor(offset)` of `operands[start..start + len]`, NaN outside.
+    Element {
+        dst: u32,
+        start: u32,
+        len: u32,
+        base: u32,
+        offset: u32,
+    },
+    /// Element `index` of a vector function of `operands[start..start + len]`; `parameter` is
+    /// the slot of its scalar parameter, or the start of a second vector of `len` operands.
+    Vector {
+        f: VectorFn,
+        dst: u32,
+        start: u32,
+        len: u32,
+        parameter: u32,
+        index: u32,
+    },
+    /// VECTOR SELECT over `operands[start..start + len]` (selections) and the `len` after them.
+    VectorSelect {
+        dst: u32,
+        start: u32,
+        len: u32,
+        missing: u32,
+        action: u32,
     },
     Step {
         dst: u32,
@@ -114,12 +208,13 @@ pub(crate) enum Op {
         interval: u32,
         end: u32,
     },
+    /// A draw with parameters `operands[start..start + len]`.
     Random {
         f: RandomFn,
         dst: u32,
         site: u32,
-        a: u32,
-        b: u32,
+        start: u32,
+        len: u32,
     },
     Delay {
         dst: u32,
@@ -203,6 +298,8 @@ pub(crate) struct RunState<'a> {
     pub tables: &'a [&'a GraphicalFunction],
     pub rngs: Vec<Pcg64Mcg>,
     pub histories: Vec<Vec<f64>>,
+    /// Scratch for sorting vectors, sized once for the longest one.
+    pub order: Vec<usize>,
 }
 
 /// Tolerance for comparing times that are sums of time steps.
@@ -257,8 +354,62 @@ pub(crate) fn execute(ops: &[Op], operands: &[u32], slots: &mut [f64], state: &m
                 let values = range.iter().map(|&s| slots[s as usize]);
                 slots[dst as usize] = reduce(f, values);
             }
-            Op::Lookup { dst, table, x } => {
-                slots[dst as usize] = state.tables[table as usize].eval(slots[x as usize])
+            Op::Lookup {
+                dst,
+                table,
+                x,
+                mode,
+            } => {
+                slots[dst as usize] = lookup(state.tables[table as usize], slots[x as usize], mode)
+            }
+            Op::Element {
+                dst,
+                start,
+                len,
+                base,
+                offset,
+            } => {
+                let position = base as f64 + slots[offset as usize].floor();
+                slots[dst as usize] = if position >= 0.0 && position < len as f64 {
+                    slots[operands[(start + position as u32) as usize] as usize]
+                } else {
+                    f64::NAN
+                };
+            }
+            Op::Vector {
+                f,
+                dst,
+                start,
+                len,
+                parameter,
+                index,
+            } => {
+                let items = &operands[start as usize..(start + len) as usize];
+                slots[dst as usize] = vector(
+                    f,
+                    items,
+                    operands,
+                    parameter,
+                    index,
+                    slots,
+                    &mut state.order,
+                );
+            }
+            Op::VectorSelect {
+                dst,
+                start,
+                len,
+                missing,
+                action,
+            } => {
+                let selection = &operands[start as usize..(start + len) as usize];
+                let values = &operands[(start + len) as usize..(start + 2 * len) as usize];
+                slots[dst as usize] = vector_select(
+                    selection.iter().map(|&s| slots[s as usize]),
+                    values.iter().map(|&v| slots[v as usize]),
+                    slots[missing as usize],
+                    slots[action as usize],
+                );
             }
             Op::Step { dst, height, start } => {
                 let t = slots[TIME as usize];
@@ -343,11 +494,23 @@ pub(crate) fn execute(ops: &[Op], operands: &[u32], slots: &mut [f64], state: &m
                 };
                 slots[dst as usize] = f64::from(on);
             }
-            Op::Random { f, dst, site, a, b } => {
+            Op::Random {
+                f,
+                dst,
+                site,
+                start,
+                len,
+            } => {
                 let rng = &mut state.rngs[site as usize];
-                let p = slots[a as usize];
-                let q = if b == NONE { 0.0 } else { slots[b as usize] };
-                slots[dst as usize] = draw(f, rng, p, q);
+                let mut p = [0.0; 3];
+                for (k, &slot) in operands[start as usize..(start + len) as usize]
+                    .iter()
+                    .take(3)
+                    .enumerate()
+                {
+                    p[k] = slots[slot as usize];
+                }
+                slots[dst as usize] = draw(f, rng, p);
             }
             Op::Delay {
                 dst,
@@ -387,7 +550,131 @@ fn delayed(history: &[f64], when: f64, start: f64, dt: f64, initial: f64) -> f64
     }
 }
 
-fn draw(f: RandomFn, rng: &mut Pcg64Mcg, p: f64, q: f64) -> f64 {
+/// Reads a table as `mode` says.
+pub(crate) fn lookup(table: &GraphicalFunction, x: f64, mode: LookupMode) -> f64 {
+    let (xs, ys) = (&table.xs, &table.ys);
+    let n = xs.len().min(ys.len());
+    if n == 0 || x.is_nan() {
+        return f64::NAN;
+    }
+    match mode {
+        LookupMode::Table | LookupMode::Data(DataInterpolation::Interpolate) => table.eval(x),
+        LookupMode::Extrapolate => table.eval_as(x, GraphicalFunctionKind::Extrapolate),
+        LookupMode::Backward
+        | LookupMode::Data(DataInterpolation::HoldBackward | DataInterpolation::Raw) => {
+            let i = xs[..n].partition_point(|&v| v <= x);
+            ys[i.saturating_sub(1)]
+        }
+        LookupMode::Forward | LookupMode::Data(DataInterpolation::LookForward) => {
+            let i = xs[..n].partition_point(|&v| v < x);
+            ys[i.min(n - 1)]
+        }
+        LookupMode::Invert => {
+            // The first segment whose y range holds x, interpolated; clamped to the ends.
+            for i in 0..n.saturating_sub(1) {
+                let (y0, y1) = (ys[i], ys[i + 1]);
+                if (y0 <= x && x <= y1) || (y1 <= x && x <= y0) {
+                    return if y1 == y0 {
+                        xs[i]
+                    } else {
+                        xs[i] + (x - y0) * (xs[i + 1] - xs[i]) / (y1 - y0)
+                    };
+                }
+            }
+            if (x - ys[0]).abs() <= (x - ys[n - 1]).abs() {
+                xs[0]
+            } else {
+                xs[n - 1]
+            }
+        }
+    }
+}
+
+/// Vensim's VECTOR SELECT: `action` 0-4 act on selection x value (sum, product, min, max,
+/// mean), 5 on value ^ selection (product), 6-10 on the values alone (sum, product, min, max,
+/// mean); only where the selection is not 0. `missing` when nothing is selected.
+fn vector_select(
+    selection: impl Iterator<Item = f64>,
+    values: impl Iterator<Item = f64>,
+    missing: f64,
+    action: f64,
+) -> f64 {
+    let action = action.round() as i64;
+    let (mut sum, mut product, mut low, mut high, mut count) =
+        (0.0, 1.0, f64::INFINITY, f64::NEG_INFINITY, 0usize);
+    for (s, v) in selection.zip(values) {
+        if s == 0.0 {
+            continue;
+        }
+        let x = match action {
+            0..=4 => s * v,
+            5 => v.powf(s),
+            _ => v,
+        };
+        sum += x;
+        product *= x;
+        low = low.min(x);
+        high = high.max(x);
+        count += 1;
+    }
+    if count == 0 {
+        return missing;
+    }
+    match action {
+        0 | 6 => sum,
+        1 | 5 | 7 => product,
+        2 | 8 => low,
+        3 | 9 => high,
+        4 | 10 => sum / count as f64,
+        _ => f64::NAN,
+    }
+}
+
+/// One element of a vector function. `order` is scratch for the sort, allocated once per run.
+fn vector(
+    f: VectorFn,
+    items: &[u32],
+    operands: &[u32],
+    parameter: u32,
+    index: u32,
+    slots: &[f64],
+    order: &mut Vec<usize>,
+) -> f64 {
+    let n = items.len();
+    let value = |k: usize| slots[items[k] as usize];
+    match f {
+        VectorFn::Reorder => {
+            let at = operands[(parameter + index) as usize];
+            let k = slots[at as usize];
+            if k >= 0.0 && (k as usize) < n {
+                value(k as usize)
+            } else {
+                f64::NAN
+            }
+        }
+        VectorFn::SortOrder | VectorFn::Rank => {
+            // Ascending for a positive direction; otherwise the ascending order reversed (ties
+            // then come last-first, as in Vensim).
+            let ascending = slots[parameter as usize] > 0.0;
+            order.clear();
+            order.extend(0..n);
+            order.sort_by(|&a, &b| value(a).total_cmp(&value(b)));
+            if !ascending {
+                order.reverse();
+            }
+            match f {
+                VectorFn::SortOrder => order[index as usize] as f64,
+                _ => order
+                    .iter()
+                    .position(|&k| k == index as usize)
+                    .map_or(f64::NAN, |p| p as f64 + 1.0),
+            }
+        }
+    }
+}
+
+fn draw(f: RandomFn, rng: &mut Pcg64Mcg, parameters: [f64; 3]) -> f64 {
+    let [p, q, r] = parameters;
     match f {
         RandomFn::Uniform => p + (q - p) * rng.random::<f64>(),
         RandomFn::Normal => {
@@ -413,6 +700,20 @@ fn draw(f: RandomFn, rng: &mut Pcg64Mcg, p: f64, q: f64) -> f64 {
             Ok(d) => d.sample(rng),
             Err(_) => f64::NAN,
         },
+        RandomFn::Triangular => {
+            // Inverse of the triangular distribution's cumulative function on [p, r], mode q.
+            let (low, mode, high) = (p, q, r);
+            if !(low <= mode && mode <= high && low < high) {
+                return f64::NAN;
+            }
+            let u: f64 = rng.random();
+            let split = (mode - low) / (high - low);
+            if u < split {
+                low + (u * (high - low) * (mode - low)).sqrt()
+            } else {
+                high - ((1.0 - u) * (high - low) * (high - mode)).sqrt()
+            }
+        }
     }
 }
 

@@ -6,7 +6,8 @@
 //! like any model; the check fails at the first saved time where the condition holds (or, with test
 //! inputs, at any time) and the consequence does not.
 
-use crate::compile::compile;
+use crate::compile::compile_with_data;
+use crate::data::DataFiles;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::model::{Project, RealityCheck, TestInput, Variable, VariableKind};
 use crate::name::canonical;
@@ -30,11 +31,14 @@ pub enum RealityOutcome {
 }
 
 /// Runs every reality check of a project, in order, returning each check's name and outcome.
-pub fn run_reality_checks(project: &Project) -> Vec<(String, RealityOutcome)> {
+pub fn run_reality_checks(
+    project: &Project,
+    files: &dyn DataFiles,
+) -> Vec<(String, RealityOutcome)> {
     project
         .reality_checks
         .iter()
-        .map(|check| (check.name.clone(), run_check(project, check)))
+        .map(|check| (check.name.clone(), run_check(project, check, files)))
         .collect()
 }
 
@@ -42,7 +46,7 @@ fn hidden_name(check: &RealityCheck, part: &str) -> String {
     format!("reality check {} {part}", check.name)
 }
 
-fn run_check(project: &Project, check: &RealityCheck) -> RealityOutcome {
+fn run_check(project: &Project, check: &RealityCheck, files: &dyn DataFiles) -> RealityOutcome {
     let mut copy = project.clone();
     let Some(main) = copy.models.iter_mut().find(|m| m.name.is_none()) else {
         return RealityOutcome::Error(Diagnostics(vec![Diagnostic::error(
@@ -81,7 +85,7 @@ fn run_check(project: &Project, check: &RealityCheck) -> RealityOutcome {
     }
     main.variables
         .push(hidden("consequence", &check.consequence));
-    let simulation = match compile(&copy) {
+    let simulation = match compile_with_data(&copy, files) {
         Ok((simulation, _)) => simulation,
         Err(diagnostics) => return RealityOutcome::Error(diagnostics),
     };
@@ -172,7 +176,7 @@ TIME STEP = 1 ~~|
     #[test]
     fn conditions_and_test_inputs() {
         let (project, _) = read_mdl(MODEL).unwrap();
-        let outcomes = run_reality_checks(&project);
+        let outcomes = run_reality_checks(&project, &crate::data::NoDataFiles);
         let outcome = |name: &str| {
             outcomes
                 .iter()

@@ -1,6 +1,7 @@
-//! A compiled simulation and its runs: overrides, integration, results.
+//! Runs of a compiled simulation: overrides, integration, results.
 //!
-//! A [`Simulation`] is immutable and `Send + Sync`: ensembles share one across threads and call
+//! The [`Simulation`] type itself is the plan the compiler produces (`plan.rs`); this module
+//! runs it. A [`Simulation`] is immutable and `Send + Sync`: ensembles share one across threads and call
 //! [`Simulation::run`] with different [`Overrides`]. Each run allocates its slot vector and result
 //! columns once, then steps without allocating.
 
@@ -10,65 +11,11 @@ use std::ops::Range;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 
-use crate::compile::canonical_display;
-use crate::compile::ir::Ir;
 use crate::model::{GraphicalFunction, Method, SimSpecs};
+use crate::name::canonical_display;
 use crate::name::did_you_mean;
-use crate::plan::{execute, Op, RunState, DT, NODE_BASE, TIME};
-
-/// What part a named quantity plays in the model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeRole {
-    /// A stock; its initial value can be overridden.
-    Stock,
-    /// A flow that changes over time.
-    Flow,
-    /// An auxiliary that changes over time.
-    Auxiliary,
-    /// A value fixed for the whole run; it can be overridden.
-    Constant,
-    /// A named graphical function; its points can be overridden.
-    Table,
-}
-
-/// Public facts about one compiled quantity.
-#[derive(Debug, Clone)]
-pub(crate) struct NodeInfo {
-    pub name: String,
-    pub role: NodeRole,
-    pub visible: bool,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct StockPlan {
-    pub slot: u32,
-    /// Its flows in `Simulation::flow_terms`: +1 for inflows, -1 for outflows.
-    pub terms: Range<u32>,
-    pub non_negative: bool,
-}
-
-/// A compiled model, ready to run many times.
-#[derive(Debug, Clone)]
-pub struct Simulation {
-    pub(crate) specs: SimSpecs,
-    pub(crate) slot_template: Vec<f64>,
-    pub(crate) ops: Vec<Op>,
-    pub(crate) operands: Vec<u32>,
-    pub(crate) initial_steps: Vec<(u32, Range<u32>)>,
-    pub(crate) dynamic_ops: Range<u32>,
-    pub(crate) stocks: Vec<StockPlan>,
-    pub(crate) flow_terms: Vec<(u32, f64)>,
-    pub(crate) previous: Vec<(u32, u32)>,
-    pub(crate) delay_sources: Vec<u32>,
-    pub(crate) tables: Vec<GraphicalFunction>,
-    pub(crate) table_by_name: HashMap<String, usize>,
-    pub(crate) random_seeds: Vec<Option<u64>>,
-    pub(crate) nodes: Vec<NodeInfo>,
-    pub(crate) by_name: HashMap<String, usize>,
-    /// Each node's per-step equation (`None` for stocks and values fixed after the start), kept for
-    /// loop analysis and explanations, which re-evaluate equations with some inputs changed.
-    pub(crate) equations: Vec<Option<Ir>>,
-}
+use crate::plan::{execute, RunState, DT, NODE_BASE, TIME};
+pub use crate::plan::{NodeRole, Simulation};
 
 /// Changes to a compiled model for one run: constants, initial values of stocks, graphical
 /// functions, time settings and the random seed. Names are checked when the run starts.
@@ -129,6 +76,13 @@ pub enum RunError {
     /// An override sets a variable that is computed each step, which would be silently ignored.
     #[error("`{name}` is computed from other variables each step, so it cannot be set; set the constants it depends on")]
     NotAConstant {
+        /// The variable.
+        name: String,
+    },
+    /// An override sets a constant whose value fixed the model's structure when it was compiled
+    /// (the order of a `DELAY N` or `SMOOTH N`).
+    #[error("`{name}` sets the order of a delay or smooth, fixed when the model was compiled; change it in the model instead")]
+    Structural {
         /// The variable.
         name: String,
     },
@@ -268,6 +222,7 @@ impl Simulation {
             tables,
             rngs,
             histories: vec![Vec::new(); self.delay_sources.len()],
+            order: Vec::with_capacity(self.longest_vector),
         }
     }
 
@@ -338,6 +293,11 @@ impl Simulation {
         for (name, value) in &overrides.values {
             let index = self.find(name)?;
             match self.nodes[index].role {
+                NodeRole::Constant if self.structural.contains(&index) => {
+                    return Err(RunError::Structural {
+                        name: self.nodes[index].name.clone(),
+                    })
+                }
                 NodeRole::Constant | NodeRole::Stock => fixed[index] = Some(*value),
                 _ => {
                     return Err(RunError::NotAConstant {
@@ -367,6 +327,11 @@ impl Simulation {
                 Some(value) => slots[(NODE_BASE + node) as usize] = value,
                 None => self.run_ops(range.clone(), &mut slots, &mut state),
             }
+        }
+        // Auxiliaries with a separate initial equation show their ordinary equation's value at
+        // the start, as in Vensim: the initial one only fed the initial values of stocks.
+        if self.settle_at_start {
+            self.run_ops(self.dynamic_ops.clone(), &mut slots, &mut state);
         }
 
         let rows = steps / save_every + 1 + usize::from(steps % save_every != 0);

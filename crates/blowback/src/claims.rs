@@ -211,7 +211,7 @@ impl Case {
             None => base.clone(),
         };
         let graph = DependencyGraph::new(self.project());
-        let equations = Equations::new(self.project());
+        let equations = Equations::new(self.simulation());
         // Partial effects are read off every scenario's run, so a link idle under one policy is
         // seen under another.
         let base_runs = if self.claims().is_empty() {
@@ -219,7 +219,7 @@ impl Case {
         } else {
             self.partial_effect_runs(base)?
         };
-        let views: Vec<RunView> = base_runs.iter().map(RunView::new).collect();
+        let views: Vec<RunView> = base_runs.iter().map(|r| equations.view(r)).collect();
         let mut runs_made = base_runs.len();
         let sim = self.simulation();
         let run = |o: &blowback_sd::Overrides, names: &[&str]| {
@@ -288,12 +288,7 @@ impl Case {
                     _ => {
                         let mut total = Some(PartialSigns::default());
                         for view in &views {
-                            let signs = equations.partial_signs(
-                                view,
-                                sim.sim_specs().dt,
-                                &link.from,
-                                &link.to,
-                            );
+                            let signs = equations.partial_signs(view, &link.from, &link.to);
                             total = total.zip(signs).map(|(t, s)| PartialSigns {
                                 up: t.up + s.up,
                                 down: t.down + s.down,

@@ -4,26 +4,40 @@
 //! dependency order; stocks, `PREVIOUS` and fixed delays break cycles because their values come from
 //! the previous step, so only cycles through auxiliaries and flows alone are algebraic loops.
 
+mod builtins;
+mod data;
+mod dims;
 mod flatten;
-pub(crate) mod ir;
 mod resolve;
 
 use std::collections::HashMap;
 
-use ir::{BinaryFn, Ir, Node, NodeKind};
-
+use crate::data::{DataFiles, NoDataFiles};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
+use crate::ir::{BinaryFn, Ir, Node, NodeKind};
 use crate::model::Project;
-use crate::name::canonical;
-use crate::plan::{apply_binary, apply_unary, Op, DT, NODE_BASE, NONE, START, STOP, TIME};
-use crate::simulation::{NodeInfo, NodeRole, Simulation, StockPlan};
+use crate::name::canonical_display;
+use crate::plan::{
+    apply_binary, apply_unary, NodeInfo, NodeRole, Op, Simulation, StockPlan, DT, NODE_BASE, NONE,
+    START, STOP, TIME,
+};
 
 /// Compiles a project into a [`Simulation`], or returns every error found. Warnings come back with
-/// the simulation.
+/// the simulation. Data functions (`GET XLS DATA` ...) are errors here: use
+/// [`compile_with_data`] for models that read data files.
 pub fn compile(project: &Project) -> Result<(Simulation, Vec<Diagnostic>), Diagnostics> {
+    compile_with_data(project, &NoDataFiles)
+}
+
+/// Compiles a project whose data functions read files through `files` (read once each).
+pub fn compile_with_data(
+    project: &Project,
+    files: &dyn DataFiles,
+) -> Result<(Simulation, Vec<Diagnostic>), Diagnostics> {
     let mut diagnostics = Vec::new();
     let flat = flatten::flatten(project, &mut diagnostics);
-    let resolved = resolve::resolve(&flat, project, &mut diagnostics);
+    let mut cache = data::DataCache::new(files);
+    let resolved = resolve::resolve(&flat, project, &mut cache, &mut diagnostics);
     let nodes = &resolved.nodes;
 
     let dynamic_order = order(nodes, true, &mut diagnostics);
@@ -157,24 +171,14 @@ pub fn compile(project: &Project) -> Result<(Simulation, Vec<Diagnostic>), Diagn
             .enumerate()
             .map(|(i, n)| n.dynamic.clone().filter(|_| varies[i]))
             .collect(),
+        structural: resolved.structural,
+        settle_at_start: nodes
+            .iter()
+            .enumerate()
+            .any(|(i, n)| varies[i] && n.dynamic.as_ref().is_some_and(|d| *d != n.initial)),
+        longest_vector: emitter.longest_vector,
     };
     Ok((simulation, diagnostics))
-}
-
-/// Canonical form of a result name, subscripts included (`Stock A[Entry 1]` -> `stock_a[entry_1]`).
-pub(crate) fn canonical_display(name: &str) -> String {
-    match name.split_once('[') {
-        Some((base, rest)) => {
-            let inner = rest.trim_end_matches(']');
-            let elements: Vec<String> = inner.split(',').map(canonical).collect();
-            format!("{}[{}]", canonical_path(base), elements.join(","))
-        }
-        None => canonical_path(name),
-    }
-}
-
-fn canonical_path(name: &str) -> String {
-    name.split('.').map(canonical).collect::<Vec<_>>().join(".")
 }
 
 fn node_slot(i: usize) -> u32 {
@@ -339,6 +343,8 @@ struct Emitter {
     /// Slots holding compile-time constants, with their values.
     constant_value: HashMap<u32, f64>,
     seeds: HashMap<usize, Option<u64>>,
+    /// Length of the longest vector a vector function sorts (run scratch is sized to it).
+    longest_vector: usize,
 }
 
 impl Emitter {
@@ -350,7 +356,16 @@ impl Emitter {
             constants: HashMap::new(),
             constant_value: HashMap::new(),
             seeds: HashMap::new(),
+            longest_vector: 0,
         }
+    }
+
+    /// Emits each expression and records their slots as consecutive operands; returns the start.
+    fn operand_list(&mut self, items: &[Ir]) -> u32 {
+        let slots: Vec<u32> = items.iter().map(|x| self.emit(x, None)).collect();
+        let start = self.operands.len() as u32;
+        self.operands.extend(&slots);
+        start
     }
 
     fn random_seeds(&self, sites: usize) -> Vec<Option<u64>> {
@@ -466,25 +481,84 @@ impl Emitter {
                 d
             }
             Ir::Reduce(f, items) => {
-                let slots: Vec<u32> = items.iter().map(|x| self.emit(x, None)).collect();
-                let start = self.operands.len() as u32;
-                self.operands.extend(&slots);
+                let start = self.operand_list(items);
                 let d = dst.unwrap_or_else(|| self.temp());
                 self.ops.push(Op::Reduce {
                     f: *f,
                     dst: d,
                     start,
-                    len: slots.len() as u32,
+                    len: items.len() as u32,
                 });
                 d
             }
-            Ir::Lookup(table, x) => {
+            Ir::Lookup(table, x, mode) => {
                 let x = self.emit(x, None);
                 let d = dst.unwrap_or_else(|| self.temp());
                 self.ops.push(Op::Lookup {
                     dst: d,
                     table: *table as u32,
                     x,
+                    mode: *mode,
+                });
+                d
+            }
+            Ir::Element {
+                items,
+                base,
+                offset,
+            } => {
+                let start = self.operand_list(items);
+                let offset = self.emit(offset, None);
+                let d = dst.unwrap_or_else(|| self.temp());
+                self.ops.push(Op::Element {
+                    dst: d,
+                    start,
+                    len: items.len() as u32,
+                    base: *base as u32,
+                    offset,
+                });
+                d
+            }
+            Ir::Vector {
+                f,
+                items,
+                parameters,
+                index,
+            } => {
+                let start = self.operand_list(items);
+                let parameter = match f {
+                    crate::ir::VectorFn::Reorder => self.operand_list(parameters),
+                    _ => self.emit(&parameters[0], None),
+                };
+                self.longest_vector = self.longest_vector.max(items.len());
+                let d = dst.unwrap_or_else(|| self.temp());
+                self.ops.push(Op::Vector {
+                    f: *f,
+                    dst: d,
+                    start,
+                    len: items.len() as u32,
+                    parameter,
+                    index: *index as u32,
+                });
+                d
+            }
+            Ir::Select {
+                selection,
+                values,
+                missing,
+                action,
+            } => {
+                let both: Vec<Ir> = selection.iter().chain(values).cloned().collect();
+                let start = self.operand_list(&both);
+                let missing = self.emit(missing, None);
+                let action = self.emit(action, None);
+                let d = dst.unwrap_or_else(|| self.temp());
+                self.ops.push(Op::VectorSelect {
+                    dst: d,
+                    start,
+                    len: selection.len() as u32,
+                    missing,
+                    action,
                 });
                 d
             }
@@ -552,16 +626,15 @@ impl Emitter {
                 d
             }
             Ir::Random(f, parameters, site, seed) => {
-                let a = parameters.first().map_or(NONE, |p| self.emit(p, None));
-                let b = parameters.get(1).map_or(NONE, |p| self.emit(p, None));
+                let start = self.operand_list(parameters);
                 self.seeds.insert(*site, *seed);
                 let d = dst.unwrap_or_else(|| self.temp());
                 self.ops.push(Op::Random {
                     f: *f,
                     dst: d,
                     site: *site as u32,
-                    a,
-                    b,
+                    start,
+                    len: parameters.len() as u32,
                 });
                 d
             }

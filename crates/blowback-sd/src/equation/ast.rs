@@ -18,6 +18,8 @@ pub enum ExprKind {
     Number(f64),
     /// A reference to a variable (or a dimension element, inside subscripts), as written.
     Name(String),
+    /// A `'single-quoted'` text literal: file names, sheets and cells of Vensim's data functions.
+    Text(String),
     /// A subscripted reference `name[i, j]`.
     Subscript {
         /// The variable, as written.
@@ -47,6 +49,11 @@ pub enum ExprKind {
 pub enum Index {
     /// `*`: every element of the dimension in this position.
     Wildcard,
+    /// `*:name`: every element of the named dimension or subrange (Vensim writes `name!`), kept
+    /// as a dimension of the result even where the equation's own element is bound to it.
+    WildcardOf(String),
+    /// `a:b`: the elements from `a` to `b` inclusive, each an element name or a 1-based position.
+    Range(Expr, Expr),
     /// An element name, a dimension name, or an expression giving a 1-based position.
     Expr(Expr),
 }
@@ -138,11 +145,16 @@ impl Expr {
     pub fn walk<'a>(&'a self, visit: &mut impl FnMut(&'a Expr)) {
         visit(self);
         match &self.kind {
-            ExprKind::Number(_) | ExprKind::Name(_) | ExprKind::Error => {}
+            ExprKind::Number(_) | ExprKind::Name(_) | ExprKind::Text(_) | ExprKind::Error => {}
             ExprKind::Subscript { indices, .. } => {
                 for index in indices {
-                    if let Index::Expr(e) = index {
-                        e.walk(visit);
+                    match index {
+                        Index::Expr(e) => e.walk(visit),
+                        Index::Range(a, b) => {
+                            a.walk(visit);
+                            b.walk(visit);
+                        }
+                        Index::Wildcard | Index::WildcardOf(_) => {}
                     }
                 }
             }

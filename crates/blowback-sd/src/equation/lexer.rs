@@ -17,6 +17,8 @@ pub(crate) enum TokenKind {
     Ident(String),
     /// A `"quoted name"`, without its quotes.
     Quoted(String),
+    /// A `'text literal'`, without its quotes.
+    Text(String),
     Plus,
     Minus,
     Star,
@@ -27,6 +29,8 @@ pub(crate) enum TokenKind {
     LBracket,
     RBracket,
     Comma,
+    /// A `:` that does not open a Vensim `:AND:`-style word: array slicing (`a[1:3]`, `a[*:sub]`).
+    Colon,
     Equal,
     NotEqual,
     Less,
@@ -121,6 +125,25 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             }
             continue;
         }
+        if c == '\'' {
+            match text[i + 1..].find('\'') {
+                Some(end) => {
+                    tokens.push(Token {
+                        kind: TokenKind::Text(text[i + 1..i + 1 + end].to_string()),
+                        span: start..i + end + 2,
+                    });
+                    i += end + 2;
+                }
+                None => {
+                    tokens.push(Token {
+                        kind: TokenKind::Unterminated("text literal"),
+                        span: start..text.len(),
+                    });
+                    i = text.len();
+                }
+            }
+            continue;
+        }
         if is_ident_start(c) {
             let mut end = scan_ident(text, i);
             let mut word = text[i..end].to_string();
@@ -170,6 +193,7 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                 '[' => (TokenKind::LBracket, 1),
                 ']' => (TokenKind::RBracket, 1),
                 ',' => (TokenKind::Comma, 1),
+                ':' => (TokenKind::Colon, 1),
                 '=' => (TokenKind::Equal, 1),
                 '<' => (TokenKind::Less, 1),
                 '>' => (TokenKind::Greater, 1),

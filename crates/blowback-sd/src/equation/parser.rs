@@ -61,6 +61,7 @@ fn describe(kind: &TokenKind) -> String {
         TokenKind::Number(n) => format!("number {n}"),
         TokenKind::Ident(s) => format!("`{s}`"),
         TokenKind::Quoted(s) => format!("\"{s}\""),
+        TokenKind::Text(s) => format!("'{s}'"),
         TokenKind::ColonWord(w) => format!("`:{w}:`"),
         TokenKind::Unknown(c) => format!("character `{c}`"),
         TokenKind::Unterminated(what) => format!("unterminated {what}"),
@@ -74,6 +75,7 @@ fn describe(kind: &TokenKind) -> String {
         TokenKind::LBracket => "`[`".into(),
         TokenKind::RBracket => "`]`".into(),
         TokenKind::Comma => "`,`".into(),
+        TokenKind::Colon => "`:`".into(),
         TokenKind::Equal => "`=`".into(),
         TokenKind::NotEqual => "`<>`".into(),
         TokenKind::Less => "`<`".into(),
@@ -89,6 +91,7 @@ fn starts_operand(kind: &TokenKind) -> bool {
         TokenKind::Number(_)
             | TokenKind::Ident(_)
             | TokenKind::Quoted(_)
+            | TokenKind::Text(_)
             | TokenKind::LParen
             | TokenKind::Minus
             | TokenKind::Plus
@@ -233,6 +236,13 @@ impl Parser {
                 self.next();
                 Expr {
                     kind: ExprKind::Number(value),
+                    span: token.span,
+                }
+            }
+            TokenKind::Text(text) => {
+                self.next();
+                Expr {
+                    kind: ExprKind::Text(text),
                     span: token.span,
                 }
             }
@@ -416,6 +426,28 @@ impl Parser {
         }
     }
 
+    /// The dimension name after `*:`.
+    fn wildcard_of(&mut self) -> Index {
+        match self.peek().cloned() {
+            Some(Token {
+                kind: TokenKind::Ident(name) | TokenKind::Quoted(name),
+                ..
+            }) => {
+                self.next();
+                Index::WildcardOf(name)
+            }
+            other => {
+                let span = other.map_or(self.end..self.end, |t| t.span);
+                self.error(
+                    "expected a dimension name after `*:`".into(),
+                    span,
+                    Some("`*:name` takes every element of dimension or subrange `name`".into()),
+                );
+                Index::Wildcard
+            }
+        }
+    }
+
     fn skip_to_argument_end(&mut self) {
         let mut depth = 0usize;
         while let Some(kind) = self.peek_kind() {
@@ -436,9 +468,28 @@ impl Parser {
         loop {
             if self.peek_kind() == Some(&TokenKind::Star) {
                 self.next();
-                indices.push(Index::Wildcard);
+                if self.peek_kind() == Some(&TokenKind::Colon) {
+                    self.next();
+                    indices.push(self.wildcard_of());
+                } else {
+                    indices.push(Index::Wildcard);
+                }
             } else {
-                indices.push(Index::Expr(self.expression(0)));
+                let first = self.expression(0);
+                if let (ExprKind::Name(name), Some(TokenKind::Unknown('!'))) =
+                    (&first.kind, self.peek_kind())
+                {
+                    // Vensim's `sub!`: the same as `*:sub`.
+                    let name = name.clone();
+                    self.next();
+                    indices.push(Index::WildcardOf(name));
+                } else if self.peek_kind() == Some(&TokenKind::Colon) {
+                    self.next();
+                    let last = self.expression(0);
+                    indices.push(Index::Range(first, last));
+                } else {
+                    indices.push(Index::Expr(first));
+                }
             }
             if self.peek_kind() == Some(&TokenKind::Comma) {
                 self.next();
@@ -495,6 +546,15 @@ mod tests {
         assert_eq!(round("SUM(a[*, b])"), "SUM(a[*, b])");
         assert_eq!(round("\"Heat Loss\" / 2"), "\"Heat Loss\" / 2");
         assert_eq!(round("PI()"), "PI()");
+        assert_eq!(round("a[*:sub, 1:3]"), "a[*:sub, 1:3]");
+        assert_eq!(round("SUM(a[sub!, b])"), "SUM(a[*:sub, b])");
+        assert_eq!(
+            round("GET_XLS_DATA('a b.xls', 'B2')"),
+            "GET_XLS_DATA('a b.xls', 'B2')"
+        );
+        assert_eq!(round("a[x.b : x.c]"), "a[x.b:x.c]");
+        let (_, errors) = parse("a[*:]");
+        assert_eq!(errors.len(), 1);
     }
 
     #[test]

@@ -14,6 +14,11 @@ fn write_expr(expr: &Expr, out: &mut String) {
     match &expr.kind {
         ExprKind::Number(value) => write_number(*value, out),
         ExprKind::Name(name) => write_name(name, out),
+        ExprKind::Text(text) => {
+            out.push('\'');
+            out.push_str(text);
+            out.push('\'');
+        }
         ExprKind::Subscript { name, indices } => {
             write_name(name, out);
             out.push('[');
@@ -23,6 +28,15 @@ fn write_expr(expr: &Expr, out: &mut String) {
                 }
                 match index {
                     Index::Wildcard => out.push('*'),
+                    Index::WildcardOf(dimension) => {
+                        out.push_str("*:");
+                        write_name(dimension, out);
+                    }
+                    Index::Range(from, to) => {
+                        write_operand(from, out);
+                        out.push(':');
+                        write_operand(to, out);
+                    }
                     Index::Expr(e) => write_expr(e, out),
                 }
             }

@@ -14,5 +14,5 @@ mod split;
 mod translate;
 mod write;
 
-pub use read::read_mdl;
+pub use read::{read_mdl, read_mdl_with_data};
 pub use write::write_mdl;

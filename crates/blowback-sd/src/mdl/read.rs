@@ -8,6 +8,7 @@ use std::ops::Range;
 use super::lex::{tokenize, Token, TokenKind};
 use super::split::{split, Entry, Part};
 use super::translate::{translate, Builder, NA};
+use crate::data::DataFiles;
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::equation::{parse, BinaryOp, Expr, ExprKind, UnaryOp};
 use crate::model::{
@@ -21,10 +22,22 @@ use crate::name::canonical;
 pub(crate) const PRODUCT: &str = "Vensim (.mdl)";
 
 /// Reads a Vensim `.mdl` model. Returns the project and any warnings, or every error found.
+/// Subscript ranges read from files (`GET DIRECT SUBSCRIPT`) are errors: see
+/// [`read_mdl_with_data`].
 pub fn read_mdl(text: &str) -> Result<(Project, Vec<Diagnostic>), Diagnostics> {
+    read_mdl_with_data(text, &crate::data::NoDataFiles)
+}
+
+/// Reads a Vensim `.mdl` model whose subscript ranges may come from data files.
+pub fn read_mdl_with_data(
+    text: &str,
+    files: &dyn DataFiles,
+) -> Result<(Project, Vec<Diagnostic>), Diagnostics> {
     let mut reader = Reader {
         source: text,
+        files,
         diagnostics: Vec::new(),
+        macro_output: None,
     };
     let project = reader.project();
     let mut diagnostics = reader.diagnostics;
@@ -101,8 +114,16 @@ fn is_number_list(text: &str) -> bool {
 
 struct Reader<'a> {
     source: &'a str,
+    /// Where `GET DIRECT SUBSCRIPT` reads its files.
+    files: &'a dyn DataFiles,
     diagnostics: Vec<Diagnostic>,
+    /// While reading a macro: the macro's name (canonical) and the name its output variable takes,
+    /// so the output can be a stock that reads itself.
+    macro_output: Option<(String, String)>,
 }
+
+/// A macro as read: its name, inputs, extra outputs and body.
+type MacroParts = (Located, Vec<Located>, Vec<Located>, Vec<Definition>);
 
 /// A name with its span in the file.
 #[derive(Debug, Clone)]
@@ -336,7 +357,7 @@ impl Reader<'_> {
     fn project(&mut self) -> Project {
         let sections = split(self.source);
         let mut definitions = Vec::new();
-        let mut macros: Vec<(Located, Vec<Located>, Vec<Located>, Vec<Definition>)> = Vec::new();
+        let mut macros: Vec<MacroParts> = Vec::new();
         let mut in_macro = false;
         for part in &sections.parts {
             match part {
@@ -390,6 +411,7 @@ impl Reader<'_> {
         };
         project.dimensions = self.dimensions(&definitions);
         project.sim_specs = self.sim_specs(&mut definitions);
+        self.expand_macro_outputs(&mut definitions, &macros);
         let variables = self.variables(&definitions, &project.dimensions);
         (project.reality_checks, project.test_inputs) = self.reality_checks(&definitions);
         project.models.push(Model {
@@ -397,10 +419,8 @@ impl Reader<'_> {
             variables,
         });
         for (name, inputs, outputs, body) in macros {
-            if let Some(m) = self.macro_definition(name, inputs, outputs, body, &project.dimensions)
-            {
-                project.macros.push(m);
-            }
+            let defined = self.macro_definitions(name, inputs, outputs, body, &project.dimensions);
+            project.macros.extend(defined);
         }
         project
     }
@@ -450,33 +470,49 @@ impl Reader<'_> {
         Some((name, inputs, outputs))
     }
 
-    fn macro_definition(
+    /// The macros one `:MACRO:` defines: itself, and one more per extra output (`NAME(in : out)`),
+    /// named `NAME out`, which the call sites of the extra outputs use.
+    fn macro_definitions(
         &mut self,
         name: Located,
         inputs: Vec<Located>,
         outputs: Vec<Located>,
         body: Vec<Definition>,
         dimensions: &[Dimension],
-    ) -> Option<Macro> {
-        if let Some(first) = outputs.first() {
-            self.error_help(
-                DiagnosticKind::Unsupported,
-                format!(
-                    "macro `{}` has extra outputs after `:`, which are not supported",
-                    name.name
-                ),
-                Some(first.span.clone()),
-                "split the macro into one macro per output",
-            );
-            return None;
-        }
+    ) -> Vec<Macro> {
         let key = canonical(&name.name);
         let doc = body
             .iter()
             .find(|d| canonical(&d.lhs.name.name) == key)
             .and_then(|d| d.doc.clone());
+        // A macro that is one expression stays one (as XMILE writes macros). Otherwise the variable
+        // named like the macro is its output; it takes another name inside the macro, so that it
+        // can be a stock or read itself without being taken for a call of the macro.
+        let single = outputs.is_empty()
+            && body.len() == 1
+            && canonical(&body[0].lhs.name.name) == key
+            && body[0].lhs.subscripts.is_empty()
+            && body[0].data.is_none()
+            && matches!(&body[0].body, Body::Equation(t) if call_arguments(t, "INTEG").is_none());
+        let output_name = if single {
+            name.name.clone()
+        } else {
+            format!("{} output", name.name)
+        };
+        if !single {
+            self.macro_output = Some((key.clone(), output_name.clone()));
+        }
         let mut variables = self.variables(&body, dimensions);
-        let Some(output) = variables.iter().position(|v| canonical(&v.name) == key) else {
+        self.macro_output = None;
+        for variable in &mut variables {
+            if canonical(&variable.name) == key {
+                variable.name = output_name.clone();
+            }
+        }
+        let Some(output) = variables
+            .iter()
+            .position(|v| canonical(&v.name) == canonical(&output_name))
+        else {
             self.error_help(
                 DiagnosticKind::MissingEquation,
                 format!(
@@ -486,30 +522,168 @@ impl Reader<'_> {
                 Some(name.span),
                 "give the macro an equation for a variable named like the macro",
             );
-            return None;
+            return Vec::new();
         };
-        // A macro that is one expression stays one (as XMILE writes macros); otherwise its output is
-        // the variable named like the macro, among the macro's own variables.
-        let single = variables.len() == 1
-            && matches!(variables[0].kind, VariableKind::Aux)
-            && variables[0].dimensions.is_empty();
-        let equation = if single {
-            variables.remove(output).equation.unwrap_or_default()
-        } else {
+        let parameters: Vec<String> = inputs.into_iter().map(|p| p.name).collect();
+        let reference = |target: &str, span: Range<usize>| {
             let mut builder = Builder::default();
-            builder.push(
-                &super::translate::engine_name(&name.name),
-                name.span.clone(),
-            );
+            builder.push(&super::translate::engine_name(target), span);
             builder.finish()
         };
-        Some(Macro {
-            name: name.name,
-            parameters: inputs.into_iter().map(|p| p.name).collect(),
-            equation,
-            variables,
-            doc,
-        })
+        if single {
+            return vec![Macro {
+                name: name.name,
+                parameters,
+                equation: variables.remove(output).equation.unwrap_or_default(),
+                variables,
+                doc,
+            }];
+        }
+        let mut macros = Vec::new();
+        for extra in &outputs {
+            if !variables
+                .iter()
+                .any(|v| canonical(&v.name) == canonical(&extra.name))
+            {
+                self.error_help(
+                    DiagnosticKind::MissingEquation,
+                    format!(
+                        "macro `{}` never defines its output `{}`",
+                        name.name, extra.name
+                    ),
+                    Some(extra.span.clone()),
+                    "give the macro an equation for each output listed after `:`",
+                );
+                continue;
+            }
+            macros.push(Macro {
+                name: format!("{} {}", name.name, extra.name),
+                parameters: parameters.clone(),
+                equation: reference(&extra.name, extra.span.clone()),
+                variables: variables.clone(),
+                doc: None,
+            });
+        }
+        macros.insert(
+            0,
+            Macro {
+                name: name.name.clone(),
+                parameters,
+                equation: reference(&output_name, name.span.clone()),
+                variables,
+                doc,
+            },
+        );
+        macros
+    }
+
+    /// Calls of macros with extra outputs, `total = ADD3(a, b, c : low, high)`: the call keeps its
+    /// inputs and each variable after `:` gets its own definition, a call of the macro for that
+    /// output (`low = ADD3 minval(a, b, c)`), over the same subscripts.
+    fn expand_macro_outputs(&mut self, definitions: &mut Vec<Definition>, macros: &[MacroParts]) {
+        let outputs: HashMap<String, (&Located, &Vec<Located>)> = macros
+            .iter()
+            .filter(|m| !m.2.is_empty())
+            .map(|m| (canonical(&m.0.name), (&m.0, &m.2)))
+            .collect();
+        if outputs.is_empty() {
+            return;
+        }
+        let mut added = Vec::new();
+        for definition in definitions.iter_mut() {
+            let Body::Equation(tokens) = &mut definition.body else {
+                continue;
+            };
+            let mut i = 0;
+            while i < tokens.len() {
+                let Some(call) = name_of(tokens.get(i)) else {
+                    i += 1;
+                    continue;
+                };
+                let Some(&(header, extra)) = outputs.get(&canonical(&call.name)) else {
+                    i += 1;
+                    continue;
+                };
+                if !symbol(tokens.get(i + 1), "(") {
+                    i += 1;
+                    continue;
+                }
+                let Some(close) = super::translate::matching(tokens, i + 1) else {
+                    break;
+                };
+                let mut depth = 0usize;
+                let colon = (i + 2..close).find(|&k| match tokens[k].kind {
+                    TokenKind::Symbol("(" | "[") => {
+                        depth += 1;
+                        false
+                    }
+                    TokenKind::Symbol(")" | "]") => {
+                        depth = depth.saturating_sub(1);
+                        false
+                    }
+                    TokenKind::Symbol(":") => depth == 0,
+                    _ => false,
+                });
+                let Some(colon) = colon else {
+                    i += 1;
+                    continue;
+                };
+                let targets: Vec<&[Token]> = split_top_level(&tokens[colon + 1..close], ",");
+                if targets.len() != extra.len() {
+                    self.error(
+                        DiagnosticKind::Arity,
+                        format!(
+                            "macro `{}` has {} extra output(s) but the call names {}",
+                            header.name,
+                            extra.len(),
+                            targets.len()
+                        ),
+                        span_of(&tokens[colon..close]),
+                    );
+                    break;
+                }
+                for (target, output) in targets.iter().zip(extra) {
+                    let Some(target) = (target.len() == 1)
+                        .then(|| name_of(target.first()))
+                        .flatten()
+                    else {
+                        self.error(
+                            DiagnosticKind::Syntax,
+                            "expected a variable name for the macro's extra output".into(),
+                            span_of(target).or(Some(tokens[colon].span.clone())),
+                        );
+                        continue;
+                    };
+                    let mut call_tokens = vec![Token {
+                        kind: TokenKind::Name {
+                            text: format!("{} {}", header.name, output.name),
+                            quoted: false,
+                        },
+                        span: tokens[i].span.clone(),
+                    }];
+                    call_tokens.extend_from_slice(&tokens[i + 1..colon]);
+                    call_tokens.push(tokens[close].clone());
+                    added.push(Definition {
+                        lhs: Lhs {
+                            name: target,
+                            subscripts: definition.lhs.subscripts.clone(),
+                            except: definition.lhs.except.clone(),
+                        },
+                        body: Body::Equation(call_tokens),
+                        data: None,
+                        units: None,
+                        doc: Some(format!(
+                            "Output `{}` of macro `{}`, as `{}` calls it.",
+                            output.name, header.name, definition.lhs.name.name
+                        )),
+                        span: definition.span.clone(),
+                    });
+                }
+                tokens.drain(colon..close);
+                i += 1;
+            }
+        }
+        definitions.extend(added);
     }
 
     /// Classifies one entry; `None` for groups, blank entries and entries already reported.
@@ -745,11 +919,12 @@ impl Reader<'_> {
             };
             // Inside the test input, the variable's own name means its value without the test.
             let original = TestInput::original_name(&target.name);
+            let target_key = canonical(&target.name);
             let equation = super::translate::translate_renaming(
                 self.source,
                 &tokens[equals + 1..],
                 &name.name,
-                Some((&canonical(&target.name), &original)),
+                &|n| (canonical(n) == target_key).then(|| original.clone()),
                 &mut self.diagnostics,
             );
             inputs.push(TestInput {
@@ -946,19 +1121,16 @@ impl Reader<'_> {
             Some(at) => (&tokens[..at], &tokens[at + 1..]),
             None => (tokens, &[][..]),
         };
-        if let Some(call) = name_of(element_tokens.first()).filter(|n| {
-            n.name.to_ascii_uppercase().starts_with("GET ") && symbol(element_tokens.get(1), "(")
-        }) {
-            self.error_help(
-                DiagnosticKind::Unsupported,
-                format!(
-                    "subscript range `{}` is read from a file by `{}`, which is not supported",
-                    name.name, call.name
-                ),
-                Some(call.span),
-                "list the elements in the model",
-            );
-            return None;
+        if let Some(args) = call_arguments(element_tokens, "GET DIRECT SUBSCRIPT")
+            .or_else(|| call_arguments(element_tokens, "GET XLS SUBSCRIPT"))
+        {
+            let items = self.subscript_from_file(name, &args, span_of(element_tokens))?;
+            return Some(RangeDefinition {
+                name: name.clone(),
+                items,
+                maps_to: Vec::new(),
+                alias_of: None,
+            });
         }
         let mut items = Vec::new();
         for part in split_top_level(element_tokens, ",") {
@@ -1058,6 +1230,101 @@ impl Reader<'_> {
             maps_to,
             alias_of: None,
         })
+    }
+
+    /// `GET DIRECT SUBSCRIPT('file', 'sheet', 'first cell', 'last cell', 'prefix')`: the element
+    /// names are the cells from the first to the last, row by row, each after the prefix.
+    fn subscript_from_file(
+        &mut self,
+        name: &Located,
+        args: &[&[Token]],
+        span: Option<Range<usize>>,
+    ) -> Option<Vec<Located>> {
+        let texts: Vec<&str> = args
+            .iter()
+            .filter_map(|a| match a {
+                [Token {
+                    kind: TokenKind::Text(t),
+                    ..
+                }] => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        let (file, sheet, first, last, prefix) = match texts[..] {
+            [file, sheet, first, last, prefix] if texts.len() == args.len() => {
+                (file, sheet, first, last, prefix)
+            }
+            [file, sheet, first, last] if texts.len() == args.len() => {
+                (file, sheet, first, last, "")
+            }
+            _ => {
+                self.error_help(
+                    DiagnosticKind::Arity,
+                    format!(
+                        "subscript range `{}`: GET DIRECT SUBSCRIPT takes 4 or 5 quoted arguments",
+                        name.name
+                    ),
+                    span,
+                    "GET DIRECT SUBSCRIPT('file', 'sheet', 'first cell', 'last cell', 'prefix')",
+                );
+                return None;
+            }
+        };
+        let read = self
+            .files
+            .read(file)
+            .and_then(|bytes| crate::data::Grid::read(file, bytes, sheet))
+            .and_then(|grid| {
+                let (r0, c0) = grid.cell_reference(first)?;
+                let (r1, c1) = if last.trim().is_empty() {
+                    (r0, c0)
+                } else {
+                    grid.cell_reference(last)?
+                };
+                let mut names = Vec::new();
+                for row in r0.min(r1)..=r0.max(r1) {
+                    for column in c0.min(c1)..=c0.max(c1) {
+                        let cell = match grid.cell(row, column) {
+                            crate::data::Cell::Text(t) => t.trim().to_string(),
+                            crate::data::Cell::Number(v) => super::translate::engine_number(*v),
+                            crate::data::Cell::Empty => continue,
+                        };
+                        names.push(format!("{prefix}{cell}"));
+                    }
+                }
+                Ok(names)
+            });
+        match read {
+            Ok(names) if !names.is_empty() => Some(
+                names
+                    .into_iter()
+                    .map(|element| Located {
+                        name: element,
+                        span: span.clone().unwrap_or(name.span.clone()),
+                    })
+                    .collect(),
+            ),
+            Ok(_) => {
+                self.error(
+                    DiagnosticKind::Dimension,
+                    format!(
+                        "subscript range `{}`: the cells from {first} to {last} are empty",
+                        name.name
+                    ),
+                    span,
+                );
+                None
+            }
+            Err(message) => {
+                self.error_help(
+                    DiagnosticKind::Dimension,
+                    format!("subscript range `{}`: {message}", name.name),
+                    span,
+                    "data files are read relative to the model file",
+                );
+                None
+            }
+        }
     }
 
     /// `(A1-A10)`: the prefix followed by each number from the first to the last.
@@ -1635,7 +1902,10 @@ impl Reader<'_> {
             .product();
         let numeric = matches!(
             variable.kind,
-            VariableKind::Aux | VariableKind::Flow { .. } | VariableKind::Stock { .. }
+            VariableKind::Aux
+                | VariableKind::Flow { .. }
+                | VariableKind::Stock { .. }
+                | VariableKind::Data { .. }
         );
         if !whole && numeric && covered.len() < total && !variable.elements.is_empty() {
             self.diagnostics.push(
@@ -1887,7 +2157,25 @@ impl Reader<'_> {
     }
 
     fn expression(&mut self, tokens: &[Token], name: &str) -> Equation {
-        translate(self.source, tokens, name, &mut self.diagnostics)
+        let Some((macro_key, output)) = &self.macro_output else {
+            return translate(self.source, tokens, name, &mut self.diagnostics);
+        };
+        // Inside a macro, `Time$` names the model's own `Time`; the macro's name, its output.
+        let rename = |n: &str| {
+            if canonical(n) == *macro_key {
+                Some(output.clone())
+            } else {
+                n.strip_suffix('$')
+                    .map(|global| global.trim_end().to_string())
+            }
+        };
+        super::translate::translate_renaming(
+            self.source,
+            tokens,
+            name,
+            &rename,
+            &mut self.diagnostics,
+        )
     }
 
     /// A lookup table: `( [(x0,y0)-(x1,y1)], (x,y), ... )` or `(x1, ..., xn, y1, ..., yn)`.

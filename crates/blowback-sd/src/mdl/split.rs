@@ -26,8 +26,6 @@ pub(crate) struct Entry {
     pub units: Option<Range<usize>>,
     /// The comment after the second `~`, if any.
     pub comment: Option<Range<usize>>,
-    /// Flags after a third `~` (`:SUPPLEMENTARY`).
-    pub flags: Option<Range<usize>>,
     /// Whether the entry ended with `|` (false only at the end of the section).
     pub terminated: bool,
 }
@@ -38,8 +36,6 @@ pub(crate) struct Sections {
     pub equations: Range<usize>,
     /// The parts of the equation section.
     pub parts: Vec<Part>,
-    /// Byte range of the sketch section (from its marker line to the end), if any.
-    pub sketch: Option<Range<usize>>,
 }
 
 /// The sketch section starts at a line `\\\---///` (some writers use fewer backslashes).
@@ -60,10 +56,10 @@ pub(crate) fn split(text: &str) -> Sections {
     let sketch_start = find_line_start(text, start, SKETCH_MARKER);
     let end = sketch_start.unwrap_or(text.len());
     let parts = parts(text, start..end);
+    // The sketch (the diagram, after the marker line) holds no equations; it is skipped.
     Sections {
         equations: start..end,
         parts,
-        sketch: sketch_start.map(|s| s..text.len()),
     }
 }
 
@@ -173,15 +169,10 @@ fn entry(text: &str, start: usize, end: usize) -> (Entry, usize) {
         let to = tildes.get(k).copied().unwrap_or(stop);
         Some(from..to)
     };
-    let flags = match (tildes.len() >= 3).then(|| bounds[3]..stop) {
-        Some(range) => Some(range),
-        None => None,
-    };
     let entry = Entry {
         definition: piece(0).unwrap_or(start..stop),
         units: piece(1),
         comment: piece(2),
-        flags,
         terminated,
     };
     (entry, if terminated { stop + 1 } else { stop })
@@ -230,7 +221,7 @@ mod tests {
         assert_eq!(found[0].1.as_deref(), Some("Meters [0,?]"));
         assert_eq!(found[0].2.as_deref(), Some("note with \" quote"));
         assert_eq!(found[1].0, "b = 2");
-        assert!(split(text).sketch.is_some());
+        assert_eq!(split(text).equations.end, text.find("\\\\").unwrap());
     }
 
     #[test]

@@ -108,15 +108,16 @@ pub(crate) fn translate(
     variable: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Equation {
-    translate_renaming(source, tokens, variable, None, diagnostics)
+    translate_renaming(source, tokens, variable, &|_| None, diagnostics)
 }
 
-/// [`translate`], writing references to one name (given canonically) as another name.
+/// [`translate`], writing the names `rename` gives a new name for (it is passed each name as
+/// written) under that name.
 pub(crate) fn translate_renaming(
     source: &str,
     tokens: &[Token],
     variable: &str,
-    rename: Option<(&str, &str)>,
+    rename: &dyn Fn(&str) -> Option<String>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Equation {
     let mut out = Builder::default();
@@ -167,11 +168,9 @@ pub(crate) fn translate_renaming(
             out.push_plain(" ");
         }
         match &token.kind {
-            TokenKind::Name { text, .. } => match rename {
-                Some((from, to)) if crate::name::canonical(text) == from => {
-                    out.push(&engine_name(to), span);
-                }
-                _ => out.push(&engine_name(text), span),
+            TokenKind::Name { text, .. } => match rename(text) {
+                Some(to) => out.push(&engine_name(&to), span),
+                None => out.push(&engine_name(text), span),
             },
             TokenKind::Number(_) => out.push(&source[span.clone()], span),
             TokenKind::Keyword(word) => match word.as_str() {
@@ -224,7 +223,7 @@ fn is_symbol(token: Option<&Token>, expected: &str) -> bool {
 }
 
 /// The index of the bracket closing the one at `open` (`(` or `[`), if any.
-fn matching(tokens: &[Token], open: usize) -> Option<usize> {
+pub(crate) fn matching(tokens: &[Token], open: usize) -> Option<usize> {
     let (opener, closer) = match tokens.get(open)?.kind {
         TokenKind::Symbol("[") => ("[", "]"),
         TokenKind::Symbol("(") => ("(", ")"),

@@ -631,6 +631,11 @@ impl<'a> Writer<'a> {
     fn expr(&mut self, expr: &Expr, out: &mut String) {
         match &expr.kind {
             ExprKind::Number(v) => out.push_str(&number(*v)),
+            ExprKind::Text(text) => {
+                out.push('\'');
+                out.push_str(text);
+                out.push('\'');
+            }
             ExprKind::Name(name) => out.push_str(&self.special_name(name)),
             ExprKind::Subscript { name, indices } => {
                 out.push_str(&self.name(name));
@@ -658,6 +663,18 @@ impl<'a> Writer<'a> {
                                 out.push('*');
                             }
                         },
+                        Index::WildcardOf(dimension) => {
+                            out.push_str(&self.name(dimension));
+                            out.push('!');
+                        }
+                        Index::Range(from, to) => {
+                            self.warn(format!(
+                                "`{name}`: Vensim has no slices `a:b`; written as XMILE writes them"
+                            ));
+                            self.expr(from, out);
+                            out.push(':');
+                            self.expr(to, out);
+                        }
                         Index::Expr(e) => self.expr(e, out),
                     }
                 }
@@ -709,7 +726,7 @@ impl<'a> Writer<'a> {
                 out.push(')');
             }
             ExprKind::Call { name, args } => self.call(name, args, out),
-            ExprKind::Error => out.push_str("0"),
+            ExprKind::Error => out.push('0'),
         }
     }
 

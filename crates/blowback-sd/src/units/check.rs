@@ -561,7 +561,9 @@ impl Walk<'_> {
     /// The units of `expr`, adding the rules its operators and functions impose.
     fn form(&mut self, expr: &Expr) -> Result<Form, Stop> {
         match &expr.kind {
-            ExprKind::Number(_) => Ok(self.fresh()),
+            // Numbers take whatever units the equation needs; text (a data file's name) is not
+            // a quantity.
+            ExprKind::Number(_) | ExprKind::Text(_) => Ok(self.fresh()),
             ExprKind::Name(name) | ExprKind::Subscript { name, .. } => Ok(self.name(name)),
             ExprKind::Unary(UnaryOp::Negate | UnaryOp::Plus, a) => self.form(a),
             ExprKind::Unary(UnaryOp::Not, a) => {

@@ -282,7 +282,7 @@ impl Reader<'_> {
                 .push(self.model(model, behavior, &project.dimensions));
         }
         for node in children(root, "macro") {
-            if let Some(m) = self.macro_definition(node) {
+            if let Some(m) = self.macro_definition(node, behavior, &project.dimensions) {
                 project.macros.push(m);
             }
         }
@@ -401,7 +401,12 @@ impl Reader<'_> {
         Some(Dimension::new(name, elements))
     }
 
-    fn macro_definition(&mut self, node: Node) -> Option<Macro> {
+    fn macro_definition(
+        &mut self,
+        node: Node,
+        behavior: Behavior,
+        dimensions: &[Dimension],
+    ) -> Option<Macro> {
         let name = attribute(node, "name")?.to_string();
         let equation = match child(node, "eqn") {
             Some(eqn) => self.equation(eqn),
@@ -419,7 +424,11 @@ impl Reader<'_> {
             name,
             parameters: children(node, "parm").map(text_of).collect(),
             equation,
-            variables: Vec::new(),
+            // A macro with stocks or helpers lists them under <variables>, like a model.
+            variables: match child(node, "variables") {
+                Some(_) => self.model(node, behavior, dimensions).variables,
+                None => Vec::new(),
+            },
             doc: child(node, "doc").map(text_of),
         })
     }

@@ -18,7 +18,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use blowback_sd::{
-    compile, decode_model_text, read_mdl, read_xmile, Diagnostic, Method, Overrides, Project,
+    compile_with_data, decode_model_text, read_mdl_with_data, read_xmile, DataFiles, Diagnostic,
+    Method, Overrides, Project,
 };
 
 /// Folders whose expected output was made with another integration method than the file names.
@@ -61,12 +62,12 @@ impl Format {
     }
 
     /// Reads a model file's text into a project, or gives the first error, located.
-    fn read(self, text: &str) -> Result<Project, String> {
+    fn read(self, text: &str, files: &dyn DataFiles) -> Result<Project, String> {
         match self {
             Format::Xmile => read_xmile(text)
                 .map(|(project, _)| project)
                 .map_err(|e| located(&e.0, text)),
-            Format::Mdl => read_mdl(text)
+            Format::Mdl => read_mdl_with_data(text, files)
                 .map(|(project, _)| project)
                 .map_err(|e| located(&e.0, text)),
         }
@@ -107,6 +108,15 @@ fn read_expected(path: &Path) -> Expected {
 }
 
 /// Runs one model file and compares it with the folder's expected output; `Err` says why not.
+/// The data files a model names, read from its folder.
+struct FolderFiles(PathBuf);
+
+impl DataFiles for FolderFiles {
+    fn read(&self, name: &str) -> Result<Vec<u8>, String> {
+        fs::read(self.0.join(name)).map_err(|e| format!("cannot read `{name}`: {e}"))
+    }
+}
+
 fn check_model(
     format: Format,
     model: &Path,
@@ -115,8 +125,9 @@ fn check_model(
 ) -> Result<usize, String> {
     let bytes = fs::read(model).map_err(|e| format!("cannot read: {e}"))?;
     let text = decode_model_text(&bytes);
-    let project = format.read(&text)?;
-    let (simulation, _) = compile(&project).map_err(|e| located(&e.0, &text))?;
+    let files = FolderFiles(model.parent().unwrap_or(Path::new(".")).to_path_buf());
+    let project = format.read(&text, &files)?;
+    let (simulation, _) = compile_with_data(&project, &files).map_err(|e| located(&e.0, &text))?;
     let mut overrides = Overrides::new();
     overrides.method = METHOD_OF_EXPECTED_OUTPUT
         .iter()

@@ -1,6 +1,8 @@
-//! The compiler's intermediate form: resolved expressions over node indices, and the nodes.
+//! The compiler's intermediate form: resolved expressions over node indices, and the nodes. It sits
+//! below both the compiler (which produces it) and the plan and runs (which keep each node's
+//! equation for loop analysis), so neither depends on the other through it.
 
-use crate::model::Equation;
+use crate::model::{DataInterpolation, Equation};
 
 /// Functions of one argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +81,36 @@ pub(crate) enum RandomFn {
     Poisson,
     /// `EXPRND(mean)`.
     Exponential,
+    /// Vensim `RANDOM TRIANGULAR(min, max, start, peak, end)`: start, peak, end.
+    Triangular,
+}
+
+/// How a table is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LookupMode {
+    /// As the table's own kind says (continuous, extrapolating or discrete).
+    Table,
+    /// Linear, extended along the end segments (`LOOKUP EXTRAPOLATE`).
+    Extrapolate,
+    /// The y of the first point at or after x (`LOOKUP FORWARD`).
+    Forward,
+    /// The y of the last point at or before x (`LOOKUP BACKWARD`).
+    Backward,
+    /// The x at which the table reaches y (`LOOKUP INVERT`).
+    Invert,
+    /// A data series read at the current time.
+    Data(DataInterpolation),
+}
+
+/// Functions of a whole vector that give one element (or one value) back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VectorFn {
+    /// `VECTOR SORT ORDER(v, direction)`: the 0-based position of the k-th element in sorted order.
+    SortOrder,
+    /// `VECTOR RANK(v, direction)`: the 1-based rank of element k.
+    Rank,
+    /// `VECTOR REORDER(v, order)`: element `order[k]` of v.
+    Reorder,
 }
 
 /// A resolved expression.
@@ -96,7 +128,28 @@ pub(crate) enum Ir {
     /// `a / b`, or `fallback` where `b` is zero.
     SafeDiv(Box<Ir>, Box<Ir>, Box<Ir>),
     Reduce(ReduceFn, Vec<Ir>),
-    Lookup(usize, Box<Ir>),
+    Lookup(usize, Box<Ir>, LookupMode),
+    /// Element `base + offset` of `items` (rounded down), NaN outside (`VECTOR ELM MAP`).
+    Element {
+        items: Vec<Ir>,
+        base: usize,
+        offset: Box<Ir>,
+    },
+    /// Element `index` of a vector function of `items` (and, for some, `parameter`s).
+    Vector {
+        f: VectorFn,
+        items: Vec<Ir>,
+        parameters: Vec<Ir>,
+        index: usize,
+    },
+    /// `VECTOR SELECT`: Vensim's numerical `action` (0-10) over the `values` whose `selection`
+    /// is not 0, or `missing` when none is.
+    Select {
+        selection: Vec<Ir>,
+        values: Vec<Ir>,
+        missing: Box<Ir>,
+        action: Box<Ir>,
+    },
     Step(Box<Ir>, Box<Ir>),
     Ramp(Box<Ir>, Box<Ir>, Option<Box<Ir>>),
     /// XMILE `PULSE(magnitude, first, interval)`: magnitude/DT in the steps at first + k*interval.
@@ -121,7 +174,7 @@ impl Ir {
         match self {
             Ir::Node(i) => visit(*i),
             Ir::Const(_) | Ir::Time | Ir::Dt | Ir::StartTime | Ir::StopTime => {}
-            Ir::Unary(_, a) | Ir::Lookup(_, a) => a.each_node(visit),
+            Ir::Unary(_, a) | Ir::Lookup(_, a, _) => a.each_node(visit),
             Ir::Binary(_, a, b) | Ir::Step(a, b) | Ir::PulseWindow(a, b) => {
                 a.each_node(visit);
                 b.each_node(visit);
@@ -150,6 +203,27 @@ impl Ir {
                 delay.each_node(visit);
                 initial.each_node(visit);
             }
+            Ir::Element { items, offset, .. } => {
+                items.iter().for_each(|x| x.each_node(visit));
+                offset.each_node(visit);
+            }
+            Ir::Vector {
+                items, parameters, ..
+            } => {
+                items.iter().for_each(|x| x.each_node(visit));
+                parameters.iter().for_each(|x| x.each_node(visit));
+            }
+            Ir::Select {
+                selection,
+                values,
+                missing,
+                action,
+            } => {
+                selection.iter().for_each(|x| x.each_node(visit));
+                values.iter().for_each(|x| x.each_node(visit));
+                missing.each_node(visit);
+                action.each_node(visit);
+            }
         }
     }
 
@@ -174,7 +248,9 @@ impl Ir {
             Ir::Const(_) | Ir::Node(_) | Ir::Time | Ir::Dt | Ir::StartTime | Ir::StopTime => {
                 Vec::new()
             }
-            Ir::Unary(_, a) | Ir::Lookup(_, a) => vec![a],
+            Ir::Unary(_, a) => vec![a],
+            // A data series changes with time by itself.
+            Ir::Lookup(_, a, _) => vec![a],
             Ir::Binary(_, a, b) | Ir::Step(a, b) | Ir::PulseWindow(a, b) => vec![a, b],
             Ir::If(a, b, c) | Ir::SafeDiv(a, b, c) | Ir::Pulse(a, b, c) => vec![a, b, c],
             Ir::Ramp(a, b, c) => {
@@ -187,6 +263,23 @@ impl Ir {
             Ir::PulseTrain(a, b, c, d) => vec![a, b, c, d],
             Ir::Reduce(_, items) | Ir::Random(_, items, _, _) => items.iter().collect(),
             Ir::Delay { delay, initial, .. } => vec![delay, initial],
+            Ir::Element { items, offset, .. } => items
+                .iter()
+                .chain(std::iter::once(offset.as_ref()))
+                .collect(),
+            Ir::Vector {
+                items, parameters, ..
+            } => items.iter().chain(parameters).collect(),
+            Ir::Select {
+                selection,
+                values,
+                missing,
+                action,
+            } => selection
+                .iter()
+                .chain(values)
+                .chain([missing.as_ref(), action.as_ref()])
+                .collect(),
         }
     }
 }
