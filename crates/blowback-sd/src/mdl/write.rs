@@ -7,11 +7,11 @@
 //! has the same function; what Vensim cannot express (modules, non-negative stocks, XMILE's
 //! `PULSE`) is reported as a warning and written as close as Vensim allows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
-use crate::equation::{parse, BinaryOp, Expr, ExprKind, Index, UnaryOp};
+use crate::equation::{parse, print, BinaryOp, Expr, ExprKind, Index, UnaryOp};
 use crate::model::{
     DataInterpolation, Dialect, ElementEquation, Equation, GraphicalFunction,
     GraphicalFunctionKind, Macro, Method, Project, TestInput, Variable, VariableKind,
@@ -42,6 +42,14 @@ struct Writer<'a> {
     tables: Vec<String>,
     /// The variable whose equation is being printed, for warnings.
     current: String,
+    /// Macros that stand for an extra output of another (`M out`, read from `M(in : out)`).
+    variant_macros: HashSet<String>,
+    /// Each macro's extra outputs, in order, with the macro standing for each.
+    extra_outputs: HashMap<String, Vec<(String, String)>>,
+    /// Macro calls whose extra outputs variables take: (macro, arguments) to those variables.
+    call_outputs: HashMap<(String, String), Vec<String>>,
+    /// Variables written as the extra outputs of a macro call rather than on their own.
+    bound_outputs: HashSet<String>,
 }
 
 fn is_plain_name(name: &str) -> bool {
@@ -146,7 +154,7 @@ impl<'a> Writer<'a> {
                 tables.push(key);
             }
         }
-        Writer {
+        let mut writer = Writer {
             project,
             out: String::new(),
             warnings: Vec::new(),
@@ -155,6 +163,83 @@ impl<'a> Writer<'a> {
             xmile: project.dialect() == Dialect::Xmile,
             tables,
             current: String::new(),
+            variant_macros: HashSet::new(),
+            extra_outputs: HashMap::new(),
+            call_outputs: HashMap::new(),
+            bound_outputs: HashSet::new(),
+        };
+        writer.find_extra_outputs();
+        writer
+    }
+
+    /// Macros with extra outputs, as the reader gives them: a macro `M out` with M's parameters
+    /// and variables whose equation names M's variable `out`, and variables `x = M out(args)`
+    /// beside a call `M(args)` elsewhere. They are written back as `:MACRO: M(params : out)` and
+    /// `M(args : x)`.
+    fn find_extra_outputs(&mut self) {
+        let macros = &self.project.macros;
+        for variant in macros {
+            for base in macros {
+                let Some(output) = canonical(&variant.name)
+                    .strip_prefix(&format!("{}_", canonical(&base.name)))
+                    .map(str::to_string)
+                else {
+                    continue;
+                };
+                let output_variable = base.variables.iter().find(|v| canonical(&v.name) == output);
+                if let Some(output_variable) = output_variable {
+                    if variant.parameters == base.parameters && variant.variables == base.variables {
+                        self.variant_macros.insert(canonical(&variant.name));
+                        self.extra_outputs
+                            .entry(canonical(&base.name))
+                            .or_default()
+                            .push((output_variable.name.clone(), canonical(&variant.name)));
+                    }
+                }
+            }
+        }
+        if self.variant_macros.is_empty() {
+            return;
+        }
+        let variables: Vec<&Variable> = self
+            .project
+            .main_model()
+            .map(|m| m.variables.iter().collect())
+            .unwrap_or_default();
+        // Each variable that is one call of a variant binds an output of the base call with the
+        // same arguments.
+        let mut bindings: HashMap<(String, String), Vec<(usize, String)>> = HashMap::new();
+        for variable in &variables {
+            let Some(equation) = &variable.equation else {
+                continue;
+            };
+            let Some(Expr {
+                kind: ExprKind::Call { name, args },
+                ..
+            }) = parse(&equation.text).0
+            else {
+                continue;
+            };
+            let variant = canonical(&name);
+            for (base, outputs) in &self.extra_outputs {
+                if let Some(position) = outputs.iter().position(|(_, v)| *v == variant) {
+                    bindings
+                        .entry((base.clone(), arguments_key(&args)))
+                        .or_default()
+                        .push((position, variable.name.clone()));
+                }
+            }
+        }
+        for ((base, arguments), mut bound) in bindings {
+            let count = self.extra_outputs[&base].len();
+            bound.sort();
+            if bound.len() == count && bound.iter().enumerate().all(|(k, (p, _))| k == *p) {
+                for (_, name) in &bound {
+                    self.bound_outputs.insert(canonical(name));
+                }
+                self.call_outputs
+                    .insert((base, arguments), bound.into_iter().map(|(_, n)| n).collect());
+            }
         }
     }
 
@@ -200,7 +285,9 @@ impl<'a> Writer<'a> {
             .map(|m| m.variables.iter().collect())
             .unwrap_or_default();
         for variable in &variables {
-            self.variable(variable);
+            if !self.bound_outputs.contains(&canonical(&variable.name)) {
+                self.variable(variable);
+            }
         }
         if self.project.models.len() > 1 {
             self.warn(format!(
@@ -280,17 +367,52 @@ impl<'a> Writer<'a> {
     }
 
     fn macro_definition(&mut self, m: &Macro) {
+        let key = canonical(&m.name);
+        if self.variant_macros.contains(&key) {
+            return;
+        }
         let parameters: Vec<String> = m.parameters.iter().map(|p| quote(p)).collect();
+        let extra: Vec<String> = self
+            .extra_outputs
+            .get(&key)
+            .map(|outputs| outputs.iter().map(|(output, _)| quote(output)).collect())
+            .unwrap_or_default();
+        let outputs = if extra.is_empty() {
+            String::new()
+        } else {
+            format!(" : {}", extra.join(", "))
+        };
         let _ = writeln!(
             self.out,
-            ":MACRO: {}({})",
+            ":MACRO: {}({}{outputs})",
             quote(&m.name),
             parameters.join(", ")
         );
-        let key = canonical(&m.name);
-        let defines_output = m.variables.iter().any(|v| canonical(&v.name) == key);
+        // The variable the macro's equation names is its output, written under the macro's name
+        // (Vensim's convention), and so are the references to it.
+        let output = match parse(&m.equation.text).0.map(|e| e.kind) {
+            Some(ExprKind::Name(n)) => m
+                .variables
+                .iter()
+                .find(|v| canonical(&v.name) == canonical(&n))
+                .map(|v| canonical(&v.name)),
+            _ => None,
+        };
+        if let Some(output) = &output {
+            self.spellings.insert(output.clone(), m.name.clone());
+        }
+        let defines_output = output.is_some() || m.variables.iter().any(|v| canonical(&v.name) == key);
         for variable in &m.variables {
-            self.variable(variable);
+            if output.as_ref() == Some(&canonical(&variable.name)) {
+                let mut renamed = variable.clone();
+                renamed.name = m.name.clone();
+                self.variable(&renamed);
+            } else {
+                self.variable(variable);
+            }
+        }
+        if let Some(output) = &output {
+            self.spellings.remove(output);
         }
         if !defines_output {
             self.current = m.name.clone();
@@ -759,6 +881,16 @@ impl<'a> Writer<'a> {
 
     fn call(&mut self, name: &str, args: &[Expr], out: &mut String) {
         let key = canonical(name);
+        // A macro call whose extra outputs other variables take: `M(inputs : out1, out2)`.
+        if let Some(targets) = self.call_outputs.get(&(key.clone(), arguments_key(args))).cloned() {
+            out.push_str(&self.name(name));
+            out.push('(');
+            self.arguments(args, out);
+            out.push_str(" : ");
+            out.push_str(&targets.iter().map(|t| quote(t)).collect::<Vec<_>>().join(", "));
+            out.push(')');
+            return;
+        }
         // A table called like a function, or LOOKUP(table, x).
         if self.tables.contains(&key) {
             out.push_str(&self.name(name));
@@ -841,6 +973,11 @@ impl<'a> Writer<'a> {
         out.push(')');
         Some(())
     }
+}
+
+/// A call's arguments as a key: their printed form.
+fn arguments_key(args: &[Expr]) -> String {
+    args.iter().map(print).collect::<Vec<_>>().join(",")
 }
 
 /// One equation of a variable as written: left-hand side, equation, table.

@@ -416,3 +416,74 @@ proptest! {
         let _ = read_mdl(&parts.concat());
     }
 }
+
+/// The cells of a CSV line; quoted cells may hold commas.
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => cells.push(String::new()),
+            _ => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells
+}
+
+/// World3-03 from its published `.mdl` matches Vensim's own run on every saved series (relative
+/// 1e-3), at every saved time from 1900 to 2100.
+#[test]
+fn world3_matches_vensim() {
+    let folder = data_dir().join("../models/world3");
+    let text = fs::read_to_string(folder.join("wrld3-03.mdl")).unwrap();
+    let (project, _) = read_mdl(&text).unwrap_or_else(|e| panic!("{e:?}"));
+    let (simulation, _) = blowback_sd::compile(&project).unwrap_or_else(|e| panic!("{e:?}"));
+    let results = simulation
+        .run(&blowback_sd::Overrides::new())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reference = fs::read_to_string(folder.join("reference.csv")).unwrap();
+    let mut lines = reference.lines();
+    let header = csv_cells(lines.next().unwrap());
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|c| c.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 401, "1900 to 2100 every half year");
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    // Names starting with `#` are Vensim's internal stocks of DELAY3 and SMOOTH3 calls; the time
+    // settings are the project's, not variables.
+    let specs = &project.sim_specs;
+    let settings = [
+        ("initial_time", specs.start),
+        ("final_time", specs.stop),
+        ("time_step", specs.dt),
+        ("saveper", specs.save_step.unwrap_or(specs.dt)),
+    ];
+    for (column, name) in header.iter().enumerate().skip(1) {
+        if name.starts_with('#') {
+            continue;
+        }
+        if let Some((_, value)) = settings.iter().find(|(s, _)| s == name) {
+            assert_eq!(rows[0][column], *value, "{name}");
+            continue;
+        }
+        let Some(ours) = results.column(name) else {
+            failures.push(format!("`{name}` is not in our results"));
+            continue;
+        };
+        compared += 1;
+        for row in &rows {
+            let (time, want) = (row[0], row[column]);
+            let at = results.row_near(time).unwrap();
+            assert_eq!(results.times()[at], time);
+            let got = ours[at];
+            if (got - want).abs() > (want.abs() * 1e-3).max(1e-9) {
+                failures.push(format!("`{name}` at {time}: Vensim {want}, ours {got}"));
+                break;
+            }
+        }
+    }
+    assert_eq!(compared, 256, "every saved series is compared");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
