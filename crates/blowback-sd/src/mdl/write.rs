@@ -188,7 +188,8 @@ impl<'a> Writer<'a> {
                 };
                 let output_variable = base.variables.iter().find(|v| canonical(&v.name) == output);
                 if let Some(output_variable) = output_variable {
-                    if variant.parameters == base.parameters && variant.variables == base.variables {
+                    if variant.parameters == base.parameters && variant.variables == base.variables
+                    {
                         self.variant_macros.insert(canonical(&variant.name));
                         self.extra_outputs
                             .entry(canonical(&base.name))
@@ -237,8 +238,10 @@ impl<'a> Writer<'a> {
                 for (_, name) in &bound {
                     self.bound_outputs.insert(canonical(name));
                 }
-                self.call_outputs
-                    .insert((base, arguments), bound.into_iter().map(|(_, n)| n).collect());
+                self.call_outputs.insert(
+                    (base, arguments),
+                    bound.into_iter().map(|(_, n)| n).collect(),
+                );
             }
         }
     }
@@ -401,7 +404,8 @@ impl<'a> Writer<'a> {
         if let Some(output) = &output {
             self.spellings.insert(output.clone(), m.name.clone());
         }
-        let defines_output = output.is_some() || m.variables.iter().any(|v| canonical(&v.name) == key);
+        let defines_output =
+            output.is_some() || m.variables.iter().any(|v| canonical(&v.name) == key);
         for variable in &m.variables {
             if output.as_ref() == Some(&canonical(&variable.name)) {
                 let mut renamed = variable.clone();
@@ -882,12 +886,22 @@ impl<'a> Writer<'a> {
     fn call(&mut self, name: &str, args: &[Expr], out: &mut String) {
         let key = canonical(name);
         // A macro call whose extra outputs other variables take: `M(inputs : out1, out2)`.
-        if let Some(targets) = self.call_outputs.get(&(key.clone(), arguments_key(args))).cloned() {
+        if let Some(targets) = self
+            .call_outputs
+            .get(&(key.clone(), arguments_key(args)))
+            .cloned()
+        {
             out.push_str(&self.name(name));
             out.push('(');
             self.arguments(args, out);
             out.push_str(" : ");
-            out.push_str(&targets.iter().map(|t| quote(t)).collect::<Vec<_>>().join(", "));
+            out.push_str(
+                &targets
+                    .iter()
+                    .map(|t| quote(t))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
             out.push(')');
             return;
         }

@@ -365,3 +365,32 @@ proptest! {
         );
     }
 }
+
+/// World3-03 (vendored from Vensim's distribution, 267 variables, every one with units) checks with
+/// nothing to report: a large real model on which a false positive would show.
+#[test]
+fn world3_has_consistent_units() {
+    let path = root().join("models/world3/wrld3-03.mdl");
+    let bytes = fs::read(&path).unwrap();
+    let text = decode_model_text(&bytes);
+    let (project, _) = read_model(&path.to_string_lossy(), &text).unwrap();
+    let diagnostics = check_units(&project);
+    assert!(diagnostics.is_empty(), "{}", render(&text, &diagnostics));
+
+    // The same model with one stock's units wrong is caught at that stock and at its flows.
+    let stock = "initial population 0 to 14 )\r\n\t~\tPerson\r\n";
+    assert!(text.contains(stock), "the vendored file changed");
+    let broken = text.replace(
+        stock,
+        "initial population 0 to 14 )\r\n\t~\tPerson*year\r\n",
+    );
+    let (project, _) = read_model(&path.to_string_lossy(), &broken).unwrap();
+    let reported: Vec<_> = check_units(&project)
+        .into_iter()
+        .filter_map(|d| d.variable)
+        .collect();
+    assert!(
+        reported.contains(&"Population 0 To 14".to_string()),
+        "{reported:?}"
+    );
+}
