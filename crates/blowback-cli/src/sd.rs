@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use blowback_sd::{
-    compile_with_data, decode_model_text, run_reality_checks, DataFiles, ModelFormat,
-    RealityOutcome, Results, Simulation,
+    check_units, compile_with_data, decode_model_text, run_reality_checks, DataFiles, Diagnostic,
+    DiagnosticKind, ModelFormat, RealityOutcome, Results, Severity, Simulation,
 };
 
 use crate::args::{overrides_from, RunArgs};
@@ -22,6 +22,9 @@ pub struct CheckArgs {
     /// and that the model agrees with uncertainties.toml (exit 1 on any finding).
     #[arg(long)]
     pub lint: bool,
+    /// Treat unit warnings (inconsistent or missing units) as errors: exit 1 when units do not check.
+    #[arg(long)]
+    pub strict_units: bool,
     /// Also run the model's reality checks (Vensim `:THE CONDITION:` ... `:IMPLIES:`).
     #[arg(long)]
     pub reality: bool,
@@ -108,30 +111,80 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `blowback check`.
+/// `blowback check`: read, compile and check units, reporting everything found in one pass; then,
+/// when asked, the model's reality checks and the case lint.
 pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let path = if args.path.is_dir() {
         crate::load::read(&args.path)?.model_path().to_path_buf()
     } else {
         args.path.clone()
     };
-    let Some(simulation) = load_model(&path)? else {
+    let Some(count) = check_model(&path, args.strict_units)? else {
         return Ok(ExitCode::from(1));
     };
-    let count = simulation.variables().count();
-    if !args.lint {
-        println!("{}: ok ({count} variables)", path.display());
-        if args.reality {
-            return reality_checks(&path);
-        }
-        return Ok(ExitCode::SUCCESS);
+    if args.reality && !reality_checks(&path)? {
+        return Ok(ExitCode::from(1));
     }
-    if !args.path.is_dir() {
+    if args.lint {
+        return lint(&args.path, count);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads, compiles and checks the units of a model file, printing every diagnostic; the number of
+/// variables when there is no error.
+fn check_model(path: &Path, strict_units: bool) -> anyhow::Result<Option<usize>> {
+    let (text, format) = read_model_file(path)?;
+    let files = ModelFolder::of(path);
+    let project = match format.read_with_data(&text, &files) {
+        Ok((project, warnings)) => {
+            print_diagnostics(path, &text, &warnings);
+            project
+        }
+        Err(errors) => {
+            print_diagnostics(path, &text, &errors.0);
+            return Ok(None);
+        }
+    };
+    let mut units = check_units(&project);
+    if strict_units {
+        units.iter_mut().for_each(|d| d.severity = Severity::Error);
+    }
+    let (variables, mut diagnostics) = match compile_with_data(&project, &files) {
+        Ok((simulation, warnings)) => (Some(simulation.variables().count()), warnings),
+        Err(errors) => (None, errors.0),
+    };
+    diagnostics.extend(units);
+    print_diagnostics(path, &text, &diagnostics);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let unit_warnings = diagnostics
+        .iter()
+        .filter(|d| !d.is_error() && is_units(d))
+        .count();
+    match (variables, errors) {
+        (Some(count), 0) => {
+            println!(
+                "{}: ok ({count} variables, {unit_warnings} unit warning(s))",
+                path.display()
+            );
+            Ok(Some(count))
+        }
+        _ => {
+            eprintln!("{errors} error(s) in {}", path.display());
+            Ok(None)
+        }
+    }
+}
+
+/// `--lint`: every variable of a case's model has provenance and units, and the model agrees with
+/// the case's uncertainties.toml.
+fn lint(folder: &Path, count: usize) -> anyhow::Result<ExitCode> {
+    if !folder.is_dir() {
         anyhow::bail!(
             "--lint checks a case folder against its uncertainties.toml; give the folder"
         );
     }
-    let Some((case, source)) = crate::load::open(&args.path)? else {
+    let Some((case, source)) = crate::load::open(folder)? else {
         return Ok(ExitCode::from(1));
     };
     let uncertainties = source.files.uncertainties.as_deref();
@@ -160,24 +213,31 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     for report in reports {
         eprintln!("{report:?}");
     }
+    let path = source.model_path().display();
     if findings.is_empty() {
         println!(
-            "{}: ok ({count} variables; lint: every variable has provenance and units, and the model agrees with uncertainties.toml)",
-            path.display()
+            "{path}: lint ok ({count} variables, each with provenance and units; the model agrees with uncertainties.toml)"
         );
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{}: {} lint finding(s)", path.display(), findings.len());
+        println!("{path}: {} lint finding(s)", findings.len());
         Ok(ExitCode::from(1))
     }
 }
 
-/// Runs the reality checks of a model that compiles; exits 1 when one fails or cannot run.
-fn reality_checks(path: &Path) -> anyhow::Result<ExitCode> {
+fn is_units(diagnostic: &Diagnostic) -> bool {
+    matches!(
+        diagnostic.kind,
+        DiagnosticKind::Units | DiagnosticKind::MissingUnits
+    )
+}
+
+/// Runs the reality checks of a model that compiles; false when one fails or cannot run.
+fn reality_checks(path: &Path) -> anyhow::Result<bool> {
     let (text, format) = read_model_file(path)?;
     let files = ModelFolder::of(path);
     let Ok((project, _)) = format.read_with_data(&text, &files) else {
-        return Ok(ExitCode::from(1));
+        return Ok(false);
     };
     let outcomes = run_reality_checks(&project, &files);
     let mut failed = 0;
@@ -203,11 +263,7 @@ fn reality_checks(path: &Path) -> anyhow::Result<ExitCode> {
         outcomes.len(),
         outcomes.len() - failed
     );
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(failed == 0)
 }
 
 /// Results as CSV: a `time` column, then one column per variable headed by the model's names.

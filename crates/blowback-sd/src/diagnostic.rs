@@ -42,6 +42,11 @@ pub enum DiagnosticKind {
     Duplicate,
     /// Something valid but unsupported.
     Unsupported,
+    /// Units that do not agree (an equation, a flow and its stock, a builtin's arguments), or
+    /// unit text that cannot be read.
+    Units,
+    /// A variable without units in a model that declares units elsewhere.
+    MissingUnits,
 }
 
 /// One problem found in a model.

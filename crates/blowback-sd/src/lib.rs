@@ -1,8 +1,8 @@
 //! `blowback-sd`: a system-dynamics engine.
 //!
 //! It reads XMILE 1.0 models (and the dialects real tools write), checks them with located
-//! diagnostics, compiles them once to a flat plan over `f64` slots, and runs that plan many times
-//! with different overrides, fast and in parallel.
+//! diagnostics (units included: [`check_units`]), compiles them once to a flat plan over `f64`
+//! slots, and runs that plan many times with different overrides, fast and in parallel.
 //!
 //! ```
 //! use blowback_sd::{compile, read_xmile, Overrides};
@@ -45,6 +45,7 @@ mod partial;
 mod plan;
 mod reality;
 mod simulation;
+mod units;
 mod xmile;
 
 pub use compile::{compile, compile_with_data};
@@ -60,10 +61,11 @@ pub use mdl::{read_mdl, read_mdl_with_data, write_mdl};
 pub use model::{
     Connection, DataInterpolation, Dialect, Dimension, DimensionMapping, ElementEquation, Equation,
     GraphicalFunction, GraphicalFunctionKind, Header, Macro, Method, Model, Project, RealityCheck,
-    SimSpecs, TestInput, Variable, VariableKind,
+    SimSpecs, TestInput, UnitDefinition, Variable, VariableKind,
 };
 pub use name::{canonical, did_you_mean, display};
 pub use partial::{PartialSigns, RecordedRun};
 pub use reality::{run_reality_checks, RealityOutcome};
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
+pub use units::{check_units, parse_units, UnitParseError, Units};
 pub use xmile::{read_xmile, set_constants, write_xmile, EditError};

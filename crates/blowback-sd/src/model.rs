@@ -19,10 +19,25 @@ pub struct Project {
     pub models: Vec<Model>,
     /// Macros: named functions defined by an expression over parameters.
     pub macros: Vec<Macro>,
+    /// Units the model defines (XMILE `<model_units>`): new units, units defined by others, aliases.
+    pub model_units: Vec<UnitDefinition>,
     /// Vensim reality checks (`:THE CONDITION: ... :IMPLIES: ...`), run on request.
     pub reality_checks: Vec<RealityCheck>,
     /// Vensim test inputs (`:TEST INPUT:`), which reality checks switch on by name.
     pub test_inputs: Vec<TestInput>,
+}
+
+/// A unit of measure defined by the model (XMILE 1.0 `<model_units><unit>`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnitDefinition {
+    /// The unit's name.
+    pub name: String,
+    /// Its definition in other units (`models/year`); `None` for a primary unit.
+    pub equation: Option<String>,
+    /// Other names for the same unit (`Person`, `Persons` for `People`).
+    pub aliases: Vec<String>,
+    /// A disabled unit takes no part in checking (XMILE `disabled="true"`).
+    pub disabled: bool,
 }
 
 /// Header information.

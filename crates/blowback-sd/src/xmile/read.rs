@@ -12,7 +12,7 @@ use roxmltree::{Document, Node, ParsingOptions};
 use crate::diagnostic::{Diagnostic, DiagnosticKind, Diagnostics};
 use crate::model::{
     Connection, Dimension, ElementEquation, Equation, GraphicalFunction, GraphicalFunctionKind,
-    Header, Macro, Method, Model, Project, SimSpecs, Variable, VariableKind,
+    Header, Macro, Method, Model, Project, SimSpecs, UnitDefinition, Variable, VariableKind,
 };
 
 /// Reads an XMILE document. Returns the project and any warnings, or every error found.
@@ -251,6 +251,23 @@ impl Reader<'_> {
             if let Some(nn) = child(node, "flow").and_then(|s| child(s, "non_negative")) {
                 behavior.flows = parse_bool(&text_of(nn)).unwrap_or(true);
             }
+        }
+        if let Some(units) = child(root, "model_units") {
+            project.model_units = children(units, "unit")
+                .filter_map(|unit| {
+                    Some(UnitDefinition {
+                        name: attribute(unit, "name")?.trim().to_string(),
+                        equation: child(unit, "eqn")
+                            .map(|e| text_of(e).trim().to_string())
+                            .filter(|e| !e.is_empty()),
+                        aliases: children(unit, "alias")
+                            .map(|a| text_of(a).trim().to_string())
+                            .filter(|a| !a.is_empty())
+                            .collect(),
+                        disabled: attribute(unit, "disabled").and_then(parse_bool) == Some(true),
+                    })
+                })
+                .collect();
         }
         if let Some(dims) = child(root, "dimensions") {
             for dim in children(dims, "dim") {

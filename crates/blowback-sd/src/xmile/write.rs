@@ -45,6 +45,26 @@ pub fn write_xmile(project: &Project) -> String {
     }
     out.push_str("  </sim_specs>\n");
 
+    if !project.model_units.is_empty() {
+        out.push_str("  <model_units>\n");
+        for unit in &project.model_units {
+            let disabled = if unit.disabled {
+                " disabled=\"true\""
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "    <unit name=\"{}\"{disabled}>", escape(&unit.name));
+            if let Some(equation) = &unit.equation {
+                element(&mut out, 6, "eqn", equation);
+            }
+            for alias in &unit.aliases {
+                element(&mut out, 6, "alias", alias);
+            }
+            out.push_str("    </unit>\n");
+        }
+        out.push_str("  </model_units>\n");
+    }
+
     if !project.dimensions.is_empty() {
         out.push_str("  <dimensions>\n");
         for dimension in &project.dimensions {

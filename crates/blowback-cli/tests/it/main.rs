@@ -1,0 +1,3 @@
+//! End-to-end tests of the `blowback` binary, in one test binary to save link time.
+
+mod check;
