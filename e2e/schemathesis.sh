@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Schema-driven fuzzing of the explorer's API: starts `blowback serve cases/afpak` on a free port and
 # runs schemathesis (PyPI, pinned) against the OpenAPI document the server returns, which narrows
-# the generic crates/blowback-cli/src/serve/openapi.json to the case (scenario and variable names,
+# the generic crates/blowback-serve/src/openapi.json to the case (scenario and variable names,
 # each lever's range). Every check is on: no 5xx, responses match their schemas, valid requests are
 # accepted and invalid ones refused. Usage: e2e/schemathesis.sh [path/to/blowback] [MAX_EXAMPLES]
 set -euo pipefail

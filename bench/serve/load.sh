@@ -12,7 +12,8 @@ cd "$(dirname "$0")/../.."
 requests=${1:-10000}
 clients=${2:-8}
 mode=${3:-overlay}
-cargo build --release -p blowback-cli --bin blowback --example serve_load
+cargo build --release -p blowback-cli --bin blowback
+cargo build --release -p blowback-serve --example serve_load
 log=$(mktemp)
 target/release/blowback serve cases/afpak --port 0 >"$log" 2>/dev/null &
 server=$!

@@ -13,6 +13,9 @@ use blowback_conflict::{
     PreferenceSpec, Stability,
 };
 
+use blowback::{context_onsets, ContextOnsets};
+use blowback_conflict::{analyze_contexts, ContextStability};
+
 use crate::diagnostics::Reported;
 use crate::output::write_atomic;
 
@@ -38,6 +41,25 @@ pub enum Command {
         /// Also analyse these decision makers acting as one (comma-separated names).
         #[arg(long)]
         coalition: Option<String>,
+    },
+    /// Stable outcomes with the stated preferences and in each `[[context]]`, and, with a case,
+    /// when each scenario's simulation reaches each context.
+    Contexts {
+        /// Conflict file (TOML, with `[[context]]` tables).
+        file: PathBuf,
+        /// Solution concepts, comma-separated: nash, gmr, smr, seq, sim, lh.
+        #[arg(long)]
+        concepts: Option<String>,
+        /// Horizon h for limited-move stability (lh).
+        #[arg(long, default_value_t = 2)]
+        horizon: u32,
+        /// A case folder whose scenarios are run to time the contexts' triggers.
+        #[arg(long)]
+        case: Option<PathBuf>,
+        /// Only triggers met from this time on count (default: the conflict's date, the case's
+        /// policy start).
+        #[arg(long)]
+        from: Option<f64>,
     },
     /// Why a state is or is not stable: the sanction that blocks each improvement.
     Explain {
@@ -143,6 +165,45 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 text
             };
             write_atomic(&output, text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Contexts {
+            file,
+            concepts,
+            horizon,
+            case,
+            from,
+        } => {
+            let (spec, conflict) = load_with_spec(&file)?;
+            if spec.contexts.is_empty() {
+                bail!(
+                    "{} has no [[context]] tables: nothing to compare (see FORMAT.md)",
+                    file.display()
+                );
+            }
+            let concepts = match concepts {
+                Some(list) => Concept::parse_list(&list, horizon)?,
+                None => default_concepts(&conflict),
+            };
+            let results = analyze_contexts(&spec, &concepts)?;
+            let mut text = render_contexts(&conflict, &spec, &concepts, &results);
+            if let Some(dir) = case {
+                let Some((case, source)) = crate::load::open(&dir)? else {
+                    return Ok(ExitCode::from(1));
+                };
+                let runs = case
+                    .run_all(&blowback_sd::Overrides::new())
+                    .map_err(|e| source.error(e))?;
+                let from = from.unwrap_or_else(|| {
+                    case.scenarios()
+                        .iter()
+                        .filter_map(|s| s.start)
+                        .fold(f64::NEG_INFINITY, f64::max)
+                });
+                let onsets = context_onsets(&spec, &runs, from).map_err(|e| source.error(e))?;
+                render_onsets(&mut text, &spec, &onsets, from);
+            }
+            write_atomic(Path::new("-"), text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain {
@@ -378,6 +439,112 @@ fn statement_texts(spec: &ConflictSpec, dm: usize) -> Vec<String> {
     }
 }
 
+/// The stable outcomes in each context, side by side, and what changes against the stated
+/// preferences.
+fn render_contexts(
+    conflict: &Conflict,
+    spec: &ConflictSpec,
+    concepts: &[Concept],
+    results: &[ContextStability],
+) -> String {
+    let mut text = String::new();
+    let status_quo = conflict.status_quo();
+    let _ = writeln!(
+        text,
+        "Stable outcomes by context ({} decision makers, {} states){}",
+        conflict.decision_makers().len(),
+        conflict.n_states(),
+        status_quo.map_or(String::new(), |sq| format!(
+            "; status quo: state {}",
+            conflict.state_id(sq)
+        ))
+    );
+    let base = &results[0];
+    for result in results {
+        let _ = writeln!(text, "\n{}", result.name);
+        if let Some(description) = &result.description {
+            let _ = writeln!(text, "  {description}");
+        }
+        if let Some(context) = spec.contexts.iter().find(|c| c.name == result.name) {
+            for (dm, _) in &context.preferences {
+                let _ = writeln!(
+                    text,
+                    "  preferences changed: {}",
+                    spec.decision_makers[*dm].name
+                );
+            }
+        }
+        for (c, concept) in concepts.iter().enumerate() {
+            let ids: Vec<String> = result.equilibria[c].iter().map(u32::to_string).collect();
+            let sq = result.status_quo_stable.as_ref().map_or("", |s| {
+                if s[c] {
+                    "  (status quo stable)"
+                } else {
+                    "  (status quo not stable)"
+                }
+            });
+            let changed = if result.name != base.name && result.differs_from(base, c) {
+                "  CHANGED"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                text,
+                "  {:<5} {:<30}{sq}{changed}",
+                concept.key(),
+                if ids.is_empty() {
+                    "none".to_string()
+                } else {
+                    ids.join(", ")
+                },
+            );
+        }
+        // Describe the states that the stricter concepts keep (GMR and SMR keep many more, held by
+        // threats; their ids are listed above).
+        let mut shown: Vec<u32> = concepts
+            .iter()
+            .zip(&result.equilibria)
+            .filter(|(c, _)| !matches!(c, Concept::Gmr | Concept::Smr))
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect();
+        shown.sort_unstable();
+        shown.dedup();
+        for id in &shown {
+            if let Some(index) = conflict.state_index(*id) {
+                let _ = writeln!(text, "    state {id}: {}", describe_state(conflict, index));
+            }
+        }
+    }
+    text
+}
+
+/// When each scenario's run first meets each context's trigger.
+fn render_onsets(text: &mut String, spec: &ConflictSpec, onsets: &[ContextOnsets], from: f64) {
+    let _ = writeln!(
+        text,
+        "\nWhen the simulated scenarios reach each context (first time from {from} on):"
+    );
+    for (k, context) in spec.contexts.iter().enumerate() {
+        let Some(trigger) = &context.trigger else {
+            let _ = writeln!(text, "  {}: no trigger", context.name);
+            continue;
+        };
+        let _ = writeln!(
+            text,
+            "  {} ({} {} {} for {}):",
+            context.name,
+            trigger.variable,
+            if trigger.above { "above" } else { "below" },
+            trigger.level,
+            trigger.duration
+        );
+        for scenario in onsets {
+            let when = scenario.onsets[k].map_or("never".to_string(), |t| format!("{t:.2}"));
+            let _ = writeln!(text, "    {:<28} {when}", scenario.scenario);
+        }
+    }
+}
+
 fn load(path: &Path) -> anyhow::Result<Conflict> {
     Ok(load_with_spec(path)?.1)
 }
@@ -386,7 +553,7 @@ fn load_with_spec(path: &Path) -> anyhow::Result<(ConflictSpec, Conflict)> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let is_json = path.extension().is_some_and(|e| e == "json")
-        || (path.extension().map_or(true, |e| e != "toml") && text.trim_start().starts_with('{'));
+        || (path.extension().is_none_or(|e| e != "toml") && text.trim_start().starts_with('{'));
     let spec = if is_json {
         read_json(&text)
     } else {

@@ -178,7 +178,8 @@ pub struct FitArgs {
     /// out and counted. Default: every distinct value, sorted.
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     marks: Vec<String>,
-    /// Window start (date or number); default: the earliest event. Earlier rows are left out.
+    /// Window start (date or number); default 0 for numeric times (as tick and hawkeslib observe
+    /// [0, T]), the earliest event for dates. Earlier rows are left out.
     #[arg(long, value_name = "T")]
     start: Option<String>,
     /// Window end (date or number): the last observed day for dates.
@@ -432,13 +433,8 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
     let end = parse_stamp("--end", &args.end)?;
     let start = match &args.start {
         Some(text) => parse_stamp("--start", text)?,
-        // The earliest event among the marks being fitted, not among rows left out.
         None => table
-            .rows
-            .iter()
-            .filter(|(_, _, mark)| args.marks.is_empty() || args.marks.contains(mark))
-            .map(|(_, stamp, _)| *stamp)
-            .min_by(|a, b| a.value().total_cmp(&b.value()))
+            .default_start(end, &args.marks)
             .context("no rows with the requested marks")?,
     };
     let windowed = build_sequence(&table, start, end, &args.marks, ties)?;
@@ -561,9 +557,8 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
     let mut text = String::new();
     writeln!(
         text,
-        "Hawkes fit, exponential kernel, {} events on a window of {:.1} {unit}s (ties: {ties_name}, {} rows outside the window, {} with other marks, {} ties collapsed)",
-        windowed.sequence.len(),
-        result.end,
+        "{} (ties: {ties_name}, {} rows outside the window, {} with other marks, {} ties collapsed)",
+        fit_header(windowed.sequence.len(), start, end, result.end, unit),
         windowed.outside_window.len(),
         windowed.other_marks.len(),
         windowed.collapsed
@@ -581,6 +576,18 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
     }
     write_atomic(Path::new("-"), text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The first line of a fit's text: how many events, and the window they were observed in.
+fn fit_header(events: usize, start: Stamp, end: Stamp, length: f64, unit: &str) -> String {
+    let through = if matches!(end, Stamp::Day(_)) {
+        " (through that day)"
+    } else {
+        ""
+    };
+    format!(
+        "Hawkes fit, exponential kernel, {events} events in the window from {start} to {end}{through}: {length:.1} {unit}s"
+    )
 }
 
 fn render_fit(text: &mut String, labels: &[String], fit: &HawkesFit) -> anyhow::Result<()> {
@@ -629,12 +636,8 @@ fn likelihood(args: LikelihoodArgs) -> anyhow::Result<ExitCode> {
     let end = parse_stamp("--end", &args.end)?;
     let start = match &args.start {
         Some(text) => parse_stamp("--start", text)?,
-        None if matches!(end, Stamp::Number(_)) => Stamp::Number(0.0),
         None => table
-            .rows
-            .iter()
-            .map(|(_, stamp, _)| *stamp)
-            .min_by(|a, b| a.value().total_cmp(&b.value()))
+            .default_start(end, &[])
             .context("the file has no events")?,
     };
     let windowed = build_sequence(&table, start, end, &[], TiePolicy::Keep)?;
@@ -646,4 +649,35 @@ fn likelihood(args: LikelihoodArgs) -> anyhow::Result<ExitCode> {
     let value = log_likelihood(&windowed.sequence, &[], &params)?;
     write_atomic(Path::new("-"), format!("{value:.17e}\n").as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fit_says_which_window_it_observed() {
+        let header = fit_header(
+            3,
+            Stamp::Number(0.0),
+            Stamp::Number(10.0),
+            10.0,
+            "time unit",
+        );
+        assert_eq!(
+            header,
+            "Hawkes fit, exponential kernel, 3 events in the window from 0 to 10: 10.0 time units"
+        );
+        let days = fit_header(
+            2,
+            Stamp::parse("2021-01-01").unwrap(),
+            Stamp::parse("2021-01-31").unwrap(),
+            31.0,
+            "day",
+        );
+        assert!(
+            days.contains("from 2021-01-01 to 2021-01-31 (through that day): 31.0 days"),
+            "{days}"
+        );
+    }
 }

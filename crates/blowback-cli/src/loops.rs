@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use blowback::Case;
-use blowback_sd::{FeedbackLoop, LoopOptions, Overrides, Polarity};
+use blowback_sd::{FeedbackLoop, LoopAnalysis, LoopOptions, Overrides, Polarity};
 
 use crate::output::write_atomic;
 
@@ -38,6 +38,13 @@ pub struct LoopsArgs {
     /// Where to write the causal-loop diagram (DOT and SVG); default out/loops/NAME.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Write every loop's score and relative score at every saved time as CSV to PATH (`-` or no
+    /// value for standard output): `time`, then `R1 score`, `R1 relative score`, ...
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "-")]
+    pub csv: Option<PathBuf>,
+    /// The same as JSON, with each loop's name, polarity and variables.
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "-")]
+    pub json: Option<PathBuf>,
 }
 
 /// Arguments of `blowback explain`.
@@ -63,6 +70,8 @@ pub struct ExplainArgs {
 struct Subject {
     name: String,
     case: Case,
+    /// The scenario analysed (none for a bare model).
+    scenario: Option<String>,
     overrides: Overrides,
 }
 
@@ -94,7 +103,10 @@ fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> 
     let Some((case, source)) = crate::load::open(path)? else {
         return Ok(None);
     };
-    let overrides = match scenario.or_else(|| case.scenario_names().first().copied()) {
+    let scenario = scenario
+        .or_else(|| case.scenario_names().first().copied())
+        .map(String::from);
+    let overrides = match &scenario {
         Some(name) => {
             let chosen = case.scenario(name).with_context(|| {
                 format!(
@@ -109,6 +121,7 @@ fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> 
     Ok(Some(Subject {
         name: source.name(),
         case,
+        scenario,
         overrides,
     }))
 }
@@ -139,6 +152,7 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
             .iter()
             .map(|&i| analysis.relative_scores[i].clone())
             .collect();
+        analysis.scores = keep.iter().map(|&i| analysis.scores[i].clone()).collect();
         analysis.loops = keep.iter().map(|&i| found[i].clone()).collect();
     }
     let mut out = String::new();
@@ -213,6 +227,23 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    if args.csv.is_some() || args.json.is_some() {
+        let saved = simulation.run_selected(&subject.overrides, &[])?;
+        let rows = analysis.rows_at(saved.times());
+        if let Some(path) = &args.csv {
+            write_atomic(path, &scores_csv(&analysis, &rows)?)?;
+        }
+        if let Some(path) = &args.json {
+            let document = scores_json(&analysis, &rows, subject.scenario.as_deref());
+            let mut bytes = serde_json::to_vec_pretty(&document)?;
+            bytes.push(b'\n');
+            write_atomic(path, &bytes)?;
+        }
+    }
+    // Scores on standard output are all it prints there.
+    let quiet = [&args.csv, &args.json]
+        .iter()
+        .any(|p| p.as_deref() == Some(Path::new("-")));
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("out/loops").join(&subject.name));
@@ -229,8 +260,67 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
         }
         Err(message) => writeln!(out, "\nDOT written; SVG layout failed: {message}")?,
     }
-    print!("{out}");
+    if !quiet {
+        print!("{out}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A loop's id in score tables: `R1`, `B12`, `?3`.
+fn loop_id(l: &FeedbackLoop) -> String {
+    format!("{}{}", l.kind(), l.index + 1)
+}
+
+/// Loop scores at the saved times as CSV: `time`, then each loop's score and relative score.
+fn scores_csv(analysis: &LoopAnalysis, rows: &[(f64, usize)]) -> anyhow::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut record = vec!["time".to_string()];
+    for l in &analysis.loops {
+        let id = loop_id(l);
+        record.push(format!("{id} score"));
+        record.push(format!("{id} relative score"));
+    }
+    writer.write_record(&record)?;
+    for &(time, row) in rows {
+        record.clear();
+        record.push(time.to_string());
+        for (scores, relative) in analysis.scores.iter().zip(&analysis.relative_scores) {
+            record.push(scores[row].to_string());
+            record.push(relative[row].to_string());
+        }
+        writer.write_record(&record)?;
+    }
+    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Loop scores at the saved times as JSON, each loop with its id, name, polarity and variables.
+fn scores_json(
+    analysis: &LoopAnalysis,
+    rows: &[(f64, usize)],
+    scenario: Option<&str>,
+) -> serde_json::Value {
+    let loops: Vec<serde_json::Value> = analysis
+        .loops
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let at =
+                |column: &[f64]| -> Vec<f64> { rows.iter().map(|&(_, r)| column[r]).collect() };
+            serde_json::json!({
+                "id": loop_id(l),
+                "name": l.name,
+                "polarity": l.kind(),
+                "variables": l.variables,
+                "scores": at(&analysis.scores[i]),
+                "relative_scores": at(&analysis.relative_scores[i]),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "scenario": scenario,
+        "times": rows.iter().map(|&(t, _)| t).collect::<Vec<_>>(),
+        "loops": loops,
+    })
 }
 
 /// The loops a diagram shows: the named ones when the case names any, else the 50 shortest.
@@ -346,4 +436,77 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     }
     print!("{out}");
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use blowback_sd::{compile, read_xmile};
+
+    use super::*;
+
+    /// Logistic growth saved every year: a reinforcing and a balancing loop.
+    fn analysis() -> (LoopAnalysis, Vec<f64>) {
+        let text = r#"<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+  <sim_specs><start>0</start><stop>4</stop><dt>0.5</dt><savestep>1</savestep></sim_specs>
+  <model><variables>
+    <stock name="population"><eqn>10</eqn><inflow>growth</inflow></stock>
+    <flow name="growth"><eqn>population * rate</eqn></flow>
+    <aux name="rate"><eqn>0.5 * (1 - population / 100)</eqn></aux>
+  </variables></model>
+</xmile>"#;
+        let (project, _) = read_xmile(text).unwrap();
+        let simulation = compile(&project).unwrap().0;
+        let overrides = Overrides::new();
+        let loops = simulation
+            .feedback_loops(&overrides, LoopOptions::default())
+            .unwrap();
+        let analysis = simulation.loop_dominance(&overrides, &loops).unwrap();
+        let saved = simulation.run_selected(&overrides, &[]).unwrap();
+        (analysis, saved.times().to_vec())
+    }
+
+    #[test]
+    fn loop_scores_are_written_at_every_saved_time() {
+        let (analysis, saved) = analysis();
+        let rows = analysis.rows_at(&saved);
+        let csv = String::from_utf8(scores_csv(&analysis, &rows).unwrap()).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        let ids: Vec<String> = analysis.loops.iter().map(loop_id).collect();
+        let mut header = vec!["time".to_string()];
+        for id in &ids {
+            header.push(format!("{id} score"));
+            header.push(format!("{id} relative score"));
+        }
+        assert_eq!(lines[0], header.join(","));
+        // Saved at 0..4; the start has no score.
+        let times: Vec<&str> = lines[1..]
+            .iter()
+            .map(|l| l.split(',').next().unwrap())
+            .collect();
+        assert_eq!(times, ["1", "2", "3", "4"]);
+        for (line, &(_, row)) in lines[1..].iter().zip(&rows) {
+            let cells: Vec<f64> = line
+                .split(',')
+                .skip(1)
+                .map(|c| c.parse().unwrap())
+                .collect();
+            let total: f64 = analysis.scores.iter().map(|s| s[row].abs()).sum();
+            for (l, pair) in cells.chunks(2).enumerate() {
+                assert_eq!(pair[0], analysis.scores[l][row]);
+                assert!((pair[1] - pair[0] / total).abs() < 1e-12);
+            }
+        }
+
+        let json = scores_json(&analysis, &rows, Some("base"));
+        assert_eq!(json["scenario"], "base");
+        assert_eq!(json["times"], serde_json::json!([1.0, 2.0, 3.0, 4.0]));
+        assert_eq!(json["loops"].as_array().unwrap().len(), ids.len());
+        let first = &json["loops"][0];
+        assert_eq!(first["id"], ids[0]);
+        assert_eq!(first["scores"].as_array().unwrap().len(), 4);
+        assert_eq!(
+            first["relative_scores"][3],
+            analysis.relative_scores[0][rows[3].1]
+        );
+    }
 }

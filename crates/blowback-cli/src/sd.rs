@@ -15,6 +15,10 @@ use crate::output::write_atomic;
 pub struct CheckArgs {
     /// An XMILE model file, or a case folder.
     pub path: PathBuf,
+    /// For a case folder: also check that every variable has a <doc> with provenance and units,
+    /// and that the model agrees with uncertainties.toml (exit 1 on any finding).
+    #[arg(long)]
+    pub lint: bool,
 }
 
 /// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
@@ -80,13 +84,57 @@ pub fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.path.clone()
     };
-    match load_model(&path)? {
-        Some(simulation) => {
-            let count = simulation.variables().count();
-            println!("{}: ok ({count} variables)", path.display());
-            Ok(ExitCode::SUCCESS)
-        }
-        None => Ok(ExitCode::from(1)),
+    let Some(simulation) = load_model(&path)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let count = simulation.variables().count();
+    if !args.lint {
+        println!("{}: ok ({count} variables)", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !args.path.is_dir() {
+        anyhow::bail!(
+            "--lint checks a case folder against its uncertainties.toml; give the folder"
+        );
+    }
+    let Some((case, source)) = crate::load::open(&args.path)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let uncertainties = source.files.uncertainties.as_deref();
+    let findings = case.lint(&source.files.model, uncertainties);
+    let (model, other): (Vec<_>, Vec<_>) = findings
+        .iter()
+        .partition(|f| f.file == blowback::LintFile::Model);
+    let problems = |list: &[&blowback::LintFinding]| -> Vec<blowback_diagnostic::Located> {
+        list.iter().map(|f| f.problem.clone()).collect()
+    };
+    let reports = crate::diagnostics::Reported::file(
+        source.model_path(),
+        Some(&source.files.model),
+        &problems(&model),
+    )
+    .0
+    .into_iter()
+    .chain(
+        crate::diagnostics::Reported::file(
+            &source.path_of("uncertainties.toml"),
+            uncertainties,
+            &problems(&other),
+        )
+        .0,
+    );
+    for report in reports {
+        eprintln!("{report:?}");
+    }
+    if findings.is_empty() {
+        println!(
+            "{}: ok ({count} variables; lint: every variable has provenance and units, and the model agrees with uncertainties.toml)",
+            path.display()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("{}: {} lint finding(s)", path.display(), findings.len());
+        Ok(ExitCode::from(1))
     }
 }
 

@@ -42,7 +42,7 @@ fn generated_conflict(n_options: usize, seed: u64) -> Conflict {
         .collect();
     let literal = |next: &mut dyn FnMut() -> usize| {
         let option = Condition::Option(next() % n_options);
-        if next() % 2 == 0 {
+        if next().is_multiple_of(2) {
             option
         } else {
             Condition::Not(Box::new(option))
@@ -81,6 +81,7 @@ fn generated_conflict(n_options: usize, seed: u64) -> Conflict {
         misperceived: vec![Vec::new(); n_dms],
         graph: None,
         status_quo: None,
+        contexts: Vec::new(),
     };
     Conflict::build(&spec).expect("generated conflicts are valid")
 }

@@ -117,7 +117,7 @@ impl<'a> Game<'a> {
         self.players[player].members.iter().all(|&m| {
             self.conflict.perceived[m]
                 .as_ref()
-                .map_or(true, |flags| flags[state])
+                .is_none_or(|flags| flags[state])
         })
     }
 

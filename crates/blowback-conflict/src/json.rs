@@ -329,5 +329,6 @@ pub fn read_json(text: &str) -> Result<ConflictSpec, Error> {
         misperceived,
         graph,
         status_quo: raw.status_quo.map(StateRef::Id),
+        contexts: Vec::new(),
     })
 }

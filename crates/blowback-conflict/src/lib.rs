@@ -6,7 +6,8 @@
 //! form), its two readers (TOML for people, JSON `blowback-gmcr-model/1` for tools), and the
 //! analysis: feasible states in GMCR+ numbering, moves, unilateral improvements, stability per
 //! decision maker under Nash, GMR, SMR, SEQ, SIM and limited-move L_h, equilibria, status-quo
-//! reachability, coalition analysis, explanations and inverse analysis. It does no file I/O.
+//! reachability, coalition analysis, explanations, inverse analysis, and stability across
+//! contexts (circumstances in which some decision makers' preferences differ). It does no file I/O.
 //!
 //! ```
 //! use blowback_conflict::{analyze, read_toml, Concept, Conflict, Game};
@@ -34,6 +35,7 @@
 mod bitset;
 mod condition;
 mod conflict;
+mod context;
 mod error;
 mod game;
 mod inverse;
@@ -47,6 +49,7 @@ mod toml_format;
 pub use bitset::StateSet;
 pub use condition::{parse_statement, Condition, Pattern, StatementError};
 pub use conflict::{Conflict, MAX_OPTIONS};
+pub use context::{analyze_contexts, ContextStability, AS_STATED};
 pub use error::{Error, Located};
 pub use game::Game;
 pub use inverse::{
@@ -55,8 +58,8 @@ pub use inverse::{
 };
 pub use json::{read_json, MODEL_SCHEMA};
 pub use model::{
-    ConflictSpec, DecisionMakerSpec, Form, GraphSpec, GraphState, OptionSpec, PreferenceSpec,
-    Reversibility, StateRef, Statement,
+    ConflictSpec, ContextSpec, DecisionMakerSpec, Form, GraphSpec, GraphState, OptionSpec,
+    PreferenceSpec, Reversibility, StateRef, Statement, Trigger,
 };
 pub use report::{
     coalition_section, default_concepts, expected_document, ranking, status_quo_section,

@@ -122,11 +122,82 @@ pub struct ConflictSpec {
     pub graph: Option<GraphSpec>,
     /// The status quo, if given.
     pub status_quo: Option<StateRef>,
+    /// Circumstances under which some decision makers' preferences differ from the file's own
+    /// (which hold in the conflict's own circumstances, the status quo's).
+    pub contexts: Vec<ContextSpec>,
+}
+
+/// A circumstance the conflict may reach (after a year of heavy violence, say) in which some
+/// decision makers rank outcomes differently.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextSpec {
+    /// Its name.
+    pub name: String,
+    /// What the circumstance is.
+    pub description: Option<String>,
+    /// Provenance.
+    pub source: Option<String>,
+    /// When a simulation reaches it, for tools that link the conflict to a model; the conflict
+    /// analysis itself does not read it.
+    pub trigger: Option<Trigger>,
+    /// Replacement preferences: (decision maker index, preferences).
+    pub preferences: Vec<(usize, PreferenceSpec)>,
+}
+
+/// When a simulated variable puts the conflict in a context: it has stayed above (or below) a
+/// level for at least a duration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trigger {
+    /// The model variable.
+    pub variable: String,
+    /// The level.
+    pub level: f64,
+    /// True: above the level; false: below it.
+    pub above: bool,
+    /// How long it must stay there (model time units).
+    pub duration: f64,
+}
+
+impl Trigger {
+    /// The first time at which `values` (sampled at `times`) have met the condition continuously
+    /// for the trigger's duration; `None` if they never do.
+    pub fn onset(&self, times: &[f64], values: &[f64]) -> Option<f64> {
+        let mut since: Option<f64> = None;
+        for (&t, &v) in times.iter().zip(values) {
+            let met = if self.above {
+                v > self.level
+            } else {
+                v < self.level
+            };
+            match (met, since) {
+                (true, None) => since = Some(t),
+                (false, _) => since = None,
+                _ => {}
+            }
+            if let Some(start) = since {
+                if t - start >= self.duration - 1e-9 {
+                    return Some(t);
+                }
+            }
+        }
+        None
+    }
 }
 
 impl ConflictSpec {
     /// Index of the decision maker called `name`.
     pub fn decision_maker_index(&self, name: &str) -> Option<usize> {
         self.decision_makers.iter().position(|dm| dm.name == name)
+    }
+
+    /// The conflict as it stands in the context called `name`: the context's preferences replace
+    /// those of the decision makers it names. `None` when there is no such context.
+    pub fn in_context(&self, name: &str) -> Option<ConflictSpec> {
+        let context = self.contexts.iter().find(|c| c.name == name)?;
+        let mut spec = self.clone();
+        for (dm, preferences) in &context.preferences {
+            spec.preferences[*dm] = preferences.clone();
+        }
+        Some(spec)
     }
 }

@@ -10,8 +10,8 @@ use toml::Spanned;
 use crate::condition::{parse_statement, Condition, Pattern};
 use crate::error::{Error, Located};
 use crate::model::{
-    ConflictSpec, DecisionMakerSpec, Form, GraphSpec, GraphState, OptionSpec, PreferenceSpec,
-    Reversibility, StateRef, Statement,
+    ConflictSpec, ContextSpec, DecisionMakerSpec, Form, GraphSpec, GraphState, OptionSpec,
+    PreferenceSpec, Reversibility, StateRef, Statement, Trigger,
 };
 
 /// The schema tag of the TOML format (optional in files).
@@ -36,6 +36,37 @@ struct RawFile {
     decision_makers: Vec<RawDm>,
     #[serde(default, rename = "state")]
     states: Vec<RawState>,
+    #[serde(default, rename = "context")]
+    contexts: Vec<RawContext>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContext {
+    name: Spanned<String>,
+    description: Option<String>,
+    source: Option<String>,
+    trigger: Option<Spanned<RawTrigger>>,
+    #[serde(default, rename = "decision_maker")]
+    decision_makers: Vec<RawContextDm>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrigger {
+    variable: String,
+    above: Option<f64>,
+    below: Option<f64>,
+    #[serde(rename = "for", default)]
+    duration: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawContextDm {
+    name: Spanned<String>,
+    #[serde(default, rename = "preference")]
+    preferences: Vec<RawStatement>,
 }
 
 #[derive(Deserialize)]
@@ -411,6 +442,92 @@ pub fn read_toml(source: &str) -> Result<ConflictSpec, Error> {
             other => reader.state_ref(other, value.span(), n_options),
         },
     };
+    let mut contexts = Vec::new();
+    for raw_context in &raw.contexts {
+        let name = raw_context.name.get_ref();
+        if contexts.iter().any(|c: &ContextSpec| &c.name == name) {
+            reader.error(
+                raw_context.name.span(),
+                format!("context `{name}` is declared twice"),
+                "context names must be unique",
+            );
+        }
+        let trigger = raw_context.trigger.as_ref().and_then(|t| {
+            let raw_trigger = t.get_ref();
+            let (level, above) = match (raw_trigger.above, raw_trigger.below) {
+                (Some(level), None) => (level, true),
+                (None, Some(level)) => (level, false),
+                _ => {
+                    reader.error(
+                        t.span(),
+                        format!("context `{name}`: a trigger needs `above` or `below`, not both"),
+                        "trigger = { variable = \"x\", above = 300, for = 1 }",
+                    );
+                    return None;
+                }
+            };
+            if !(raw_trigger.duration >= 0.0 && raw_trigger.duration.is_finite()) {
+                reader.error(
+                    t.span(),
+                    format!("context `{name}`: `for` must be a duration of zero or more"),
+                    "give how long the condition must hold, in the model's time units",
+                );
+                return None;
+            }
+            Some(Trigger {
+                variable: raw_trigger.variable.clone(),
+                level,
+                above,
+                duration: raw_trigger.duration,
+            })
+        });
+        let mut preferences = Vec::new();
+        for raw_dm in &raw_context.decision_makers {
+            let dm_name = raw_dm.name.get_ref();
+            let Some(dm) = decision_makers.iter().position(|d| &d.name == dm_name) else {
+                reader.error(
+                    raw_dm.name.span(),
+                    format!(
+                        "context `{name}` names decision maker `{dm_name}`, which is not declared"
+                    ),
+                    "use the name of a [[decision_maker]]",
+                );
+                continue;
+            };
+            if raw_dm.preferences.is_empty() {
+                reader.error(
+                    raw_dm.name.span(),
+                    format!("context `{name}`: `{dm_name}` has no preference statements"),
+                    "list the decision maker's statements in this context, most important first",
+                );
+                continue;
+            }
+            let statements = raw_dm
+                .preferences
+                .iter()
+                .filter_map(|raw_statement| {
+                    let condition = reader.statement(
+                        &raw_statement.statement,
+                        &option_ids,
+                        &format!("context `{name}`: `{dm_name}`'s preference"),
+                    )?;
+                    Some(Statement {
+                        text: raw_statement.statement.get_ref().clone(),
+                        condition,
+                        source: raw_statement.source.clone(),
+                    })
+                })
+                .collect();
+            preferences.push((dm, PreferenceSpec::Prioritization(statements)));
+        }
+        contexts.push(ContextSpec {
+            name: name.clone(),
+            description: raw_context.description.clone(),
+            source: raw_context.source.clone(),
+            trigger,
+            preferences,
+        });
+    }
     if !reader.problems.is_empty() {
         return Err(Error::Invalid(reader.problems));
     }
@@ -425,5 +542,6 @@ pub fn read_toml(source: &str) -> Result<ConflictSpec, Error> {
         misperceived,
         graph,
         status_quo,
+        contexts,
     })
 }

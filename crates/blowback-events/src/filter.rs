@@ -126,17 +126,17 @@ impl Filter {
                 || event
                     .type_of_violence
                     .is_some_and(|t| self.types_of_violence.contains(&t)))
-            && self.since.map_or(true, |d| event.date_start >= d)
-            && self.until.map_or(true, |d| event.date_start <= d)
+            && self.since.is_none_or(|d| event.date_start >= d)
+            && self.until.is_none_or(|d| event.date_start <= d)
             && self
                 .max_date_prec
-                .map_or(true, |max| event.date_prec.is_some_and(|p| p <= max))
+                .is_none_or(|max| event.date_prec.is_some_and(|p| p <= max))
             && self
                 .max_where_prec
-                .map_or(true, |max| event.where_prec.is_some_and(|p| p <= max))
+                .is_none_or(|max| event.where_prec.is_some_and(|p| p <= max))
             && self
                 .min_deaths_best
-                .map_or(true, |min| event.deaths_best >= min)
+                .is_none_or(|min| event.deaths_best >= min)
     }
 }
 

@@ -382,9 +382,7 @@ fn prune(boxed: PrimBox, full: &[(f64, f64)], tolerance: f64, measure: &Measure)
             limits[j] = *range;
             let candidate = measure(&limits);
             if candidate.density >= floor
-                && best
-                    .as_ref()
-                    .map_or(true, |b| candidate.density > b.density)
+                && best.as_ref().is_none_or(|b| candidate.density > b.density)
             {
                 best = Some(candidate);
             }
@@ -443,9 +441,7 @@ fn paste(
                 }
                 let candidate = measure(&limits);
                 if candidate.density > current.density
-                    && best
-                        .as_ref()
-                        .map_or(true, |b| candidate.density > b.density)
+                    && best.as_ref().is_none_or(|b| candidate.density > b.density)
                 {
                     best = Some(candidate);
                 }

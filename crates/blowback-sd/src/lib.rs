@@ -35,6 +35,10 @@ mod loops;
 mod model;
 mod name;
 mod plan;
+// With Rust 1.88 as the minimum version clippy asks for `is_multiple_of` in one line of
+// simulation.rs, which the engine branch is rewriting; the lint waits for that merge (then use
+// `is_multiple_of` there and drop this allow).
+#[allow(clippy::manual_is_multiple_of)]
 mod simulation;
 mod xmile;
 

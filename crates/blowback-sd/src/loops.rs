@@ -214,6 +214,27 @@ impl LoopAnalysis {
         }
     }
 
+    /// The rows of the analysis at `times` (a run's saved times, in order): `(time, row)` for each
+    /// time that is one of the analysed steps. The start has no row, because a score compares a
+    /// step with the one before it.
+    pub fn rows_at(&self, times: &[f64]) -> Vec<(f64, usize)> {
+        // Steps are `start + k * dt`, computed the same way in both runs; the tolerance only
+        // absorbs rounding, far below any step.
+        let step = match self.times.as_slice() {
+            [a, b, ..] => b - a,
+            _ => 1.0,
+        };
+        let tolerance = step.abs() * 1e-6;
+        times
+            .iter()
+            .filter_map(|&t| {
+                let row = self.times.partition_point(|&s| s < t - tolerance);
+                let found = self.times.get(row)?;
+                ((found - t).abs() <= tolerance).then_some((t, row))
+            })
+            .collect()
+    }
+
     /// Loops ranked by mean absolute relative score over a window, strongest first.
     pub fn ranking(&self, from: f64, to: f64) -> Vec<(usize, f64)> {
         let mut ranked: Vec<(usize, f64)> = (0..self.loops.len())

@@ -224,9 +224,33 @@ impl Case {
                 self.require_variable(files, self.calibration_file, &series.variable)?;
             }
         }
+        // A case frozen at a date (its calibration's end of data) may not rest on later sources.
+        let cut_off = self
+            .calibration
+            .as_ref()
+            .map(|c| c.test_until.unwrap_or(c.until))
+            .filter(|t| t.is_finite());
         for claim in &self.claims {
             for link in &claim.links {
                 for name in [&link.from, &link.to] {
+                    self.require_variable(files, "claims.toml", name)?;
+                }
+            }
+            if let (Some(published), Some(cut_off)) = (claim.basis.source_year(), cut_off) {
+                if published >= cut_off {
+                    return Err(CaseError::invalid_with(
+                        "claims.toml",
+                        format!(
+                            "claim `{}` rests on a source published after the case's cut-off ({cut_off})",
+                            claim.id
+                        ),
+                        Some("the case may know only what was public by its cut-off; find an earlier source or make the claim a judgement".into()),
+                    )
+                    .located_at_name(files.text("claims.toml"), &claim.id));
+                }
+            }
+            if let crate::claims::Basis::Judgement { constants, .. } = &claim.basis {
+                for name in constants {
                     self.require_variable(files, "claims.toml", name)?;
                 }
             }

@@ -67,6 +67,33 @@ pub struct Link {
     pub polarity: Polarity,
 }
 
+/// What a claim rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Basis {
+    /// The essay says it: `paragraphs` cite it, `hedge` keeps its qualification.
+    Essay {
+        /// The essay's own qualification of the claim, kept beside the paraphrase.
+        hedge: Option<String>,
+    },
+    /// A named outside source, published on `date` (`YYYY-MM` or `YYYY-MM-DD`).
+    Source {
+        /// Who said it, where.
+        source: String,
+        /// When it was published.
+        date: String,
+    },
+    /// The modeller's judgement, carried by constants whose plausible ranges the uncertainties
+    /// file holds.
+    Judgement {
+        /// What is judged.
+        judgement: String,
+        /// The constants that carry it.
+        constants: Vec<String>,
+    },
+    /// No basis given (older claim files); the essay is assumed when paragraphs are cited.
+    Unstated,
+}
+
 /// One causal claim of the essay.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
@@ -76,6 +103,8 @@ pub struct Claim {
     pub paragraphs: Vec<String>,
     /// The claim in the case author's own words.
     pub paraphrase: String,
+    /// What it rests on.
+    pub basis: Basis,
     /// The links that encode it.
     pub links: Vec<Link>,
 }
@@ -168,14 +197,114 @@ pub fn parse_claims(text: &str) -> Result<Vec<Claim>, CaseError> {
                 .map(String::from)
                 .ok_or_else(|| invalid(format!("claim `{id}`: `paraphrase` must be text")))?,
         };
+        let text_field = |key: &str| -> Result<Option<String>, CaseError> {
+            match entry.get(key) {
+                None => Ok(None),
+                Some(value) => value
+                    .as_str()
+                    .map(|s| Some(s.to_string()))
+                    .ok_or_else(|| invalid(format!("claim `{id}`: `{key}` must be text"))),
+            }
+        };
+        let basis = match text_field("basis")?.as_deref() {
+            None => Basis::Unstated,
+            Some("essay") => {
+                if paragraphs.is_empty() {
+                    return Err(invalid(format!(
+                        "claim `{id}`: an essay claim must cite its `paragraphs`"
+                    )));
+                }
+                Basis::Essay {
+                    hedge: text_field("hedge")?,
+                }
+            }
+            Some("source") => {
+                let source = text_field("source")?.ok_or_else(|| {
+                    invalid(format!("claim `{id}`: a sourced claim needs `source`"))
+                })?;
+                let date = text_field("date")?.ok_or_else(|| {
+                    invalid(format!(
+                        "claim `{id}`: a sourced claim needs the source's publication `date`"
+                    ))
+                })?;
+                if !valid_date(&date) {
+                    return Err(invalid(format!(
+                        "claim `{id}`: date `{date}` is not YYYY-MM or YYYY-MM-DD"
+                    )));
+                }
+                Basis::Source { source, date }
+            }
+            Some("judgement") => {
+                let judgement = text_field("judgement")?.ok_or_else(|| {
+                    invalid(format!(
+                        "claim `{id}`: a judgement claim needs `judgement`, saying what is judged"
+                    ))
+                })?;
+                let constants = match entry.get("constants") {
+                    None => Vec::new(),
+                    Some(value) => value
+                        .as_array()
+                        .and_then(|items| {
+                            items
+                                .iter()
+                                .map(|c| c.as_str().map(String::from))
+                                .collect::<Option<Vec<String>>>()
+                        })
+                        .ok_or_else(|| {
+                            invalid(format!("claim `{id}`: `constants` must be a list of names"))
+                        })?,
+                };
+                Basis::Judgement {
+                    judgement,
+                    constants,
+                }
+            }
+            Some(other) => {
+                return Err(invalid(format!(
+                    "claim `{id}`: basis `{other}` is not essay, source or judgement"
+                )))
+            }
+        };
         claims.push(Claim {
             id,
             paragraphs,
             paraphrase,
+            basis,
             links,
         });
     }
     Ok(claims)
+}
+
+/// `YYYY-MM` or `YYYY-MM-DD` with a plausible month and day.
+fn valid_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let number =
+        |s: &str, digits: usize| s.len() == digits && s.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [y, m] => number(y, 4) && number(m, 2) && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)),
+        [y, m, d] => {
+            number(y, 4)
+                && number(m, 2)
+                && number(d, 2)
+                && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
+                && (1..=31).contains(&d.parse::<u32>().unwrap_or(0))
+        }
+        _ => false,
+    }
+}
+
+impl Basis {
+    /// The publication date of a sourced claim, as a decimal year at the start of its month.
+    pub fn source_year(&self) -> Option<f64> {
+        let Basis::Source { date, .. } = self else {
+            return None;
+        };
+        let mut parts = date.split('-');
+        let year: f64 = parts.next()?.parse().ok()?;
+        let month: f64 = parts.next()?.parse().ok()?;
+        Some(year + (month - 1.0) / 12.0)
+    }
 }
 
 fn link_from_value(value: &toml::Value) -> Result<Link, String> {
@@ -684,5 +813,55 @@ links = ["L1", "c -> d (+)", { from = "e", to = "f", sign = "positive" }]
         assert!(names.contains(&blowback_sd::canonical("ttp_fighters")));
         assert!(names.contains(&blowback_sd::canonical("attack rate")));
         assert!(names.contains(&blowback_sd::canonical("MAX")));
+    }
+
+    #[test]
+    fn each_basis_parses_and_is_checked() {
+        let text = r#"
+[[claim]]
+id = "a"
+basis = "essay"
+paragraphs = ["P4"]
+hedge = "only seems so"
+links = []
+[[claim]]
+id = "b"
+basis = "source"
+source = "A report"
+date = "2021-08"
+links = []
+[[claim]]
+id = "c"
+basis = "judgement"
+judgement = "how strong"
+constants = ["k"]
+links = []
+"#;
+        let claims = parse_claims(text).unwrap();
+        assert_eq!(
+            claims[0].basis,
+            Basis::Essay {
+                hedge: Some("only seems so".into())
+            }
+        );
+        assert!((claims[1].basis.source_year().unwrap() - (2021.0 + 7.0 / 12.0)).abs() < 1e-12);
+        assert!(
+            matches!(&claims[2].basis, Basis::Judgement { constants, .. } if constants == &["k"])
+        );
+        for (bad, expected) in [
+            ("basis = \"essay\"\n", "must cite its `paragraphs`"),
+            ("basis = \"source\"\nsource = \"x\"\n", "publication `date`"),
+            (
+                "basis = \"source\"\nsource = \"x\"\ndate = \"2021-13\"\n",
+                "not YYYY-MM",
+            ),
+            ("basis = \"judgement\"\n", "needs `judgement`"),
+            ("basis = \"hunch\"\n", "not essay, source or judgement"),
+        ] {
+            let err = parse_claims(&format!("[[claim]]\nid = \"x\"\n{bad}links = []\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(expected), "{bad}: {err}");
+        }
     }
 }

@@ -34,11 +34,11 @@ impl RowFilter {
     fn keeps(&self, cell: &str) -> bool {
         self.starts_with
             .as_ref()
-            .map_or(true, |p| cell.starts_with(p.as_str()))
+            .is_none_or(|p| cell.starts_with(p.as_str()))
             && self
                 .excludes
                 .as_ref()
-                .map_or(true, |x| !cell.contains(x.as_str()))
+                .is_none_or(|x| !cell.contains(x.as_str()))
     }
 }
 
@@ -482,6 +482,7 @@ mod tests {
     fn a_range_series_keeps_both_ends() {
         let mut spec = spec(None);
         spec.value = None;
+        spec.time = "date".into();
         spec.low = Some("low".into());
         spec.high = Some("high".into());
         let text = "date,low,high\n2021-06-01,2500,6000\n2020-07-23,,6500\n";

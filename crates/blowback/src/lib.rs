@@ -46,10 +46,12 @@ mod behaviour;
 mod calibrate;
 mod case;
 mod claims;
+mod contexts;
 mod data;
 mod error;
 mod explore;
 mod files;
+mod lint;
 mod loops;
 mod partial;
 mod scenario;
@@ -64,7 +66,8 @@ pub use calibrate::{
     Role, SeriesFit, Theil,
 };
 pub use case::{Case, ComparisonTable, ScenarioRuns};
-pub use claims::{parse_claims, Claim, Link, Polarity};
+pub use claims::{parse_claims, Basis, Claim, Link, Polarity};
+pub use contexts::{context_onsets, ContextOnsets};
 pub use data::{DataSeries, Observation, RowFilter, SecondSource, SeriesSpec};
 pub use error::CaseError;
 pub use explore::{
@@ -73,6 +76,7 @@ pub use explore::{
     OutcomeComparison, PrimAnswer, WorldWeights, FIT_COST,
 };
 pub use files::{CaseFiles, CaseFolder, MODEL_FILES};
+pub use lint::{LintFile, LintFinding, PROVENANCE_WORDS};
 pub use loops::{parse_loops, CaseLoops, NamedLoop};
 pub use scenario::{Outcome, ReportSpec, Scenario, ScenarioFile};
 pub use uncertainties::{

@@ -98,6 +98,7 @@ fn random_conflict(seed: u64) -> Conflict {
         misperceived: vec![Vec::new(); n_dms],
         graph: None,
         status_quo: None,
+        contexts: Vec::new(),
     };
     Conflict::build(&spec).unwrap()
 }

@@ -312,7 +312,7 @@ fn joint(
                 start.push((0.5 * (n as f64).max(0.5) / length).ln());
             }
         }
-        start.extend(std::iter::repeat((0.3 / dims as f64).ln()).take(dims * dims));
+        start.extend(std::iter::repeat_n((0.3 / dims as f64).ln(), dims * dims));
         start.push(beta_start.ln());
         let lbfgs_from = |start| {
             lbfgs(
@@ -337,7 +337,7 @@ fn joint(
         };
         match outcome {
             Ok((cost, param, iterations)) => {
-                if cost.is_finite() && best.as_ref().map_or(true, |(c, _, _)| cost < *c) {
+                if cost.is_finite() && best.as_ref().is_none_or(|(c, _, _)| cost < *c) {
                     best = Some((cost, param, iterations));
                 }
             }

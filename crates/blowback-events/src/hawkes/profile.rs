@@ -486,7 +486,7 @@ pub(crate) fn maximise(
         tried += found.decays_tried;
         if best
             .as_ref()
-            .map_or(true, |b| found.log_likelihood > b.log_likelihood)
+            .is_none_or(|b| found.log_likelihood > b.log_likelihood)
         {
             best = Some(found);
         }

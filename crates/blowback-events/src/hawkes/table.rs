@@ -55,6 +55,23 @@ pub struct TimeTable {
     pub rows: Vec<(u64, Stamp, String)>,
 }
 
+impl TimeTable {
+    /// Where a window starts when none is given, for a window ending at `end`. Numeric times
+    /// observe `[0, end]`, as every Hawkes package the fits are compared with (tick, hawkeslib)
+    /// takes them; dates start at the earliest event among the rows whose mark is in `marks`
+    /// (every row when `marks` is empty). `None` when no such row exists.
+    pub fn default_start(&self, end: Stamp, marks: &[String]) -> Option<Stamp> {
+        if let Stamp::Number(_) = end {
+            return Some(Stamp::Number(0.0));
+        }
+        self.rows
+            .iter()
+            .filter(|(_, _, mark)| marks.is_empty() || marks.contains(mark))
+            .map(|(_, stamp, _)| *stamp)
+            .min_by(|a, b| a.value().total_cmp(&b.value()))
+    }
+}
+
 /// Errors reading a time table.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -229,6 +246,33 @@ pub fn build_sequence(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numeric_windows_start_at_zero_and_dated_ones_at_the_first_event() {
+        let numbers = read_time_table("t,m\n5,a\n7.5,b\n".as_bytes(), "t", Some("m")).unwrap();
+        // The earliest event is at 5, but numeric times observe [0, T].
+        assert_eq!(
+            numbers.default_start(Stamp::Number(10.0), &[]),
+            Some(Stamp::Number(0.0))
+        );
+        let dates = read_time_table(
+            "t,m\n2020-03-01,a\n2020-01-15,b\n2020-02-01,a\n".as_bytes(),
+            "t",
+            Some("m"),
+        )
+        .unwrap();
+        let end = Stamp::parse("2020-12-31").unwrap();
+        assert_eq!(
+            dates.default_start(end, &[]),
+            Some(Stamp::parse("2020-01-15").unwrap())
+        );
+        // Only the marks being fitted count.
+        assert_eq!(
+            dates.default_start(end, &["a".to_string()]),
+            Some(Stamp::parse("2020-02-01").unwrap())
+        );
+        assert_eq!(dates.default_start(end, &["c".to_string()]), None);
+    }
 
     const CSV: &str = "when,kind\n2014-06-15,a\n06/15/2014 00:00:00,b\n2014-06-20,a\n2014-07-01,a\n2013-12-31,a\n";
 

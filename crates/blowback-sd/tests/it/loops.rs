@@ -271,3 +271,26 @@ fn loops_condense_to_arrows_between_stocks() {
         .windows(2)
         .all(|w| (&w[0].from, &w[0].to) < (&w[1].from, &w[1].to)));
 }
+
+#[test]
+fn scores_are_read_at_the_saved_times() {
+    // dt 0.25, saved every 1: scores exist from the first step, so every saved time but the start
+    // has a row.
+    let sim = simulation(
+        "<start>0</start><stop>5</stop><dt>0.25</dt><savestep>1</savestep>",
+        r#"<stock name="level"><eqn>0</eqn><inflow>adjustment</inflow></stock>
+           <flow name="adjustment"><eqn>(goal - level) / adjustment_time</eqn></flow>
+           <aux name="goal"><eqn>100</eqn></aux><aux name="adjustment time"><eqn>4</eqn></aux>"#,
+    );
+    let found = loops(&sim);
+    let analysis = sim.loop_dominance(&Overrides::new(), &found).unwrap();
+    assert_eq!(analysis.times.len(), 20, "every step after the start");
+    let saved = sim.run(&Overrides::new()).unwrap();
+    assert_eq!(saved.times(), [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+    let rows = analysis.rows_at(saved.times());
+    let times: Vec<f64> = rows.iter().map(|&(t, _)| t).collect();
+    assert_eq!(times, [1.0, 2.0, 3.0, 4.0, 5.0]);
+    for (t, row) in rows {
+        assert_eq!(analysis.times[row], t);
+    }
+}

@@ -82,7 +82,7 @@ fn every_key_outcome_names_a_model_variable() {
 }
 
 #[test]
-fn every_behaviour_test_passes() {
+fn every_behaviour_test_gives_its_recorded_verdict() {
     let (case, runs, _) = loaded();
     assert!(
         !case.tests().is_empty(),
@@ -91,16 +91,74 @@ fn every_behaviour_test_passes() {
     let results = case
         .check_behaviour(runs, &Overrides::new())
         .unwrap_or_else(|e| panic!("{e}"));
-    let failed: Vec<String> = results
+    let unexpected: Vec<String> = results
         .iter()
-        .filter(|r| r.status != CheckStatus::Pass)
-        .map(|r| format!("{}: {}", r.name, r.detail))
+        .filter(|r| !r.as_expected())
+        .map(|r| {
+            format!(
+                "{} ({:?}, expected {:?}): {}",
+                r.name, r.status, r.expect, r.detail
+            )
+        })
         .collect();
     assert!(
-        failed.is_empty(),
-        "failed behaviour tests:\n{}",
-        failed.join("\n")
+        unexpected.is_empty(),
+        "behaviour tests whose verdict changed:\n{}",
+        unexpected.join("\n")
     );
+    // Most tests must pass: a recorded failure is a finding, not a way to quieten a test.
+    let findings = results
+        .iter()
+        .filter(|r| r.status == CheckStatus::Fail)
+        .count();
+    assert!(
+        findings * 10 <= results.len(),
+        "{findings} of {} tests fail as recorded",
+        results.len()
+    );
+}
+
+#[test]
+fn halving_the_time_step_moves_no_reported_outcome_by_more_than_one_percent() {
+    let (case, runs, _) = loaded();
+    let dt = case.simulation().sim_specs().dt;
+    let mut finer = Overrides::new();
+    finer.dt = Some(dt / 2.0);
+    let fine = case.run_all(&finer).unwrap_or_else(|e| panic!("{e}"));
+    let coarse_table = case.comparison_table(runs);
+    let fine_table = case.comparison_table(&fine);
+    let mut worst = (0.0, String::new());
+    for ((scenario, coarse), (_, fine)) in coarse_table.rows.iter().zip(&fine_table.rows) {
+        for ((outcome, a), b) in coarse_table.outcomes.iter().zip(coarse).zip(fine) {
+            let (a, b) = (a.unwrap(), b.unwrap());
+            // Relative change, with an absolute floor for outcomes near zero (relations, shifts).
+            let change = (a - b).abs() / a.abs().max(0.1);
+            if change > worst.0 {
+                worst = (
+                    change,
+                    format!("{scenario} / {}: {a} -> {b}", outcome.label),
+                );
+            }
+        }
+    }
+    assert!(
+        worst.0 <= 0.01,
+        "largest change {:.3}%: {}",
+        100.0 * worst.0,
+        worst.1
+    );
+}
+
+#[test]
+fn the_model_passes_its_lint() {
+    let files = files();
+    let (case, _) = Case::load(&files).unwrap_or_else(|e| panic!("{e}"));
+    let findings = case.lint(&files.model, files.uncertainties.as_deref());
+    let listed: Vec<String> = findings
+        .iter()
+        .map(|f| format!("{}: {}", f.variable, f.problem))
+        .collect();
+    assert!(listed.is_empty(), "lint findings:\n{}", listed.join("\n"));
 }
 
 #[test]
@@ -131,10 +189,14 @@ fn calibration_uses_no_data_after_mid_2022_and_does_not_worsen_the_fit() {
     let Some(spec) = case.calibration() else {
         panic!("cases/afpak has no calibration settings (calibration.toml or [calibration])");
     };
+    let cut_off = spec.test_until.unwrap_or(spec.until);
     assert!(
-        spec.until <= 2022.5 + 1e-9,
-        "calibration may use data up to {}",
-        spec.until
+        cut_off <= 2022.5 + 1e-9,
+        "calibration may read data up to {cut_off}"
+    );
+    assert!(
+        spec.until < cut_off,
+        "no hold-out window before the cut-off"
     );
     let variables: Vec<&str> = spec.series.iter().map(|s| s.variable.as_str()).collect();
     assert!(
@@ -157,9 +219,23 @@ fn calibration_uses_no_data_after_mid_2022_and_does_not_worsen_the_fit() {
         "only {} observations",
         fit.observations_used
     );
-    for point in fit.points.iter().filter(|p| p.used) {
+    for point in &fit.points {
         assert!(point.observation.end() <= 2022.5 + 1e-9, "{point:?}");
+        if point.fitted() {
+            assert!(
+                point.observation.end() <= spec.until + 1e-9
+                    || case
+                        .calibration_data()
+                        .iter()
+                        .any(|s| s.spec.always_fit && s.spec.variable == point.variable),
+                "a hold-out point was fitted: {point:?}"
+            );
+        }
     }
+    assert!(
+        fit.series.iter().any(|s| s.role == blowback::Role::Holdout),
+        "no series has hold-out observations"
+    );
     for p in &fit.parameters {
         assert!(p.lo <= p.fitted && p.fitted <= p.hi, "{p:?}");
     }

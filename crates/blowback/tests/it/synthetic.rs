@@ -203,7 +203,59 @@ log = true
     assert!(fit.cost < fit.initial_cost);
     // 2006 and 2007 end after `until`, so they are reported but not fitted.
     assert_eq!(fit.observations_used, 6);
-    assert_eq!(fit.points.iter().filter(|p| !p.used).count(), 2);
+    assert_eq!(fit.points.iter().filter(|p| !p.fitted()).count(), 2);
+
+    // A hold-out window: 2006 is compared but never fitted, 2007 lies beyond it and is not read;
+    // a published range of the same series counts only where the model falls outside it.
+    let mut csv_range = String::from("year,low,high\n");
+    csv_range.push_str("2001,0,1000000\n2002,1000000,2000000\n");
+    f.data.push(("ranges.csv".into(), csv_range));
+    f.calibration = Some(
+        r#"
+until = 2006
+test_until = 2007
+parameters = [{ name = "recruitment_rate", lo = 0.0, hi = 1.0, prior = 0.3 }]
+[[series]]
+variable = "attacks"
+file = "attacks.csv"
+value = "attacks"
+log = true
+[[series]]
+variable = "attacks"
+file = "ranges.csv"
+low = "low"
+high = "high"
+log = true
+"#
+        .into(),
+    );
+    let case = load(&f);
+    let fit = case.calibrate(&Overrides::new(), Some(200)).unwrap();
+    let holdout: Vec<_> = fit
+        .points
+        .iter()
+        .filter(|p| p.role == blowback::Role::Holdout)
+        .collect();
+    assert_eq!(holdout.len(), 1, "only 2006 is held out");
+    assert!(fit.points.iter().all(|p| p.observation.end() <= 2007.0));
+    let inside = fit
+        .points
+        .iter()
+        .find(|p| p.observation.bounds == Some((0.0, 1e6)))
+        .unwrap();
+    assert_eq!(
+        inside.residual, 0.0,
+        "inside its range, a point costs nothing"
+    );
+    let outside = fit
+        .points
+        .iter()
+        .find(|p| p.observation.bounds == Some((1e6, 2e6)))
+        .unwrap();
+    assert!(outside.residual < 0.0, "below its range: {outside:?}");
+    // The prior pulls the estimate a little off the truth (0.25) towards 0.3; the cost includes it.
+    assert!(fit.prior_cost > 0.0);
+    assert!(fit.series.iter().any(|s| s.role == blowback::Role::Holdout));
 }
 
 #[test]

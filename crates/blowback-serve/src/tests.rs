@@ -1,7 +1,7 @@
 //! API tests: requests go through the real router (limits, extractors, headers) without a socket,
 //! against the Af-Pak case and a bare model.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
@@ -11,20 +11,48 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-use super::api::{router, BODY_LIMIT, OPENAPI};
-use super::explorer::Explorer;
+use blowback::{Case, CaseFiles, CaseFolder};
+
+use crate::api::{router, ASSETS, BODY_LIMIT, OPENAPI};
+use crate::explorer::Explorer;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// A case folder on disk, read the way the CLI reads it (this crate itself reads no files).
+struct Dir<'a>(&'a Path);
+
+impl CaseFolder for Dir<'_> {
+    fn read(&self, path: &str) -> std::io::Result<Option<String>> {
+        match std::fs::read_to_string(self.0.join(path)) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn list(&self, path: &str) -> std::io::Result<Vec<String>> {
+        let mut names = Vec::new();
+        for entry in std::fs::read_dir(self.0.join(path))? {
+            let entry = entry?;
+            if entry.file_type()?.is_file() {
+                names.push(entry.file_name().to_string_lossy().into_owned());
+            }
+        }
+        Ok(names)
+    }
+}
+
+fn load(files: &CaseFiles) -> Case {
+    Case::load(files).unwrap_or_else(|e| panic!("{e}")).0
+}
+
 fn afpak() -> Arc<Explorer> {
     static CASE: OnceLock<Arc<Explorer>> = OnceLock::new();
     CASE.get_or_init(|| {
-        let (case, _) = crate::load::open(&repo().join("cases/afpak"))
-            .expect("the case loads")
-            .expect("the model has no errors");
-        let explorer = Explorer::new(case, "afpak", false, OPENAPI).expect("the case is served");
+        let files = CaseFiles::gather(&Dir(&repo().join("cases/afpak"))).expect("the case reads");
+        let explorer = Explorer::new(load(&files), "afpak", false).expect("the case is served");
         Arc::new(explorer)
     })
     .clone()
@@ -432,11 +460,18 @@ async fn every_response_carries_the_security_headers() {
     assert!(text.contains("no such endpoint"));
     let (status, _, _) = call(app(), Method::GET, "/api/run", None).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    // Every file of the page comes with its own type (a module needs a JavaScript MIME type).
+    for &(path, content_type, body) in ASSETS {
+        let (status, headers, text) = call(app(), Method::GET, path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(headers[header::CONTENT_TYPE], content_type, "{path}");
+        assert_eq!(text, body, "{path}");
+    }
 }
 
 #[test]
 fn the_page_obeys_its_content_security_policy() {
-    let html = include_str!("assets/index.html");
+    let html = include_str!("../assets/index.html");
     // Inline scripts, handlers and style attributes would be blocked by the policy.
     for tag in html.split("<script").skip(1) {
         let open = &tag[..tag.find('>').unwrap()];
@@ -444,11 +479,43 @@ fn the_page_obeys_its_content_security_policy() {
     }
     assert!(!html.contains(" style="), "style attribute in index.html");
     assert!(!html.contains(" onclick="), "inline handler in index.html");
-    let js = include_str!("assets/app.js");
-    // Model text reaches the page through textContent and attributes, never as markup.
-    assert!(!js.contains("innerHTML"), "app.js uses innerHTML");
-    assert!(!js.contains("eval("));
-    assert!(!js.contains("setAttribute('style'") && !js.contains("setAttribute(\"style\""));
+    for &(path, _, js) in ASSETS.iter().filter(|(path, _, _)| path.ends_with(".js")) {
+        // Model text reaches the page through textContent and attributes, never as markup.
+        assert!(!js.contains("innerHTML"), "{path} uses innerHTML");
+        assert!(!js.contains("eval("), "{path} uses eval");
+        assert!(
+            !js.contains("setAttribute('style'") && !js.contains("setAttribute(\"style\""),
+            "{path} sets a style attribute"
+        );
+        assert!(js.starts_with("// @ts-check"), "{path} is not type-checked");
+    }
+}
+
+#[test]
+fn every_module_the_page_imports_is_served() {
+    let served: Vec<&str> = ASSETS.iter().map(|(path, _, _)| *path).collect();
+    for &(path, _, js) in ASSETS.iter().filter(|(path, _, _)| path.ends_with(".js")) {
+        for import in js.split("from './").skip(1) {
+            let module = &import[..import.find('\'').unwrap()];
+            assert!(
+                served.contains(&format!("/{module}").as_str()),
+                "{path} imports {module}, which is not served"
+            );
+        }
+    }
+    // And nothing is served that the page does not load.
+    for path in served
+        .iter()
+        .filter(|p| p.ends_with(".js") && **p != "/app.js")
+    {
+        let name = &path[1..];
+        assert!(
+            ASSETS
+                .iter()
+                .any(|(_, _, js)| js.contains(&format!("from './{name}'"))),
+            "{path} is served but nothing imports it"
+        );
+    }
 }
 
 #[tokio::test]
@@ -500,8 +567,8 @@ async fn the_openapi_document_lists_every_endpoint() {
 #[tokio::test]
 async fn a_bare_model_is_served_with_one_scenario() {
     let model = repo().join("crates/blowback-sd/tests/conformance/sd/samples/teacup/teacup.xmile");
-    let (case, _) = crate::load::open(&model).unwrap().unwrap();
-    let explorer = Explorer::new(case, "teacup", true, OPENAPI).unwrap();
+    let files = CaseFiles::model_only("teacup.xmile", std::fs::read_to_string(&model).unwrap());
+    let explorer = Explorer::new(load(&files), "teacup", true).unwrap();
     let app = router(Arc::new(explorer), 1);
     let (_, _, text) = call(app.clone(), Method::GET, "/api/case", None).await;
     let case: Value = serde_json::from_str(&text).unwrap();

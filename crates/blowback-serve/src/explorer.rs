@@ -1,14 +1,14 @@
-//! What the explorer serves, computed from a case folder (or a bare model) once at start-up, and the
+//! What the explorer serves, computed from a loaded case (or a bare model) once at start-up, and the
 //! checked requests that re-run it. Nothing here knows about HTTP: the router in `api.rs` turns a
 //! [`Rejection`] into a status code.
 //!
 //! Invariant: a request never reads a file. Everything a handler may need from disk (model, scenarios,
-//! claims, loops, conflict, data, README) is read here before the server starts listening.
+//! claims, loops, conflict, data, README) comes in the loaded case, read by the caller before the
+//! server starts listening.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 
-use anyhow::Context;
 use blowback::{window_stat, Case, Claim, NamedLoop, Scenario};
 use blowback_conflict::{analyze, default_concepts, reachable_by_improvements, Conflict, Game};
 use blowback_sd::{
@@ -17,6 +17,9 @@ use blowback_sd::{
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+
+use crate::api::OPENAPI;
+use crate::ServeError;
 
 /// Runs longer than this many steps are refused: the explorer answers as a slider moves, so the
 /// model's own time settings must keep a run short. Af-Pak takes 544 steps.
@@ -131,7 +134,7 @@ impl Serialize for Series<'_> {
 }
 
 /// A case (or bare model) ready to serve.
-pub(crate) struct Explorer {
+pub struct Explorer {
     case: Case,
     /// The case's scenarios, or one for a bare model.
     scenarios: Vec<Scenario>,
@@ -141,11 +144,11 @@ pub(crate) struct Explorer {
     /// Canonical name -> the model's spelling, for every visible variable.
     variables: HashMap<String, String>,
     /// Pre-rendered JSON documents of the read-only endpoints.
-    pub overview: String,
-    pub diagram: String,
-    pub conflict: Option<String>,
+    pub(crate) overview: String,
+    pub(crate) diagram: String,
+    pub(crate) conflict: Option<String>,
     /// The OpenAPI document as served: the generic one narrowed to this case (see [`Explorer::new`]).
-    pub openapi: String,
+    pub(crate) openapi: String,
     /// Loop dominance per scenario, computed on first request (a bounded set: one per scenario).
     loops_cache: Mutex<HashMap<String, String>>,
 }
@@ -158,21 +161,12 @@ impl Explorer {
     /// `openapi` is the generic API description; the explorer serves it narrowed to the case (the
     /// scenario names, each lever's range and the variable names become enums and bounds), so a
     /// client or a schema-driven fuzzer knows exactly which requests are valid.
-    pub(crate) fn new(
-        case: Case,
-        name: &str,
-        bare: bool,
-        openapi: &str,
-    ) -> anyhow::Result<Explorer> {
+    pub fn new(case: Case, name: &str, bare: bool) -> Result<Explorer, ServeError> {
         let specs = case.simulation().sim_specs();
         let steps = (specs.stop - specs.start) / specs.dt;
         // NaN steps (a zero or non-finite dt) count as too many.
         if steps.is_nan() || steps > MAX_STEPS {
-            anyhow::bail!(
-                "the model takes {steps:.0} steps per run; the explorer re-runs the model as a \
-                 slider moves and serves models of at most {MAX_STEPS:.0} steps (raise dt or \
-                 shorten the run)"
-            );
+            return Err(ServeError::TooManySteps { steps });
         }
         // A case without scenarios (a bare model) gets one, so the page and the API work the
         // same way.
@@ -215,7 +209,7 @@ impl Explorer {
             openapi: String::new(),
             loops_cache: Mutex::new(HashMap::new()),
         };
-        explorer.openapi = explorer.narrowed_openapi(openapi)?.to_string();
+        explorer.openapi = explorer.narrowed_openapi(OPENAPI)?.to_string();
         explorer.overview = explorer.overview_document(name, &docs).to_string();
         explorer.diagram = explorer.diagram_document(&docs)?.to_string();
         Ok(explorer)
@@ -226,9 +220,8 @@ impl Explorer {
         &self.scenarios[0].name
     }
 
-    fn narrowed_openapi(&self, generic: &str) -> anyhow::Result<Value> {
-        let mut doc: Value =
-            serde_json::from_str(generic).context("the embedded OpenAPI document is not JSON")?;
+    fn narrowed_openapi(&self, generic: &str) -> Result<Value, ServeError> {
+        let mut doc: Value = serde_json::from_str(generic).map_err(ServeError::OpenApi)?;
         let scenarios = json!(self.scenario_names());
         let mut variables: Vec<&str> = self.variables.values().map(String::as_str).collect();
         variables.sort_unstable();
@@ -390,7 +383,7 @@ impl Explorer {
     }
 
     /// The feedback loops the page shows: the named ones, else the shortest the search finds.
-    fn loops_for(&self, overrides: &Overrides) -> anyhow::Result<Vec<FeedbackLoop>> {
+    fn loops_for(&self, overrides: &Overrides) -> Result<Vec<FeedbackLoop>, ServeError> {
         if self.case.named_loops().is_empty() {
             let options = LoopOptions {
                 max_loops: 50,
@@ -401,10 +394,13 @@ impl Explorer {
         }
         self.case
             .named_feedback_loops(overrides)
-            .map_err(|(name, e)| anyhow::anyhow!("loop `{name}` in loops.toml: {e}"))
+            .map_err(|(name, source)| ServeError::Loop { name, source })
     }
 
-    fn diagram_document(&self, docs: &HashMap<String, (String, String)>) -> anyhow::Result<Value> {
+    fn diagram_document(
+        &self,
+        docs: &HashMap<String, (String, String)>,
+    ) -> Result<Value, ServeError> {
         let overrides = self.scenario_overrides(&self.scenarios[0]);
         let loops = self.loops_for(&overrides)?;
         let drawn: Vec<&FeedbackLoop> = loops.iter().collect();
@@ -674,7 +670,7 @@ impl Explorer {
             return Ok(cached.clone());
         }
         let overrides = self.scenario_overrides(scenario);
-        let failed = |e: anyhow::Error| Rejection::RunFailed(format!("{e:#}"));
+        let failed = |e: ServeError| Rejection::RunFailed(e.to_string());
         let found = self.loops_for(&overrides).map_err(failed)?;
         let analysis = self
             .simulation()
@@ -970,7 +966,7 @@ fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
 
 /// The conflict analysis the page shows: equilibria under the default concepts and the states the
 /// status quo can reach by unilateral improvements.
-fn conflict_document(conflict: &Conflict) -> anyhow::Result<String> {
+fn conflict_document(conflict: &Conflict) -> Result<String, ServeError> {
     let game = Game::individual(conflict);
     let concepts = default_concepts(conflict);
     let stability = analyze(&game, &concepts)?;

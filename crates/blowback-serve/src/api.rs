@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::Semaphore;
 
-use super::explorer::{Explorer, Rejection};
+use crate::explorer::{ExplainRequest, Explorer, Rejection, RunRequest};
 
 /// Largest request body accepted; a run request with every lever set is about 6 KiB.
 pub(crate) const BODY_LIMIT: usize = 64 * 1024;
@@ -30,11 +30,33 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; st
     img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
     frame-ancestors 'none'";
 
-const INDEX_HTML: &str = include_str!("assets/index.html");
-const APP_JS: &str = include_str!("assets/app.js");
-const STYLE_CSS: &str = include_str!("assets/style.css");
+const JS: &str = "text/javascript; charset=utf-8";
+
+/// The page, embedded: path, content type, text. The modules import each other by these paths.
+pub(crate) const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "/",
+        "text/html; charset=utf-8",
+        include_str!("../assets/index.html"),
+    ),
+    (
+        "/style.css",
+        "text/css; charset=utf-8",
+        include_str!("../assets/style.css"),
+    ),
+    ("/app.js", JS, include_str!("../assets/app.js")),
+    ("/api.js", JS, include_str!("../assets/api.js")),
+    ("/charts.js", JS, include_str!("../assets/charts.js")),
+    ("/diagram.js", JS, include_str!("../assets/diagram.js")),
+    ("/dom.js", JS, include_str!("../assets/dom.js")),
+    ("/format.js", JS, include_str!("../assets/format.js")),
+    ("/panels.js", JS, include_str!("../assets/panels.js")),
+    ("/state.js", JS, include_str!("../assets/state.js")),
+    ("/tabs.js", JS, include_str!("../assets/tabs.js")),
+];
+
 /// The API's OpenAPI 3.1 description, kept beside the code it documents.
-pub(crate) const OPENAPI: &str = include_str!("openapi.json");
+pub const OPENAPI: &str = include_str!("openapi.json");
 
 #[derive(Clone)]
 struct AppState {
@@ -145,24 +167,16 @@ where
 }
 
 /// The explorer's routes, with its body limit, worker bound and headers.
-pub(crate) fn router(explorer: Arc<Explorer>, workers: usize) -> Router {
+pub fn router(explorer: Arc<Explorer>, workers: usize) -> Router {
     let state = AppState {
         explorer,
         workers: Arc::new(Semaphore::new(workers.max(1))),
     };
-    Router::new()
-        .route(
-            "/",
-            get(|| async { asset("text/html; charset=utf-8", INDEX_HTML) }),
-        )
-        .route(
-            "/app.js",
-            get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }),
-        )
-        .route(
-            "/style.css",
-            get(|| async { asset("text/css; charset=utf-8", STYLE_CSS) }),
-        )
+    let mut router = Router::new();
+    for &(path, content_type, body) in ASSETS {
+        router = router.route(path, get(move || async move { asset(content_type, body) }));
+    }
+    router
         .route("/api/openapi.json", get(openapi))
         .route("/api/case", get(case))
         .route("/api/diagram", get(diagram))
@@ -260,7 +274,7 @@ async fn loops(
 
 async fn run(
     State(state): State<AppState>,
-    Body(request): Body<super::explorer::RunRequest>,
+    Body(request): Body<RunRequest>,
 ) -> Result<Response, ApiError> {
     let document = work(&state, move |explorer| explorer.run(&request)).await?;
     Ok(json_text(document))
@@ -268,7 +282,7 @@ async fn run(
 
 async fn explain(
     State(state): State<AppState>,
-    Body(request): Body<super::explorer::ExplainRequest>,
+    Body(request): Body<ExplainRequest>,
 ) -> Result<Response, ApiError> {
     let document = work(&state, move |explorer| explorer.explain(&request)).await?;
     Ok(Json(document).into_response())
