@@ -129,7 +129,7 @@ impl Case {
             if variable
                 .units
                 .as_deref()
-                .map_or(true, |u| u.trim().is_empty())
+                .is_none_or(|u| u.trim().is_empty())
             {
                 push(
                     format!("`{name}` has no units"),

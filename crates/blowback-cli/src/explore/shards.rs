@@ -14,7 +14,6 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use blowback_explore::{merge_parquet, shard_chunks};
-use serde::{Deserialize, Serialize};
 
 use crate::output::{write_atomic, AtomicFile};
 
@@ -34,7 +33,7 @@ pub struct MergeArgs {
 
 /// What an output folder holds: shard `shard` of `shards` (1-based) of a design of `experiments`
 /// experiments cut into parts of `chunk_size` experiments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Manifest {
     /// The design's description (method, samples, seed, parameters), as in the parts' metadata.
     pub design: String,
@@ -51,10 +50,38 @@ pub struct Manifest {
 impl Manifest {
     /// Writes `DIR/shard.json`.
     pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
+        let json = serde_json::json!({
+            "design": self.design,
+            "experiments": self.experiments,
+            "chunk_size": self.chunk_size,
+            "shard": self.shard,
+            "shards": self.shards,
+        });
         write_atomic(
             &dir.join(MANIFEST),
-            serde_json::to_string_pretty(self)?.as_bytes(),
+            serde_json::to_string_pretty(&json)?.as_bytes(),
         )
+    }
+
+    fn parse(text: &str) -> Result<Manifest, String> {
+        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let number = |key: &str| {
+            json.get(key)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| format!("no whole number `{key}`"))
+        };
+        Ok(Manifest {
+            design: json
+                .get("design")
+                .and_then(serde_json::Value::as_str)
+                .ok_or("no text `design`")?
+                .to_string(),
+            experiments: number("experiments")?,
+            chunk_size: number("chunk_size")?,
+            shard: number("shard")?,
+            shards: number("shards")?,
+        })
     }
 
     fn read(dir: &Path) -> anyhow::Result<Option<Manifest>> {
@@ -64,8 +91,8 @@ impl Manifest {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
-        let manifest: Manifest = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a shard manifest", path.display()))?;
+        let manifest = Manifest::parse(&text)
+            .map_err(|e| anyhow::anyhow!("{} is not a shard manifest: {e}", path.display()))?;
         if manifest.shard == 0 || manifest.shard > manifest.shards || manifest.chunk_size == 0 {
             bail!(
                 "{}: shard {}/{} with parts of {} experiments is impossible",
@@ -543,10 +570,31 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_manifest_is_named() {
+        let sweep = Sweep::new("manifest");
+        let path = sweep.shard(2).join(MANIFEST);
+        std::fs::write(&path, r#"{"design": "x", "experiments": 10}"#).unwrap();
+        let message = sweep.refusal(&[1, 2, 3]);
+        assert!(
+            message.contains(&format!(
+                "{} is not a shard manifest: no whole number `chunk_size`",
+                path.display()
+            )),
+            "{message}"
+        );
+        std::fs::write(
+            &path,
+            r#"{"design": "x", "experiments": 10, "chunk_size": 2, "shard": 4, "shards": 3}"#,
+        )
+        .unwrap();
+        assert!(sweep.refusal(&[1, 2, 3]).contains("shard 4/3"));
+    }
+
+    #[test]
     fn folders_of_different_sweeps_or_the_same_shard_twice_are_refused() {
         let sweep = Sweep::new("mixed");
-        let mut other: Manifest =
-            serde_json::from_str(&std::fs::read_to_string(sweep.shard(2).join(MANIFEST)).unwrap())
+        let mut other =
+            Manifest::parse(&std::fs::read_to_string(sweep.shard(2).join(MANIFEST)).unwrap())
                 .unwrap();
         other.design = "method=mc samples=10 seed=2 parameters=1".into();
         other.write(&sweep.shard(2)).unwrap();
