@@ -7,9 +7,10 @@
 # 2. Runs the Af-Pak case unsharded, locally: the reference.
 # 3. Submits the same sweep with bench/explore/slurm/submit.sh: a job array of 4 shards and a merge
 #    job with --dependency=afterok.
-# 4. Cancels shard 2 (scancel) after its first parts are written, then requeues it with
-#    requeue.sh; requeues shard 3 while it runs (scontrol requeue, as preemption or a node failure
-#    would). Both must resume from the parts they had.
+# 4. Cancels shard 4 while it waits (Slurm then forgets the task), cancels shard 2 (scancel) after
+#    its first parts are written, requeues shard 3 while it runs (scontrol requeue, as preemption
+#    or a node failure would), then runs requeue.sh, which requeues shard 2, resubmits shard 4 and
+#    makes the merge wait for both. Shards 2 and 3 must resume from the parts they had.
 # 5. Checks that the merged file is byte-identical to the unsharded run's.
 # 6. Merges over a missing, an incomplete, a truncated and a misplaced shard part: each must fail,
 #    name the shard, and write nothing.
@@ -62,7 +63,8 @@ step "reference: the same sweep unsharded, locally"
 "$blowback" explore merge "$work/whole" --out "$work/whole.parquet"
 
 step "submitting $shards shards and the merge"
-BLOWBACK=$blowback bench/explore/slurm/submit.sh "$sweep" "$shards" "${explore[@]}"
+# Two tasks at a time whatever the machine's size, so that shard 4 is still waiting below.
+BLOWBACK=$blowback MAX_RUNNING=2 bench/explore/slurm/submit.sh "$sweep" "$shards" "${explore[@]}"
 # shellcheck source=/dev/null
 . "$sweep/jobs.env"
 
@@ -72,7 +74,7 @@ parts_of() {
 }
 
 task_state() {
-  squeue -h -r -t all -j "${ARRAY_JOB}_$1" -o '%T' 2>/dev/null | head -1
+  squeue -h -t all -j "${TASK_JOBS[$1]}" -o '%T' 2>/dev/null | head -1
 }
 
 wait_until() {
@@ -88,9 +90,15 @@ wait_until() {
 has_parts() { [ "$(parts_of "$1")" -ge 1 ]; }
 in_state() { [ "$(task_state "$1")" = "$2" ]; }
 
-step "fault 1: cancelling shard 2 after its first part"
+step "fault 1: cancelling shard 4 while it waits for a CPU"
+[ "$(task_state 4)" = PENDING ] || fail "shard 4 is $(task_state 4), not waiting"
+first_job_4=${TASK_JOBS[4]}
+scancel "$first_job_4"
+wait_until 30 "Slurm to drop shard 4" in_state 4 ""
+
+step "fault 2: cancelling shard 2 after its first part"
 wait_until 120 "shard 2's first part" has_parts 2
-scancel "${ARRAY_JOB}_2"
+scancel "${TASK_JOBS[2]}"
 wait_until 60 "shard 2 to be cancelled" in_state 2 CANCELLED
 kept=$(parts_of 2)
 echo "shard 2 cancelled with $kept of $parts_per_shard parts written"
@@ -100,14 +108,16 @@ fi
 inodes_before=$(stat -c '%n %i' "$sweep"/shard-2/runs/part-*.parquet)
 [ "$(squeue -h -j "$MERGE_JOB" -o '%T')" = PENDING ] || fail "the merge job is not waiting"
 
-step "fault 2: requeuing shard 3 while it runs (as preemption would)"
+step "fault 3: requeuing shard 3 while it runs (as preemption would)"
 wait_until 120 "shard 3's first part" has_parts 3
-scontrol requeue "${ARRAY_JOB}_3"
+scontrol requeue "${TASK_JOBS[3]}"
 requeued_with=$(parts_of 3)
 echo "shard 3 requeued with $requeued_with of $parts_per_shard parts written"
 
-step "requeuing shard 2 (requeue.sh re-arms the merge's dependency)"
-bench/explore/slurm/requeue.sh "$sweep" 2
+step "requeue.sh: every shard not completed, pending or running runs again"
+bench/explore/slurm/requeue.sh "$sweep"
+# shellcheck source=/dev/null
+. "$sweep/jobs.env"
 
 step "waiting for the shards and the merge"
 merge_done() {
@@ -123,8 +133,10 @@ merge_done() {
 }
 wait_until 300 "the merge job" merge_done
 for task in $(seq 1 "$shards"); do
-  echo "  shard $task/$shards: $(task_state "$task") after $(grep -c '^shard .* attempt' "$sweep/logs/shard-$task.log") attempt(s)"
+  echo "  shard $task/$shards (job ${TASK_JOBS[task]}): $(task_state "$task") after $(grep -c '^shard .* attempt' "$sweep/logs/shard-$task.log") attempt(s)"
+  [ "$(task_state "$task")" = COMPLETED ] || fail "shard $task did not complete"
 done
+[ "${TASK_JOBS[4]}" != "$first_job_4" ] || fail "shard 4 was not resubmitted"
 cat "$sweep/logs/merge.log"
 
 step "checks"
