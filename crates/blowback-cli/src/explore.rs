@@ -19,13 +19,17 @@ use blowback::{
     WorldWeights,
 };
 use blowback_explore::{
-    merge_parquet, morris_indices, sobol_indices, Chunk, Design, Direction, Ensemble,
-    EnsembleSummary, ExploreError, Method, Model, ParquetTable, RunSink,
+    morris_indices, sobol_indices, Chunk, Design, Direction, Ensemble, EnsembleSummary,
+    ExploreError, Method, Model, ParquetTable, RunSink,
 };
 
 use crate::charts::{self, Chart, Line};
 use crate::load;
 use crate::output::write_atomic;
+
+mod shards;
+
+use shards::{part_files, part_name, Manifest};
 
 /// Arguments of `blowback explore`.
 #[derive(Debug, clap::Args)]
@@ -60,6 +64,10 @@ pub struct ExploreArgs {
     /// Run only shard i of n (1-based), e.g. 3/10; merge the shards' folders afterwards.
     #[arg(long, value_name = "I/N")]
     shard: Option<String>,
+    /// Experiments per Parquet part (default 2048): a killed run loses at most one part's work
+    /// and resumes from the rest. Every shard of a sweep needs the same value.
+    #[arg(long, value_name = "EXPERIMENTS")]
+    chunk_size: Option<std::num::NonZeroUsize>,
     /// Discard earlier parts in DIR instead of resuming from them.
     #[arg(long)]
     fresh: bool,
@@ -71,23 +79,13 @@ pub struct ExploreArgs {
 #[derive(Debug, clap::Subcommand)]
 enum ExploreCommand {
     /// Merge the Parquet parts of one or more output folders (e.g. shards) into one file.
-    Merge(MergeArgs),
-}
-
-#[derive(Debug, clap::Args)]
-struct MergeArgs {
-    /// Output folders (or part files) to merge, in any order.
-    #[arg(required = true)]
-    inputs: Vec<PathBuf>,
-    /// The merged file.
-    #[arg(long, value_name = "FILE")]
-    out: PathBuf,
+    Merge(shards::MergeArgs),
 }
 
 /// Runs `blowback explore`.
 pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
     if let Some(ExploreCommand::Merge(merge)) = args.command {
-        return run_merge(merge);
+        return shards::run_merge(merge);
     }
     let path = args
         .path
@@ -168,11 +166,22 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
         table,
     };
 
-    let mut ensemble = Ensemble::new(&model, &design);
-    if let Some(shard) = &args.shard {
-        let (index, count) = parse_shard(shard)?;
-        ensemble = ensemble.shard(index - 1, count)?;
+    let chunk_size = args.chunk_size.map_or(2048, |n| n.get());
+    let mut ensemble = Ensemble::new(&model, &design).chunk_size(chunk_size);
+    let (shard, shards) = match &args.shard {
+        Some(text) => parse_shard(text)?,
+        None => (1, 1),
+    };
+    ensemble = ensemble.shard(shard - 1, shards)?;
+    // Before the first part, so that a merge can tell what a folder owes even if this run dies.
+    Manifest {
+        design: design_text.clone(),
+        experiments: design.len(),
+        chunk_size,
+        shard,
+        shards,
     }
+    .write(&out_dir)?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -324,7 +333,7 @@ struct PartsSink {
 
 impl PartsSink {
     fn path(&self, chunk_index: usize) -> PathBuf {
-        self.dir.join(format!("part-{chunk_index:06}.parquet"))
+        self.dir.join(part_name(chunk_index))
     }
 }
 
@@ -341,8 +350,12 @@ impl RunSink for PartsSink {
                 )))
             }
         };
-        let (table, chunk) = ParquetTable::decode(bytes)
-            .map_err(|e| ExploreError::Write(format!("{}: {e}", path.display())))?;
+        let (table, chunk) = ParquetTable::decode(bytes).map_err(|e| {
+            ExploreError::Write(format!(
+                "{} is damaged ({e}); delete it and rerun: the run resumes from the other parts",
+                path.display()
+            ))
+        })?;
         if table != self.table {
             return Err(ExploreError::Write(format!(
                 "{} holds results of another design or model ({}); pass --fresh to start over or --out elsewhere",
@@ -358,61 +371,6 @@ impl RunSink for PartsSink {
         write_atomic(&self.path(chunk_index), &bytes)
             .map_err(|e| ExploreError::Write(format!("{e:#}")))
     }
-}
-
-fn part_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut parts: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("listing {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("part-") && n.ends_with(".parquet"))
-        })
-        .collect();
-    parts.sort();
-    Ok(parts)
-}
-
-fn run_merge(args: MergeArgs) -> anyhow::Result<ExitCode> {
-    let mut parts = Vec::new();
-    for input in &args.inputs {
-        if input.join("runs").is_dir() {
-            parts.extend(part_files(&input.join("runs"))?);
-        } else if input.is_dir() {
-            parts.extend(part_files(input)?);
-        } else {
-            parts.push(input.clone());
-        }
-    }
-    // Part numbers are global chunk indices, so sorting by file name restores design order
-    // across shard folders.
-    parts.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    if let Some(pair) = parts
-        .windows(2)
-        .find(|w| w[0].file_name() == w[1].file_name())
-    {
-        bail!(
-            "{} and {} are the same chunk: were two shards run with overlapping settings?",
-            pair[0].display(),
-            pair[1].display()
-        );
-    }
-    if parts.is_empty() {
-        bail!("no part-*.parquet files in the inputs");
-    }
-    let count = parts.len();
-    let reads = parts.iter().map(|p| {
-        std::fs::read(p).map_err(|e| ExploreError::Write(format!("reading {}: {e}", p.display())))
-    });
-    let (bytes, rows) = merge_parquet(reads, Vec::new())?;
-    write_atomic(&args.out, &bytes)?;
-    writeln!(
-        std::io::stdout().lock(),
-        "merged {count} parts, {rows} rows, into {}",
-        args.out.display()
-    )?;
-    Ok(ExitCode::SUCCESS)
 }
 
 fn fmt(value: f64) -> String {

@@ -1,9 +1,9 @@
 //! Output helpers shared by every subcommand: atomic file writes, standard output and number
 //! formatting.
 
-use std::fs;
-use std::io::Write;
-use std::path::Path;
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -16,29 +16,74 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         out.flush()?;
         return Ok(());
     }
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let file_name = path
-        .file_name()
-        .with_context(|| format!("{} is not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> std::io::Result<()> {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let mut file = AtomicFile::create(path)?;
+    file.writer()
+        .write_all(bytes)
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.commit()
+}
+
+/// A file written piece by piece that appears whole or not at all: the bytes go to a temporary
+/// file beside the target, which [`AtomicFile::commit`] syncs and renames over it. Dropped without
+/// a commit (an error on the way), it removes the temporary file and leaves the target as it was.
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: BufWriter<File>,
+    committed: bool,
+}
+
+impl AtomicFile {
+    /// Starts writing `path` (creating its folder if needed).
+    pub fn create(path: &Path) -> anyhow::Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let file_name = path
+            .file_name()
+            .with_context(|| format!("{} is not a file path", path.display()))?;
+        let tmp = dir.join(format!(
+            ".{}.tmp-{}",
+            file_name.to_string_lossy(),
+            std::process::id()
+        ));
+        let file = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            file: BufWriter::new(file),
+            committed: false,
+        })
     }
-    result.with_context(|| format!("writing {}", path.display()))
+
+    /// Where the bytes go.
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        &mut self.file
+    }
+
+    /// Flushes and syncs the bytes, then renames them over the target.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        self.finish()
+            .with_context(|| format!("writing {}", self.path.display()))
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.file.flush()?;
+        self.file.get_ref().sync_all()?;
+        fs::rename(&self.tmp, &self.path)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Formats a table value with about four significant figures.

@@ -170,6 +170,25 @@ impl EnsembleSummary {
     }
 }
 
+/// The chunks that shard `index` of `count` (0-based) covers when a design of `experiments`
+/// experiments is cut into chunks of `chunk_size`: a contiguous range, the shards' ranges in order
+/// cover every chunk once, and their sizes differ by at most one chunk. The merge of shard
+/// outputs uses it to tell which parts each shard owes.
+pub fn shard_chunks(
+    experiments: usize,
+    chunk_size: usize,
+    index: usize,
+    count: usize,
+) -> Result<Range<usize>, ExploreError> {
+    if count == 0 || index >= count {
+        return Err(ExploreError::Design(format!(
+            "shard {index}/{count}: need 0 <= index < count (the command line counts from 1)"
+        )));
+    }
+    let chunks = experiments.div_ceil(chunk_size.max(1));
+    Ok(chunks * index / count..chunks * (index + 1) / count)
+}
+
 /// An ensemble of runs: a model, a design and settings. Runs on the current rayon pool (install a
 /// pool of N threads around [`Ensemble::run`] to choose the thread count).
 pub struct Ensemble<'a, M: Model + ?Sized> {
@@ -205,16 +224,9 @@ impl<'a, M: Model + ?Sized> Ensemble<'a, M> {
     /// Runs only shard `index` of `count` (0-based): a contiguous run of whole chunks, so the
     /// shards together cover the design exactly once.
     pub fn shard(mut self, index: usize, count: usize) -> Result<Self, ExploreError> {
-        if count == 0 || index >= count {
-            return Err(ExploreError::Design(format!(
-                "shard {index}/{count}: need 0 <= index < count (the command line counts from 1)"
-            )));
-        }
-        let chunks = self.design.len().div_ceil(self.chunk_size);
-        let first = chunks * index / count;
-        let last = chunks * (index + 1) / count;
-        self.experiments = (first * self.chunk_size).min(self.design.len())
-            ..(last * self.chunk_size).min(self.design.len());
+        let chunks = shard_chunks(self.design.len(), self.chunk_size, index, count)?;
+        self.experiments = (chunks.start * self.chunk_size).min(self.design.len())
+            ..(chunks.end * self.chunk_size).min(self.design.len());
         Ok(self)
     }
 

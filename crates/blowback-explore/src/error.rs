@@ -29,6 +29,15 @@ pub enum ExploreError {
     /// Writing results failed.
     #[error("writing results: {0}")]
     Write(String),
+    /// A part handed to a merge is damaged, of another table, or does not continue the parts
+    /// before it.
+    #[error("{part}: {message}")]
+    Part {
+        /// The part, as the caller named it (a file, with its shard).
+        part: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 impl From<parquet::errors::ParquetError> for ExploreError {

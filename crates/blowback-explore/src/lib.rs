@@ -49,7 +49,8 @@ mod uncertainties;
 pub use design::{stream, Design, Method};
 pub use distribution::Distribution;
 pub use ensemble::{
-    Chunk, Ensemble, EnsembleSummary, Envelope, Model, ModelRun, OutcomeStats, Progress, RunSink,
+    shard_chunks, Chunk, Ensemble, EnsembleSummary, Envelope, Model, ModelRun, OutcomeStats,
+    Progress, RunSink,
 };
 pub use error::ExploreError;
 pub use parquet_out::{merge_parquet, ParquetSink, ParquetTable};

@@ -6,6 +6,7 @@
 //! scenario names so that files can be decoded, resumed and merged. Only the low-level column
 //! writer is used (no arrow), which keeps the build small.
 
+use std::fmt::Display;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -268,34 +269,54 @@ impl<W: Write + Send> RunSink for ParquetSink<W> {
     }
 }
 
-/// Merges part files (from shards or chunked output) into one file written to `out`, in the order
-/// given; every part must have the same table. Holds one part in memory at a time. Returns the
-/// number of rows written.
-pub fn merge_parquet<W: Write + Send>(
-    parts: impl IntoIterator<Item = Result<Vec<u8>, ExploreError>>,
+/// Merges parts (the files of chunked or sharded runs) into one file written to `out`, in the
+/// order given. Each part comes with a name for messages (say, its file and shard) and its bytes,
+/// or the error met reading them. Every part must decode, have the first part's table, and
+/// continue the design where the part before it ended, the first starting at experiment 0: a
+/// missing, repeated, misplaced or damaged part is an error that names it, never a hole in the
+/// merged file. Holds one part in memory at a time; returns the writer and the rows written.
+pub fn merge_parquet<W: Write + Send, N: Display>(
+    parts: impl IntoIterator<Item = (N, std::io::Result<Vec<u8>>)>,
     out: W,
 ) -> Result<(W, usize), ExploreError> {
     let mut sink: Option<ParquetSink<W>> = None;
     let mut out = Some(out);
-    for (index, part) in parts.into_iter().enumerate() {
-        let (table, chunk) = ParquetTable::decode(part?)?;
-        if sink.is_none() {
-            let writer = out
-                .take()
-                .ok_or_else(|| ExploreError::Write("output already used".into()))?;
-            sink = Some(ParquetSink::new(table.clone(), writer)?);
-        }
-        let current = sink
-            .as_mut()
-            .ok_or_else(|| ExploreError::Write("no output".into()))?;
+    let mut next_experiment = 0;
+    for (name, bytes) in parts {
+        let fail = |message: String| ExploreError::Part {
+            part: name.to_string(),
+            message,
+        };
+        let bytes = bytes.map_err(|e| fail(format!("cannot read it: {e}")))?;
+        let (table, chunk) = ParquetTable::decode(bytes)
+            .map_err(|e| fail(format!("damaged or truncated part ({e})")))?;
+        let current = match (&mut sink, out.take()) {
+            (Some(current), _) => current,
+            (None, Some(writer)) => sink.insert(ParquetSink::new(table.clone(), writer)?),
+            (None, None) => return Err(ExploreError::Write("output already used".into())),
+        };
         if current.table() != &table {
-            return Err(ExploreError::Write(format!(
-                "part {} has different columns, scenarios or design than the first part (`{}` vs `{}`)",
-                index + 1,
+            return Err(fail(format!(
+                "has other columns, scenarios or design than the first part (`{}` vs `{}`)",
                 table.design,
                 current.table().design
             )));
         }
+        let end = chunk.first_experiment + chunk.experiments;
+        if chunk.first_experiment != next_experiment {
+            return Err(fail(if chunk.first_experiment > next_experiment {
+                format!(
+                    "holds experiments {}..{end}, but experiments {next_experiment}..{} come first: the parts holding them are missing",
+                    chunk.first_experiment, chunk.first_experiment
+                )
+            } else {
+                format!(
+                    "holds experiments {}..{end}, which an earlier part already holds",
+                    chunk.first_experiment
+                )
+            }));
+        }
+        next_experiment = end;
         current.write_chunk(&chunk)?;
     }
     let sink = sink.ok_or_else(|| ExploreError::Write("no parts to merge".into()))?;
@@ -337,23 +358,72 @@ mod tests {
         assert_eq!(decoded.outcomes[5], 6.0);
     }
 
+    fn named(parts: Vec<Vec<u8>>) -> Vec<(String, std::io::Result<Vec<u8>>)> {
+        parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, bytes)| (format!("part {i}"), Ok(bytes)))
+            .collect()
+    }
+
+    fn merge_error(parts: Vec<(String, std::io::Result<Vec<u8>>)>) -> String {
+        match merge_parquet(parts, Vec::new()) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("the merge should have failed"),
+        }
+    }
+
     #[test]
     fn merge_concatenates_and_rejects_mismatches() {
-        let parts = vec![
-            Ok(table().encode(&chunk(0)).unwrap()),
-            Ok(table().encode(&chunk(3)).unwrap()),
-        ];
+        let parts = named(vec![
+            table().encode(&chunk(0)).unwrap(),
+            table().encode(&chunk(3)).unwrap(),
+        ]);
         let (bytes, rows) = merge_parquet(parts, Vec::new()).unwrap();
         assert_eq!(rows, 12);
         let (_, merged) = ParquetTable::decode(bytes).unwrap();
         assert_eq!(merged.experiments, 6);
         let mut other = table();
         other.design = "mc".into();
-        let parts = vec![
-            Ok(table().encode(&chunk(0)).unwrap()),
-            Ok(other.encode(&chunk(3)).unwrap()),
-        ];
-        assert!(merge_parquet(parts, Vec::new()).is_err());
+        let parts = named(vec![
+            table().encode(&chunk(0)).unwrap(),
+            other.encode(&chunk(3)).unwrap(),
+        ]);
+        assert!(merge_error(parts).starts_with("part 1: has other columns"));
+    }
+
+    #[test]
+    fn merge_names_a_missing_repeated_or_damaged_part() {
+        let gap = named(vec![
+            table().encode(&chunk(0)).unwrap(),
+            table().encode(&chunk(6)).unwrap(),
+        ]);
+        let message = merge_error(gap);
+        assert!(
+            message.starts_with("part 1: holds experiments 6..9"),
+            "{message}"
+        );
+        assert!(message.contains("experiments 3..6 come first"), "{message}");
+
+        let late_start = named(vec![table().encode(&chunk(3)).unwrap()]);
+        assert!(merge_error(late_start).contains("experiments 0..3 come first"));
+
+        let repeated = named(vec![
+            table().encode(&chunk(0)).unwrap(),
+            table().encode(&chunk(0)).unwrap(),
+        ]);
+        assert!(merge_error(repeated).contains("an earlier part already holds"));
+
+        let mut truncated = table().encode(&chunk(3)).unwrap();
+        truncated.truncate(truncated.len() / 2);
+        let parts = named(vec![table().encode(&chunk(0)).unwrap(), truncated]);
+        assert!(merge_error(parts).starts_with("part 1: damaged or truncated part"));
+
+        let unreadable = vec![(
+            "part 0".to_string(),
+            Err(std::io::Error::other("disk on fire")),
+        )];
+        assert!(merge_error(unreadable).contains("cannot read it: disk on fire"));
     }
 
     #[test]

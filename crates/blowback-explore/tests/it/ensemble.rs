@@ -2,8 +2,8 @@
 //! and a sharded run merged from its parts equals the whole run.
 
 use blowback_explore::{
-    merge_parquet, Chunk, Design, Ensemble, ExploreError, Method, Model, ModelRun, ParquetSink,
-    ParquetTable, RunSink,
+    merge_parquet, shard_chunks, Chunk, Design, Ensemble, ExploreError, Method, Model, ModelRun,
+    ParquetSink, ParquetTable, RunSink,
 };
 
 use crate::uniform_parameters;
@@ -92,10 +92,31 @@ fn merged_shards_equal_the_whole_run() {
     }
     parts.0.sort_by_key(|(index, _)| *index);
     assert_eq!(parts.0.len(), 7);
-    let (bytes, rows) = merge_parquet(parts.0.into_iter().map(|(_, b)| Ok(b)), Vec::new()).unwrap();
+    let named = parts.0.into_iter().map(|(i, b)| (i, Ok(b)));
+    let (bytes, rows) = merge_parquet(named, Vec::new()).unwrap();
     assert_eq!(rows, 1400);
     let (_, merged) = ParquetTable::decode(bytes).unwrap();
     assert_eq!(Some(merged.outcomes), whole.values);
+}
+
+#[test]
+fn shards_cover_every_chunk_once_and_differ_by_at_most_one() {
+    for (chunks, count) in [(7, 3), (3, 7), (64, 32), (1, 1), (0, 2)] {
+        let ranges: Vec<_> = (0..count)
+            .map(|i| shard_chunks(chunks * 10, 10, i, count).unwrap())
+            .collect();
+        assert_eq!(ranges[0].start, 0);
+        assert_eq!(ranges[count - 1].end, chunks);
+        assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+        let sizes: Vec<usize> = ranges.iter().map(|r| r.len()).collect();
+        let (min, max) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+        assert!(
+            max - min <= 1,
+            "{chunks} chunks over {count} shards: {sizes:?}"
+        );
+    }
+    // A last, short chunk still belongs to exactly one shard.
+    assert_eq!(shard_chunks(701, 100, 2, 3).unwrap(), 5..8);
 }
 
 #[test]
