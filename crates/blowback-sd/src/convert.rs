@@ -34,6 +34,10 @@ pub fn convert(project: &Project, to: ModelFormat) -> (String, Vec<Diagnostic>) 
 /// The project with Vensim's builtins and constant lists in XMILE's standard forms.
 fn to_xmile_dialect(project: &Project) -> (Project, Vec<Diagnostic>) {
     let mut out = project.clone();
+    // XMILE requires a vendor in the header, and XMILE tools (simlin) insist on one.
+    out.header
+        .vendor
+        .get_or_insert_with(|| "blowback".to_string());
     let mut warnings = Vec::new();
     if project.dialect() != Dialect::Vensim {
         return (out, warnings);
@@ -85,6 +89,14 @@ fn to_xmile_dialect(project: &Project) -> (Project, Vec<Diagnostic>) {
                         .with_variable(variable.name.clone()),
                 );
             };
+            // A standalone table is an auxiliary holding a graphical function and no equation, the
+            // form XMILE tools (simlin) write and read.
+            if matches!(variable.kind, VariableKind::GraphicalFunction)
+                && variable.equation.is_none()
+                && variable.elements.is_empty()
+            {
+                variable.kind = VariableKind::Aux;
+            }
             if matches!(variable.kind, VariableKind::Data { .. }) {
                 warn(
                     "XMILE has no data variables; written as an auxiliary with its data call"
@@ -114,6 +126,17 @@ fn to_xmile_dialect(project: &Project) -> (Project, Vec<Diagnostic>) {
                             variable.elements = elements;
                         }
                     }
+                }
+            }
+            // `ACTIVE INITIAL(value, initial)` as a whole equation is XMILE's <eqn> and <init_eqn>.
+            if let Some((value, initial)) = variable
+                .equation
+                .as_ref()
+                .and_then(|e| active_initial(&e.text))
+            {
+                if variable.initial_equation.is_none() {
+                    variable.equation = Some(Equation::new(value));
+                    variable.initial_equation = Some(Equation::new(initial));
                 }
             }
             let rewrite = |equation: &mut Equation| rewriter.equation(equation);
@@ -157,6 +180,22 @@ fn to_xmile_dialect(project: &Project) -> (Project, Vec<Diagnostic>) {
         ));
     }
     (out, warnings)
+}
+
+/// The two arguments of an equation that is one `ACTIVE INITIAL(value, initial)` call, printed.
+fn active_initial(text: &str) -> Option<(String, String)> {
+    match parse(text) {
+        (
+            Some(Expr {
+                kind: ExprKind::Call { name, args },
+                ..
+            }),
+            errors,
+        ) if errors.is_empty() && canonical(&name) == "active_initial" && args.len() == 2 => {
+            Some((print(&args[0]), print(&args[1])))
+        }
+        _ => None,
+    }
 }
 
 /// The values of a constant list (`1, 2; 3`), as written.
@@ -266,6 +305,8 @@ impl Rewriter<'_> {
 
     fn call(&self, name: &str, mut args: Vec<Expr>, like: &Expr) -> Expr {
         let key = canonical(name);
+        // A graphical function called like a function is `LOOKUP(table, x)`, which every XMILE
+        // tool reads (simlin does not take the call form).
         if self.tables.contains(&key) && args.len() == 1 {
             let table = node(ExprKind::Name(name.to_string()), like);
             return call("LOOKUP", vec![table, args.remove(0)], like);
@@ -372,6 +413,7 @@ mod tests {
             "{xmile}"
         );
         assert!(xmile.contains("LOOKUP(tab, x)"), "{xmile}");
+        assert!(xmile.contains("<aux name=\"tab\">"), "{xmile}");
         assert!(xmile.contains("7 MOD 3"), "{xmile}");
         assert!(xmile.contains("<element subscript=\"b\">"), "{xmile}");
         let (again, _) = read_xmile(&xmile).unwrap();

@@ -694,7 +694,11 @@ impl Reader<'_> {
         }
         let tokens = tokenize(self.source, entry.definition.clone());
         let Some(name) = name_of(tokens.first()) else {
-            let span = tokens.first().map(|t| t.span.clone());
+            // An entry of only a `{comment}` has no token: point at the whole definition.
+            let span = tokens
+                .first()
+                .map_or(entry.definition.clone(), |t| t.span.clone());
+            let span = Some(span);
             self.error_help(
                 DiagnosticKind::Syntax,
                 "expected a variable name at the start of the entry".into(),
