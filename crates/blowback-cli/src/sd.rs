@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use blowback_sd::{
-    compile_with_data, decode_model_text, run_reality_checks, DataFiles, Diagnostic, Method,
-    ModelFormat, Overrides, RealityOutcome, Results, Severity, Simulation,
+    compile_with_data, decode_model_text, run_reality_checks, use_data_file, DataFiles, Diagnostic,
+    Method, ModelFormat, Overrides, RealityOutcome, Results, Severity, Simulation,
 };
 use miette::{LabeledSpan, MietteDiagnostic, NamedSource, Report};
 
@@ -50,6 +50,10 @@ pub struct RunArgs {
     /// For a case: output folder (default out/CASE).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// A data file (tab- or comma-separated, time in the first column, as Vensim exports runs)
+    /// whose columns give the model's data variables that have no equation (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub data: Vec<PathBuf>,
 }
 
 /// Arguments of `blowback check`.
@@ -125,9 +129,14 @@ impl DataFiles for ModelFolder {
 
 /// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
 pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
+    load_model_with_data(path, &[])
+}
+
+/// [`load_model`], with data files giving the data variables that have no equation.
+pub fn load_model_with_data(path: &Path, data: &[PathBuf]) -> anyhow::Result<Option<Simulation>> {
     let (text, format) = read_model_file(path)?;
     let files = ModelFolder::of(path);
-    let project = match format.read_with_data(&text, &files) {
+    let mut project = match format.read_with_data(&text, &files) {
         Ok((project, warnings)) => {
             print_diagnostics(path, &text, &warnings);
             project
@@ -137,6 +146,19 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
             return Ok(None);
         }
     };
+    for file in data {
+        let header =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        // Named by its full path, which the model folder's file reader takes as it is.
+        let name = std::path::absolute(file)?.to_string_lossy().into_owned();
+        let first_line = header.lines().next().unwrap_or_default();
+        if use_data_file(&mut project, &name, first_line) == 0 {
+            eprintln!(
+                "warning: {} gives no data variable of the model without an equation",
+                file.display()
+            );
+        }
+    }
     match compile_with_data(&project, &files) {
         Ok((simulation, warnings)) => {
             print_diagnostics(path, &text, &warnings);
@@ -184,7 +206,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if args.path.is_dir() {
         return crate::case::run_case(&args);
     }
-    let Some(simulation) = load_model(&args.path)? else {
+    let Some(simulation) = load_model_with_data(&args.path, &args.data)? else {
         return Ok(ExitCode::from(1));
     };
     let overrides = overrides_from(&args)?;

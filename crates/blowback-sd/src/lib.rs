@@ -44,6 +44,7 @@ mod name;
 mod partial;
 mod plan;
 mod reality;
+mod run_data;
 mod simulation;
 mod xmile;
 
@@ -65,5 +66,6 @@ pub use model::{
 pub use name::{canonical, did_you_mean, display};
 pub use partial::{PartialSigns, RecordedRun};
 pub use reality::{run_reality_checks, RealityOutcome};
+pub use run_data::use_data_file;
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
 pub use xmile::{read_xmile, write_xmile};
