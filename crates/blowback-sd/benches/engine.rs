@@ -1,8 +1,10 @@
 //! Compile and run times of the engine on the community suite's larger models, on a generated
-//! model with 1,000 stocks, and a hand-written Rust loop of the SIR model as the physical limit.
+//! model with 1,000 stocks, on a large arrayed Vensim model (`bench/arrays/population.mdl`, about
+//! 8,000 scalar variables), and a hand-written Rust loop of the SIR model as the physical limit.
 //!
 //! `cargo bench -p blowback-sd --bench engine`; `bench/pysd_compare.sh` runs PySD on the same
-//! models and prints the ratios.
+//! XMILE models and `bench/arrays/compare.sh` runs PySD and simlin on the arrayed model, printing
+//! the ratios.
 
 // criterion_group! generates an undocumented public function.
 #![allow(missing_docs)]
@@ -10,7 +12,7 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use blowback_sd::{compile, read_xmile, Overrides};
+use blowback_sd::{compile, read_mdl, read_xmile, Overrides};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn suite_model(relative: &str) -> String {
@@ -107,6 +109,23 @@ fn benchmarks(c: &mut Criterion) {
             b.iter(|| simulation.run(black_box(&overrides)).unwrap())
         });
     }
+    // The arrayed model, from its .mdl text: read and compile, then run.
+    let arrayed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/arrays/population.mdl"),
+    )
+    .expect("bench/arrays/population.mdl");
+    c.bench_function("compile/arrays_population", |b| {
+        b.iter(|| {
+            let (project, _) = read_mdl(black_box(&arrayed)).unwrap();
+            compile(&project).unwrap()
+        })
+    });
+    let (project, _) = read_mdl(&arrayed).unwrap();
+    let (simulation, _) = compile(&project).unwrap();
+    let overrides = Overrides::new();
+    c.bench_function("run/arrays_population", |b| {
+        b.iter(|| simulation.run(black_box(&overrides)).unwrap())
+    });
     c.bench_function("run/sir_hand_written_loop", |b| {
         b.iter(|| black_box(sir_by_hand()))
     });

@@ -111,6 +111,8 @@ pub(crate) enum VectorFn {
     Rank,
     /// `VECTOR REORDER(v, order)`: element `order[k]` of v.
     Reorder,
+    /// `INVERT MATRIX(m, n)`: element k (row-major) of the inverse of the n x n matrix m.
+    Inverse,
 }
 
 /// A resolved expression.

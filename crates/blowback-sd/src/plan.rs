@@ -300,6 +300,8 @@ pub(crate) struct RunState<'a> {
     pub histories: Vec<Vec<f64>>,
     /// Scratch for sorting vectors, sized once for the longest one.
     pub order: Vec<usize>,
+    /// Scratch for inverting matrices, sized once for the largest one.
+    pub numbers: Vec<f64>,
 }
 
 /// Tolerance for comparing times that are sums of time steps.
@@ -385,15 +387,18 @@ pub(crate) fn execute(ops: &[Op], operands: &[u32], slots: &mut [f64], state: &m
                 index,
             } => {
                 let items = &operands[start as usize..(start + len) as usize];
-                slots[dst as usize] = vector(
-                    f,
-                    items,
-                    operands,
-                    parameter,
-                    index,
-                    slots,
-                    &mut state.order,
-                );
+                slots[dst as usize] = match f {
+                    VectorFn::Inverse => inverse_element(items, index, slots, &mut state.numbers),
+                    _ => vector(
+                        f,
+                        items,
+                        operands,
+                        parameter,
+                        index,
+                        slots,
+                        &mut state.order,
+                    ),
+                };
             }
             Op::VectorSelect {
                 dst,
@@ -630,6 +635,57 @@ fn vector_select(
     }
 }
 
+/// Element `index` (row-major) of the inverse of the square matrix in `items`, by Gauss-Jordan
+/// elimination with partial pivoting; NaN for a singular matrix. `scratch` holds the matrix and
+/// the identity beside it.
+fn inverse_element(items: &[u32], index: u32, slots: &[f64], scratch: &mut Vec<f64>) -> f64 {
+    let n = (items.len() as f64).sqrt().round() as usize;
+    if n * n != items.len() || n == 0 {
+        return f64::NAN;
+    }
+    let width = 2 * n;
+    scratch.clear();
+    for row in 0..n {
+        scratch.extend(
+            items[row * n..(row + 1) * n]
+                .iter()
+                .map(|&s| slots[s as usize]),
+        );
+        scratch.extend((0..n).map(|k| f64::from(u8::from(k == row))));
+    }
+    for column in 0..n {
+        let pivot = (column..n)
+            .max_by(|&a, &b| {
+                scratch[a * width + column]
+                    .abs()
+                    .total_cmp(&scratch[b * width + column].abs())
+            })
+            .unwrap_or(column);
+        let value = scratch[pivot * width + column];
+        if value == 0.0 || !value.is_finite() {
+            return f64::NAN;
+        }
+        if pivot != column {
+            for k in 0..width {
+                scratch.swap(pivot * width + k, column * width + k);
+            }
+        }
+        for k in 0..width {
+            scratch[column * width + k] /= value;
+        }
+        for row in 0..n {
+            let factor = scratch[row * width + column];
+            if row != column && factor != 0.0 {
+                for k in 0..width {
+                    scratch[row * width + k] -= factor * scratch[column * width + k];
+                }
+            }
+        }
+    }
+    let (row, column) = (index as usize / n, index as usize % n);
+    scratch[row * width + n + column]
+}
+
 /// One element of a vector function. `order` is scratch for the sort, allocated once per run.
 fn vector(
     f: VectorFn,
@@ -652,6 +708,7 @@ fn vector(
                 f64::NAN
             }
         }
+        VectorFn::Inverse => f64::NAN,
         VectorFn::SortOrder | VectorFn::Rank => {
             // Ascending for a positive direction; otherwise the ascending order reversed (ties
             // then come last-first, as in Vensim).
@@ -736,6 +793,24 @@ mod tests {
         assert_eq!(delayed(&history, 1.0, 0.0, 1.0, 5.0), 20.0);
         assert_eq!(delayed(&history, 1.5, 0.0, 1.0, 5.0), 25.0);
         assert_eq!(delayed(&history, 9.0, 0.0, 1.0, 5.0), 30.0);
+    }
+
+    #[test]
+    fn matrix_inverse_by_elimination() {
+        // [[4, 7], [2, 6]] has inverse [[0.6, -0.7], [-0.2, 0.4]]; the pivot row swaps for [[0, 1], [1, 0]].
+        let slots = [4.0, 7.0, 2.0, 6.0, 0.0, 1.0, 1.0, 0.0];
+        let mut scratch = Vec::new();
+        let inverse: Vec<f64> = (0..4)
+            .map(|k| inverse_element(&[0, 1, 2, 3], k, &slots, &mut scratch))
+            .collect();
+        let expected = [0.6, -0.7, -0.2, 0.4];
+        assert!(inverse
+            .iter()
+            .zip(expected)
+            .all(|(a, b)| (a - b).abs() < 1e-12));
+        assert_eq!(inverse_element(&[4, 5, 6, 7], 1, &slots, &mut scratch), 1.0);
+        // Singular: NaN, not a panic.
+        assert!(inverse_element(&[0, 0, 0, 0], 0, &slots, &mut scratch).is_nan());
     }
 
     #[test]

@@ -223,6 +223,7 @@ impl Simulation {
             rngs,
             histories: vec![Vec::new(); self.delay_sources.len()],
             order: Vec::with_capacity(self.longest_vector),
+            numbers: Vec::with_capacity(self.longest_vector),
         }
     }
 

@@ -335,6 +335,26 @@ pub(super) const BUILTINS: &[Builtin] = &[
     }),
     scalar!(&["forcst", "forecast"], 3, 4, |r, c, mut a| {
         let initial = optional(&mut a, 3);
+        if r.dialect == Dialect::Vensim {
+            // input x (1 + ZIDZ(input - average, time x average) x horizon).
+            let input = r.shared(c.context, take(&mut a, 0));
+            let time = r.shared(c.context, take(&mut a, 1));
+            let average = r.smooth(c.context, input.clone(), time.clone(), 1, initial);
+            let trend = Ir::SafeDiv(
+                boxed(binary(BinaryFn::Subtract, input.clone(), average.clone())),
+                boxed(binary(BinaryFn::Multiply, time, average)),
+                boxed(Ir::Const(0.0)),
+            );
+            return binary(
+                BinaryFn::Multiply,
+                input,
+                binary(
+                    BinaryFn::Add,
+                    Ir::Const(1.0),
+                    binary(BinaryFn::Multiply, trend, take(&mut a, 2)),
+                ),
+            );
+        }
         let input = r.shared(c.context, take(&mut a, 0));
         let trend = r.trend(c.context, input.clone(), take(&mut a, 1), initial);
         binary(
@@ -528,6 +548,7 @@ pub(super) const BUILTINS: &[Builtin] = &[
     )),
     raw!(&["vector_elm_map"], 2, 2, vector_elm_map),
     raw!(&["vector_select"], 5, 5, vector_select),
+    raw!(&["invert_matrix"], 2, 2, invert_matrix),
     // External data (read through the caller's `DataFiles`).
     raw!(
         &["get_direct_constants", "get_xls_constants"],
@@ -638,6 +659,31 @@ fn whole_vector(r: &mut Resolver, c: &Call, arg: &Expr) -> Option<(Vec<Ir>, usiz
     };
     let info = r.array_info(c.context, arg, name).ok()?;
     let last_dim = *info.dims.last()?;
+    // An element in the last place (`x[a]`, as VECTOR ELM MAP's start) still means the vector.
+    let widened;
+    let arg = match (&arg.kind, last) {
+        (
+            ExprKind::Subscript { name, indices },
+            Some(Index::Expr(Expr {
+                kind: ExprKind::Name(n),
+                ..
+            })),
+        ) if r.flat.dims.find(n).is_none() => {
+            let mut indices = indices.clone();
+            if let Some(l) = indices.last_mut() {
+                *l = Index::Wildcard;
+            }
+            widened = Expr {
+                kind: ExprKind::Subscript {
+                    name: name.clone(),
+                    indices,
+                },
+                span: arg.span.clone(),
+            };
+            &widened
+        }
+        _ => arg,
+    };
     let iterated = match last {
         Some(Index::Expr(Expr {
             kind: ExprKind::Name(n),
@@ -678,6 +724,90 @@ fn whole_vector(r: &mut Resolver, c: &Call, arg: &Expr) -> Option<(Vec<Ir>, usiz
             Some((array.items, iterated))
         }
         Value::Scalar(ir) => Some((vec![ir], iterated)),
+    }
+}
+
+/// `INVERT MATRIX(m[..., rows, columns], n)`: the inverse of the square matrix over the last two
+/// subscripts; this equation's element is picked by its bindings of those two dimensions.
+fn invert_matrix(r: &mut Resolver, c: &Call) -> Value {
+    let arg = &c.args[0];
+    let fail = |r: &mut Resolver, message: &str| {
+        Value::Scalar(r.error(
+            c.context,
+            arg,
+            DiagnosticKind::Dimension,
+            message.into(),
+            None,
+        ))
+    };
+    let (name, indices) = match &arg.kind {
+        ExprKind::Subscript { name, indices } if indices.len() >= 2 => (name, indices),
+        _ => {
+            return fail(
+                r,
+                "INVERT MATRIX takes a matrix subscripted by at least two dimensions",
+            )
+        }
+    };
+    let Ok(info) = r.array_info(c.context, arg, name) else {
+        return Value::Scalar(Ir::Const(f64::NAN));
+    };
+    let count = info.dims.len();
+    if indices.len() != count {
+        return fail(r, "INVERT MATRIX's argument needs one subscript per dimension");
+    }
+    let label = |r: &Resolver, k: usize| match &indices[k] {
+        Index::Expr(Expr {
+            kind: ExprKind::Name(n),
+            ..
+        }) => r.flat.dims.find(n).unwrap_or(info.dims[k]),
+        _ => info.dims[k],
+    };
+    let (rows, columns) = (label(r, count - 2), label(r, count - 1));
+    let bindings: Vec<(usize, usize)> = c
+        .context
+        .bindings
+        .iter()
+        .copied()
+        .filter(|&(d, _)| d != rows && d != columns)
+        .collect();
+    let context = Context {
+        item: c.context.item,
+        scope: c.context.scope,
+        bindings: &bindings,
+        equation: c.context.equation,
+        locals: c.context.locals,
+    };
+    let matrix = match r.value(&context, arg) {
+        Value::Array(array)
+            if array.dims == [rows, columns] && array.sizes[0] == array.sizes[1] =>
+        {
+            array
+        }
+        _ => {
+            return fail(
+                r,
+                "INVERT MATRIX needs a square matrix over its last two subscripts",
+            )
+        }
+    };
+    let n = matrix.sizes[0];
+    let element = |i: usize, j: usize| Ir::Vector {
+        f: VectorFn::Inverse,
+        items: matrix.items.clone(),
+        parameters: Vec::new(),
+        index: i * n + j,
+    };
+    match (
+        r.bound_position(c.context, rows),
+        r.bound_position(c.context, columns),
+    ) {
+        (Some(i), Some(j)) => Value::Scalar(element(i, j)),
+        _ => Value::Array(Array {
+            dims: vec![rows, columns],
+            sizes: vec![n, n],
+            items: (0..n * n).map(|k| element(k / n, k % n)).collect(),
+        }),
     }
 }
 
@@ -826,10 +956,12 @@ fn stages(r: &mut Resolver, c: &Call, index: usize, value: Ir) -> Option<usize> 
 }
 
 /// The seed argument at `index`, if given; it must be a constant.
+/// A seed of 0 means "no seed of its own" (Vensim: do not reseed), so the run's seed applies.
 fn seed(r: &mut Resolver, c: &Call, index: usize, value: Option<Ir>) -> Option<u64> {
     let expr = c.args.get(index)?;
     let value = value?;
     match r.fold(&value) {
+        Some(0.0) => None,
         Some(v) if v.is_finite() => Some(v as i64 as u64),
         _ => {
             r.error(
@@ -998,11 +1130,24 @@ impl Resolver<'_> {
             1,
             Some(initial_average),
         );
-        binary(
-            BinaryFn::Divide,
-            binary(BinaryFn::Subtract, input, average.clone()),
-            binary(BinaryFn::Multiply, average, time),
-        )
+        let gap = binary(BinaryFn::Subtract, input, average.clone());
+        match self.dialect {
+            // Vensim: ZIDZ(input - average, time x ABS(average)).
+            Dialect::Vensim => Ir::SafeDiv(
+                boxed(gap),
+                boxed(binary(
+                    BinaryFn::Multiply,
+                    time,
+                    Ir::Unary(UnaryFn::Abs, boxed(average)),
+                )),
+                boxed(Ir::Const(0.0)),
+            ),
+            Dialect::Xmile => binary(
+                BinaryFn::Divide,
+                gap,
+                binary(BinaryFn::Multiply, average, time),
+            ),
+        }
     }
 
     /// Vensim's `NPV(stream, rate, initial, factor)`: a discount factor that falls as

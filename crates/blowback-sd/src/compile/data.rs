@@ -80,13 +80,20 @@ impl Resolver<'_> {
     }
 
     /// `GET ... CONSTANTS(file, sheet, cell)`: this element's number, read across from the cell
-    /// (down for a `cell*` reference), rows for the first dimensions and columns for the last.
+    /// (down for a `cell*` reference), rows for the first dimensions and columns for the last;
+    /// dimensions the equation fixes to one element do not count (`x[dim, e1]` reads a row).
     pub(super) fn data_constants(&mut self, c: &Call) -> Value {
         let Some(texts) = self.texts(c.context, c.args) else {
             return Value::Scalar(Ir::Const(f64::NAN));
         };
         let item = &self.flat.items[c.context.item];
-        let (index, sizes) = (item.cover_index, item.cover_sizes.clone());
+        let index = item.cover_index;
+        let sizes: Vec<usize> = item
+            .cover_sizes
+            .iter()
+            .copied()
+            .filter(|&n| n > 1)
+            .collect();
         let last = sizes.last().copied().unwrap_or(1).max(1);
         let (down, across) = if sizes.len() <= 1 {
             (0, index)

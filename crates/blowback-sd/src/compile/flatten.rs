@@ -56,6 +56,8 @@ pub(crate) struct Item {
     /// extent of that cover per dimension: which entry of a list or a data range is its own.
     pub cover_index: usize,
     pub cover_sizes: Vec<usize>,
+    /// An element a Vensim variable leaves undefined: 0, and left out of the results.
+    pub undefined: bool,
 }
 
 /// An arrayed variable: its dimensions and where its elements start (row-major, contiguous).
@@ -206,6 +208,7 @@ impl Builder<'_> {
                         bindings: Vec::new(),
                         cover_index: 0,
                         cover_sizes: Vec::new(),
+                        undefined: false,
                     },
                     variable,
                 );
@@ -420,6 +423,11 @@ impl Builder<'_> {
                 .find(|(_, cover)| covers_element(cover, &positions));
             let mut cover_index = flat_index;
             let mut cover_sizes = sizes.clone();
+            // Vensim lets a variable define only some elements; the rest are 0 and unreported.
+            let undefined = covering.is_none()
+                && variable.equation.is_none()
+                && !covers.is_empty()
+                && self.project.dialect() == crate::model::Dialect::Vensim;
             let (source, gf) = match covering {
                 Some((element, cover)) => {
                     // Inside the equation, each dimension it names stands for this element.
@@ -450,6 +458,10 @@ impl Builder<'_> {
                         _ => (Source::Equation(equation), gf),
                     }
                 }
+                None if undefined => (
+                    Source::Equation(Some(Equation::new("0"))),
+                    variable.graphical_function.clone(),
+                ),
                 None => match &whole_list {
                     Some(equation) if total > 1 => (
                         Source::ListElement(equation.clone(), flat_index),
@@ -471,6 +483,7 @@ impl Builder<'_> {
                 bindings,
                 cover_index,
                 cover_sizes,
+                undefined,
             };
             self.flat.index.insert(key, self.flat.items.len());
             self.flat.items.push(item);

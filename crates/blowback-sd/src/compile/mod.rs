@@ -528,9 +528,15 @@ impl Emitter {
                 let start = self.operand_list(items);
                 let parameter = match f {
                     crate::ir::VectorFn::Reorder => self.operand_list(parameters),
+                    crate::ir::VectorFn::Inverse => NONE,
                     _ => self.emit(&parameters[0], None),
                 };
-                self.longest_vector = self.longest_vector.max(items.len());
+                // A matrix inverse works on a copy with its identity beside it.
+                let scratch = match f {
+                    crate::ir::VectorFn::Inverse => 2 * items.len(),
+                    _ => items.len(),
+                };
+                self.longest_vector = self.longest_vector.max(scratch);
                 let d = dst.unwrap_or_else(|| self.temp());
                 self.ops.push(Op::Vector {
                     f: *f,

@@ -6,6 +6,7 @@
 //! up in the one table of `builtins.rs`, which also lowers the stateful ones into hidden stocks.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::builtins::{self, Call, Lowering};
 use super::data::DataCache;
@@ -95,6 +96,7 @@ pub(crate) fn resolve<'a>(
         random_sites: 0,
         structural: Vec::new(),
         data,
+        parsed: HashMap::new(),
         diagnostics,
         macro_depth: 0,
     };
@@ -112,7 +114,7 @@ pub(crate) fn resolve<'a>(
             kind: NodeKind::Aux,
             initial: Ir::Const(0.0),
             dynamic: None,
-            visible: !matches!(item.kind, ItemKind::Table),
+            visible: !matches!(item.kind, ItemKind::Table) && !item.undefined,
             equation: match &item.source {
                 Source::Equation(e) => e.clone(),
                 Source::ListElement(e, _) => Some(e.clone()),
@@ -146,9 +148,14 @@ pub(super) struct Resolver<'a> {
     pub random_sites: usize,
     pub structural: Vec<usize>,
     pub data: &'a mut DataCache<'a>,
+    /// Parsed equations by text and file offset.
+    parsed: HashMap<(String, Option<usize>), Parsed>,
     diagnostics: &'a mut Vec<Diagnostic>,
     macro_depth: usize,
 }
+
+/// A parsed equation: `None` when empty, `Err` when it had syntax errors (already reported).
+type Parsed = Option<Result<Rc<Expr>, ()>>;
 
 pub(super) fn boxed(ir: Ir) -> Box<Ir> {
     Box::new(ir)
@@ -180,8 +187,8 @@ impl Resolver<'_> {
         };
         if matches!(item.kind, ItemKind::Table) {
             self.nodes[index].kind = NodeKind::Table;
-            if let (Source::Equation(Some(equation)), None) =
-                (&item.source, &item.graphical_function)
+            if let (Source::Equation(Some(equation)), None, false) =
+                (&item.source, &item.graphical_function, item.undefined)
             {
                 self.table_from_data(&context, index, equation);
             }
@@ -333,8 +340,20 @@ impl Resolver<'_> {
         }
     }
 
-    /// Parses an item's equation, reporting syntax errors; `Some(Err)` when it has errors.
-    fn parse(&mut self, item: &Item, equation: &Equation) -> Option<Result<Expr, ()>> {
+    /// Parses an item's equation, reporting syntax errors; `Some(Err)` when it has errors. The
+    /// elements of an array share their equation, so each distinct one is parsed (and reported)
+    /// once.
+    fn parse(&mut self, item: &Item, equation: &Equation) -> Parsed {
+        let key = (equation.text.clone(), equation.offset);
+        if let Some(parsed) = self.parsed.get(&key) {
+            return parsed.clone();
+        }
+        let parsed = self.parse_uncached(item, equation).map(|r| r.map(Rc::new));
+        self.parsed.insert(key, parsed.clone());
+        parsed
+    }
+
+    fn parse_uncached(&mut self, item: &Item, equation: &Equation) -> Option<Result<Expr, ()>> {
         let (expr, errors) = parse(&equation.text);
         let had_errors = !errors.is_empty();
         for error in errors {
@@ -1159,7 +1178,16 @@ impl Resolver<'_> {
 
     fn call(&mut self, context: &Context, expr: &Expr, name: &str, args: &[Expr]) -> Value {
         let key = canonical(name);
-        let Some(builtin) = builtins::find(&key) else {
+        // A graphical function of the model shadows a builtin of the same name.
+        let full = self.lookup_key(context.scope, name);
+        let is_table = self
+            .flat
+            .index
+            .get(&full)
+            .is_some_and(|i| self.table_of_node.contains_key(i))
+            || self.flat.arrays.contains_key(&full);
+        let builtin = builtins::find(&key).filter(|_| !is_table);
+        let Some(builtin) = builtin else {
             return Value::Scalar(self.call_user(context, expr, name, &key, args));
         };
         let (min, max) = builtin.arity;

@@ -6,6 +6,7 @@ mod loops;
 mod mdl;
 mod properties;
 mod semantics;
+mod vensim;
 
 use blowback_sd::{compile, read_xmile, Overrides, Results};
 
