@@ -754,7 +754,10 @@ fn invert_matrix(r: &mut Resolver, c: &Call) -> Value {
     };
     let count = info.dims.len();
     if indices.len() != count {
-        return fail(r, "INVERT MATRIX's argument needs one subscript per dimension");
+        return fail(
+            r,
+            "INVERT MATRIX's argument needs one subscript per dimension",
+        );
     }
     let label = |r: &Resolver, k: usize| match &indices[k] {
         Index::Expr(Expr {

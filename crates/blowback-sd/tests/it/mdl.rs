@@ -487,3 +487,18 @@ fn world3_matches_vensim() {
     assert_eq!(compared, 256, "every saved series is compared");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Found by the fuzzer: an equation that does not parse is written as it is, and the writer says
+/// so, because the file it writes may not read back.
+#[test]
+fn equations_that_do_not_parse_are_written_with_a_warning() {
+    let text = "{UTF-8}\n\"a*b\" = \"q \\\" r\" s! @ | t ~~|\nFINAL TIME = 1 ~~|\n";
+    let (project, _) = read_mdl(text).unwrap();
+    let (_, warnings) = write_mdl(&project);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.message.contains("does not parse")),
+        "{warnings:?}"
+    );
+}
