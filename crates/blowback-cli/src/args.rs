@@ -43,6 +43,10 @@ pub struct RunArgs {
     /// For a case: output folder (default out/CASE).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// A data file (tab- or comma-separated, time in the first column, as Vensim exports runs)
+    /// whose columns give the model's data variables that have no equation (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub data: Vec<PathBuf>,
 }
 
 /// Applies `--set NAME=VALUE` assignments to `overrides`.

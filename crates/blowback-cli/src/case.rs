@@ -50,6 +50,9 @@ fn default_out(source: &Source) -> PathBuf {
 pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let dir = &args.path;
+    if !args.data.is_empty() {
+        bail!("--data gives a bare model file its data variables; a case reads its data from data/*.csv");
+    }
     let source = load::read(dir)?;
     if source.files.scenarios.is_none() {
         bail!(

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use blowback_sd::{
-    check_units, compile_with_data, decode_model_text, run_reality_checks, DataFiles, Diagnostic,
-    DiagnosticKind, ModelFormat, RealityOutcome, Results, Severity, Simulation,
+    check_units, compile_with_data, decode_model_text, run_reality_checks, use_data_file,
+    DataFiles, Diagnostic, DiagnosticKind, ModelFormat, RealityOutcome, Results, Severity,
+    Simulation,
 };
 
 use crate::args::{overrides_from, RunArgs};
@@ -55,11 +56,12 @@ impl DataFiles for ModelFolder {
     }
 }
 
-/// Reads and compiles a model file, printing diagnostics. `None` means errors were printed.
-pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
+/// Reads and compiles a model file, printing diagnostics, with data files giving the data
+/// variables that have no equation. `None` means errors were printed.
+pub fn load_model(path: &Path, data: &[PathBuf]) -> anyhow::Result<Option<Simulation>> {
     let (text, format) = read_model_file(path)?;
     let files = ModelFolder::of(path);
-    let project = match format.read_with_data(&text, &files) {
+    let mut project = match format.read_with_data(&text, &files) {
         Ok((project, warnings)) => {
             print_diagnostics(path, &text, &warnings);
             project
@@ -69,6 +71,19 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
             return Ok(None);
         }
     };
+    for file in data {
+        let header =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        // Named by its full path, which the model folder's file reader takes as it is.
+        let name = std::path::absolute(file)?.to_string_lossy().into_owned();
+        let first_line = header.lines().next().unwrap_or_default();
+        if use_data_file(&mut project, &name, first_line) == 0 {
+            eprintln!(
+                "warning: {} gives no data variable of the model without an equation",
+                file.display()
+            );
+        }
+    }
     match compile_with_data(&project, &files) {
         Ok((simulation, warnings)) => {
             print_diagnostics(path, &text, &warnings);
@@ -84,7 +99,7 @@ pub fn load_model(path: &Path) -> anyhow::Result<Option<Simulation>> {
 
 /// `blowback run` on a model file.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let Some(simulation) = load_model(&args.path)? else {
+    let Some(simulation) = load_model(&args.path, &args.data)? else {
         return Ok(ExitCode::from(1));
     };
     let overrides = overrides_from(&args)?;

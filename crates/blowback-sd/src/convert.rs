@@ -4,10 +4,11 @@
 //! To XMILE, a project in Vensim's dialect has its builtins renamed to XMILE's standard ones
 //! (`IF THEN ELSE(c, a, b)` becomes `IF c THEN a ELSE b`, `SMOOTH` becomes `SMTH1`, `DELAY N`
 //! becomes `DELAYN` with XMILE's argument order, `XIDZ` becomes `SAFEDIV`, Vensim's `PULSE(start,
-//! width)` becomes the conditional it stands for) and its constant lists become one equation per
-//! element. What XMILE cannot say (subranges and `:EXCEPT:` on element equations, dimension
-//! mappings, data variables, macros with their own variables) is kept in the form the engine reads
-//! back and reported as a warning.
+//! width)` becomes the conditional it stands for), its constant lists and its equations over
+//! subranges or with `:EXCEPT:` become one equation per element, and standalone tables become an
+//! auxiliary holding a graphical function, called through `LOOKUP` (the forms simlin reads). What
+//! XMILE cannot say (dimension mappings, data variables, reality checks, Vensim functions with no
+//! XMILE builtin like them) is kept in the form the engine reads back and reported as a warning.
 
 use std::collections::HashSet;
 
@@ -34,6 +35,10 @@ pub fn convert(project: &Project, to: ModelFormat) -> (String, Vec<Diagnostic>) 
 /// The project with Vensim's builtins and constant lists in XMILE's standard forms.
 fn to_xmile_dialect(project: &Project) -> (Project, Vec<Diagnostic>) {
     let mut out = project.clone();
+    // XMILE requires a vendor in the header, and XMILE tools (simlin) insist on one.
+    out.header
+        .vendor
+        .get_or_insert_with(|| "blowback".to_string());
     let mut warnings = Vec::new();
     if project.dialect() != Dialect::Vensim {
         return (out, warnings);
@@ -54,6 +59,8 @@ fn to_xmile_dialect(project: &Project) -> (Project, Vec<Diagnostic>) {
     let rewriter = Rewriter {
         variables: &variables,
         tables: &tables,
+        macros: project.macros.iter().map(|m| canonical(&m.name)).collect(),
+        vensim_only: Default::default(),
     };
     let element_counts = |variable: &Variable| -> Option<Vec<Vec<String>>> {
         let mut combinations = vec![Vec::new()];
@@ -85,14 +92,22 @@ fn to_xmile_dialect(project: &Project) -> (Project, Vec<Diagnostic>) {
                         .with_variable(variable.name.clone()),
                 );
             };
+            // A standalone table is an auxiliary holding a graphical function and no equation, the
+            // form XMILE tools (simlin) write and read.
+            if matches!(variable.kind, VariableKind::GraphicalFunction)
+                && variable.equation.is_none()
+                && variable
+                    .elements
+                    .iter()
+                    .all(|e| e.equation.text.trim().is_empty())
+            {
+                variable.kind = VariableKind::Aux;
+            }
             if matches!(variable.kind, VariableKind::Data { .. }) {
                 warn(
                     "XMILE has no data variables; written as an auxiliary with its data call"
                         .into(),
                 );
-            }
-            if variable.elements.iter().any(|e| !e.except.is_empty()) {
-                warn("XMILE element equations cover one element each; `:EXCEPT:` lists are kept as blowback reads them".into());
             }
             // A constant list over the whole variable becomes one equation per element.
             if let Some(equation) = &variable.equation {
@@ -116,6 +131,22 @@ fn to_xmile_dialect(project: &Project) -> (Project, Vec<Diagnostic>) {
                     }
                 }
             }
+            // `ACTIVE INITIAL(value, initial)` as a whole equation is XMILE's <eqn> and <init_eqn>.
+            if let Some((value, initial)) = variable
+                .equation
+                .as_ref()
+                .and_then(|e| active_initial(&e.text))
+            {
+                if variable.initial_equation.is_none() {
+                    variable.equation = Some(Equation::new(value));
+                    variable.initial_equation = Some(Equation::new(initial));
+                }
+            }
+            // XMILE's element equations are one element each: entries over subranges or with
+            // `:EXCEPT:` become one equation per element, the subrange's name replaced by it.
+            if let Some(combinations) = element_counts(variable) {
+                expand_elements(variable, &combinations, &project.dimensions);
+            }
             let rewrite = |equation: &mut Equation| rewriter.equation(equation);
             variable.equation.iter_mut().for_each(rewrite);
             variable.initial_equation.iter_mut().for_each(rewrite);
@@ -137,15 +168,23 @@ fn to_xmile_dialect(project: &Project) -> (Project, Vec<Diagnostic>) {
     }
     for m in &mut out.macros {
         rewriter.equation(&mut m.equation);
-        if !m.variables.is_empty() {
-            warnings.push(Diagnostic::warning(
-                DiagnosticKind::Unsupported,
-                format!(
-                    "macro `{}` has its own variables, which XMILE macros cannot hold; they are left out",
-                    m.name
-                ),
-            ));
+        for variable in &mut m.variables {
+            variable
+                .equation
+                .iter_mut()
+                .for_each(|e| rewriter.equation(e));
+            for element in &mut variable.elements {
+                rewriter.equation(&mut element.equation);
+            }
         }
+    }
+    for function in rewriter.vensim_only.borrow().iter() {
+        warnings.push(Diagnostic::warning(
+            DiagnosticKind::Unsupported,
+            format!(
+                "{function} is not an XMILE builtin; it is kept as Vensim writes it (blowback reads it, other XMILE tools may not)"
+            ),
+        ));
     }
     if !project.reality_checks.is_empty() {
         warnings.push(Diagnostic::warning(
@@ -157,6 +196,139 @@ fn to_xmile_dialect(project: &Project) -> (Project, Vec<Diagnostic>) {
         ));
     }
     (out, warnings)
+}
+
+/// The two arguments of an equation that is one `ACTIVE INITIAL(value, initial)` call, printed.
+fn active_initial(text: &str) -> Option<(String, String)> {
+    match parse(text) {
+        (
+            Some(Expr {
+                kind: ExprKind::Call { name, args },
+                ..
+            }),
+            errors,
+        ) if errors.is_empty() && canonical(&name) == "active_initial" && args.len() == 2 => {
+            Some((print(&args[0]), print(&args[1])))
+        }
+        _ => None,
+    }
+}
+
+/// Gives an arrayed variable one element equation per element when some of its equations cover
+/// several elements (a dimension or subrange in their subscript, or `:EXCEPT:` lists): each
+/// element takes the first equation covering it (else the variable's own), with the names of the
+/// dimensions it was written over replaced by the element.
+fn expand_elements(
+    variable: &mut Variable,
+    combinations: &[Vec<String>],
+    dimensions: &[crate::model::Dimension],
+) {
+    let members = |name: &str| -> Option<Vec<String>> {
+        let key = canonical(name);
+        dimensions
+            .iter()
+            .find(|d| canonical(&d.name) == key)
+            .map(|d| d.elements.iter().map(|e| canonical(e)).collect())
+    };
+    let wide = variable
+        .elements
+        .iter()
+        .any(|e| !e.except.is_empty() || e.subscript.iter().any(|s| members(s).is_some()));
+    if !wide {
+        return;
+    }
+    let covers = |subscript: &[String], combination: &[String]| {
+        subscript.len() == combination.len()
+            && subscript.iter().zip(combination).all(|(s, e)| {
+                let element = canonical(e);
+                canonical(s) == element || members(s).is_some_and(|m| m.contains(&element))
+            })
+    };
+    let bound = |equation: &Equation, subscript: &[String], combination: &[String]| {
+        let bindings: Vec<(String, String)> = subscript
+            .iter()
+            .zip(combination)
+            .filter(|(s, _)| members(s).is_some())
+            .map(|(s, e)| (canonical(s), e.clone()))
+            .collect();
+        substitute(equation, &bindings)
+    };
+    let mut expanded = Vec::new();
+    for combination in combinations {
+        let entry = variable.elements.iter().find(|e| {
+            covers(&e.subscript, combination) && !e.except.iter().any(|x| covers(x, combination))
+        });
+        let (equation, graphical_function) = match entry {
+            Some(e) => (
+                bound(&e.equation, &e.subscript, combination),
+                e.graphical_function.clone(),
+            ),
+            None => match &variable.equation {
+                Some(equation) => (
+                    bound(equation, &variable.dimensions, combination),
+                    variable.graphical_function.clone(),
+                ),
+                None => continue,
+            },
+        };
+        expanded.push(ElementEquation {
+            subscript: combination.clone(),
+            except: Vec::new(),
+            equation,
+            graphical_function,
+        });
+    }
+    variable.elements = expanded;
+    variable.equation = None;
+}
+
+/// An equation with names replaced (given canonically, with their replacements); text that does
+/// not parse stays as it is.
+fn substitute(equation: &Equation, bindings: &[(String, String)]) -> Equation {
+    fn walk(expr: &mut Expr, bindings: &[(String, String)]) {
+        match &mut expr.kind {
+            ExprKind::Name(name) => {
+                let key = canonical(name);
+                if let Some((_, element)) = bindings.iter().find(|(d, _)| *d == key) {
+                    *name = element.clone();
+                }
+            }
+            ExprKind::Subscript { indices, .. } => {
+                for index in indices {
+                    match index {
+                        crate::equation::Index::Expr(e) => walk(e, bindings),
+                        crate::equation::Index::Range(a, b) => {
+                            walk(a, bindings);
+                            walk(b, bindings);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            ExprKind::Unary(_, a) => walk(a, bindings),
+            ExprKind::Binary(_, a, b) => {
+                walk(a, bindings);
+                walk(b, bindings);
+            }
+            ExprKind::If(c, a, b) => {
+                walk(c, bindings);
+                walk(a, bindings);
+                walk(b, bindings);
+            }
+            ExprKind::Call { args, .. } => args.iter_mut().for_each(|a| walk(a, bindings)),
+            _ => {}
+        }
+    }
+    if bindings.is_empty() {
+        return equation.clone();
+    }
+    match parse(&equation.text) {
+        (Some(mut expr), errors) if errors.is_empty() => {
+            walk(&mut expr, bindings);
+            Equation::new(print(&expr))
+        }
+        _ => equation.clone(),
+    }
 }
 
 /// The values of a constant list (`1, 2; 3`), as written.
@@ -176,9 +348,61 @@ fn list_values(text: &str) -> Option<Vec<String>> {
         .then_some(values)
 }
 
+/// The builtins of XMILE 1.0 (section 3.5), canonical, as other XMILE tools know them.
+const XMILE_BUILTINS: &[&str] = &[
+    "abs",
+    "arccos",
+    "arcsin",
+    "arctan",
+    "cos",
+    "exp",
+    "inf",
+    "int",
+    "ln",
+    "log10",
+    "max",
+    "min",
+    "pi",
+    "sin",
+    "sqrt",
+    "tan",
+    "safediv",
+    "delay",
+    "delay1",
+    "delay3",
+    "delayn",
+    "forcst",
+    "smth1",
+    "smth3",
+    "smthn",
+    "trend",
+    "pulse",
+    "ramp",
+    "step",
+    "exprnd",
+    "lognormal",
+    "normal",
+    "poisson",
+    "random",
+    "uniform",
+    "size",
+    "stddev",
+    "sum",
+    "mean",
+    "prod",
+    "rank",
+    "init",
+    "previous",
+    "lookup",
+    "if_then_else",
+];
+
 struct Rewriter<'a> {
     variables: &'a HashSet<String>,
     tables: &'a HashSet<String>,
+    macros: HashSet<String>,
+    /// Vensim functions kept as Vensim writes them because XMILE has none like them.
+    vensim_only: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 fn node(kind: ExprKind, like: &Expr) -> Expr {
@@ -266,6 +490,8 @@ impl Rewriter<'_> {
 
     fn call(&self, name: &str, mut args: Vec<Expr>, like: &Expr) -> Expr {
         let key = canonical(name);
+        // A graphical function called like a function is `LOOKUP(table, x)`, which every XMILE
+        // tool reads (simlin does not take the call form).
         if self.tables.contains(&key) && args.len() == 1 {
             let table = node(ExprKind::Name(name.to_string()), like);
             return call("LOOKUP", vec![table, args.remove(0)], like);
@@ -298,7 +524,6 @@ impl Rewriter<'_> {
             ("integer", 1) => call("INT", args, like),
             ("zidz", 2) | ("xidz", 3) => call("SAFEDIV", args, like),
             ("forecast", 3) => call("FORCST", args, like),
-            ("elmcount", 1) => call("SIZE", args, like),
             ("modulo", 2) => {
                 let mut it = args.into_iter();
                 match (it.next(), it.next()) {
@@ -347,7 +572,17 @@ impl Rewriter<'_> {
                     like,
                 )
             }
-            _ => call(&name.replace(' ', "_").to_ascii_uppercase(), args, like),
+            _ => {
+                let known = XMILE_BUILTINS.contains(&key.as_str())
+                    || self.macros.contains(&key)
+                    || self.tables.contains(&key);
+                if !known {
+                    self.vensim_only
+                        .borrow_mut()
+                        .insert(name.replace('_', " ").to_ascii_uppercase());
+                }
+                call(&name.replace(' ', "_").to_ascii_uppercase(), args, like)
+            }
         }
     }
 }
@@ -372,6 +607,7 @@ mod tests {
             "{xmile}"
         );
         assert!(xmile.contains("LOOKUP(tab, x)"), "{xmile}");
+        assert!(xmile.contains("<aux name=\"tab\">"), "{xmile}");
         assert!(xmile.contains("7 MOD 3"), "{xmile}");
         assert!(xmile.contains("<element subscript=\"b\">"), "{xmile}");
         let (again, _) = read_xmile(&xmile).unwrap();

@@ -44,6 +44,7 @@ mod name;
 mod partial;
 mod plan;
 mod reality;
+mod run_data;
 mod simulation;
 mod units;
 mod xmile;
@@ -66,6 +67,7 @@ pub use model::{
 pub use name::{canonical, did_you_mean, display};
 pub use partial::{PartialSigns, RecordedRun};
 pub use reality::{run_reality_checks, RealityOutcome};
+pub use run_data::use_data_file;
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
 pub use units::{check_units, parse_units, UnitParseError, Units};
 pub use xmile::{read_xmile, set_constants, write_xmile, EditError};

@@ -565,6 +565,22 @@ impl Reader<'_> {
                 equation = None;
             }
         }
+        // An auxiliary holding a graphical function and no equation is a table called like a
+        // function, as simlin writes standalone lookups.
+        let element_tables = !elements.is_empty()
+            && elements
+                .iter()
+                .all(|e| e.graphical_function.is_some() && e.equation.text.trim().is_empty());
+        let kind = match kind {
+            VariableKind::Aux
+                if equation.is_none()
+                    && ((elements.is_empty() && graphical_function.is_some())
+                        || element_tables) =>
+            {
+                VariableKind::GraphicalFunction
+            }
+            kind => kind,
+        };
         Some(Variable {
             name: name.to_string(),
             kind,
@@ -728,6 +744,22 @@ mod tests {
         let (project, _) = read_xmile(text).unwrap();
         let eqn = project.models[0].variables[0].equation.clone().unwrap();
         assert_eq!(&text[eqn.offset.unwrap()..eqn.offset.unwrap() + 2], "1+");
+    }
+
+    #[test]
+    fn an_aux_with_only_a_table_is_a_table() {
+        let text = "<xmile><sim_specs><start>0</start><stop>1</stop><dt>1</dt></sim_specs><model><variables><aux name=\"t\"><gf><xpts>0,1</xpts><ypts>0,2</ypts></gf></aux></variables></model></xmile>";
+        let (project, _) = read_xmile(text).unwrap();
+        assert_eq!(
+            project.models[0].variables[0].kind,
+            VariableKind::GraphicalFunction
+        );
+        let arrayed = "<xmile><sim_specs><start>0</start><stop>1</stop><dt>1</dt></sim_specs><dimensions><dim name=\"d\"><elem name=\"a\"/></dim></dimensions><model><variables><aux name=\"t\"><dimensions><dim name=\"d\"/></dimensions><element subscript=\"a\"><eqn></eqn><gf><xpts>0,1</xpts><ypts>0,2</ypts></gf></element></aux></variables></model></xmile>";
+        let (project, _) = read_xmile(arrayed).unwrap();
+        assert_eq!(
+            project.models[0].variables[0].kind,
+            VariableKind::GraphicalFunction
+        );
     }
 
     #[test]

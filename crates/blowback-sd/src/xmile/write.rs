@@ -88,6 +88,14 @@ pub fn write_xmile(project: &Project) -> String {
         if let Some(doc) = &m.doc {
             element(&mut out, 4, "doc", doc);
         }
+        // A macro with its own variables (stocks, helpers) lists them as a model does.
+        if !m.variables.is_empty() {
+            out.push_str("    <variables>\n");
+            for variable in &m.variables {
+                write_variable(&mut out, variable);
+            }
+            out.push_str("    </variables>\n");
+        }
         out.push_str("  </macro>\n");
     }
     out.push_str("</xmile>\n");
