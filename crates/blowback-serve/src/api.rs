@@ -19,6 +19,7 @@ use serde_json::json;
 use tokio::sync::Semaphore;
 
 use crate::explorer::{ExplainRequest, Explorer, Rejection, RunRequest};
+use crate::server::Limits;
 
 /// Largest request body accepted; a run request with every lever set is about 6 KiB.
 pub(crate) const BODY_LIMIT: usize = 64 * 1024;
@@ -63,6 +64,8 @@ struct AppState {
     explorer: Arc<Explorer>,
     /// Bounds the simulations running at once; requests beyond it wait briefly, then get 503.
     workers: Arc<Semaphore>,
+    /// How long a request body may take to arrive.
+    body_timeout: Duration,
 }
 
 /// An error response: a status and a message naming the bad field when there is one.
@@ -153,24 +156,35 @@ impl IntoResponse for ApiError {
 /// A JSON body whose rejections become [`ApiError`]s.
 struct Body<T>(T);
 
-impl<T, S> FromRequest<S> for Body<T>
+impl<T> FromRequest<AppState> for Body<T>
 where
     T: DeserializeOwned,
-    S: Send + Sync,
 {
     type Rejection = ApiError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let Json(value) = Json::<T>::from_request(request, state).await?;
-        Ok(Body(value))
+    /// Reads the whole body under the body deadline, so a client that declares a body and sends
+    /// it slowly (or never) gets 408 instead of holding its connection.
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let limit = state.body_timeout;
+        match tokio::time::timeout(limit, Json::<T>::from_request(request, state)).await {
+            Ok(json) => Ok(Body(json?.0)),
+            Err(_) => Err(ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body did not arrive within {} s",
+                    limit.as_secs_f64()
+                ),
+            )),
+        }
     }
 }
 
-/// The explorer's routes, with its body limit, worker bound and headers.
-pub fn router(explorer: Arc<Explorer>, workers: usize) -> Router {
+/// The explorer's routes, with its body limit and deadline, worker bound and headers.
+pub fn router(explorer: Arc<Explorer>, limits: &Limits) -> Router {
     let state = AppState {
         explorer,
-        workers: Arc::new(Semaphore::new(workers.max(1))),
+        workers: Arc::new(Semaphore::new(limits.workers.max(1))),
+        body_timeout: limits.body_timeout,
     };
     let mut router = Router::new();
     for &(path, content_type, body) in ASSETS {

@@ -6,7 +6,8 @@
 //! [`router`] is the HTTP face: an embedded page (our own HTML, CSS and JavaScript modules, no build
 //! step) and a JSON API that re-runs the model as the page's sliders move, with a body limit, a
 //! bound on simulations at once, JSON errors and a strict Content-Security-Policy. [`serve`] runs
-//! the router on a socket until Ctrl-C.
+//! the router on a socket until Ctrl-C, within [`Limits`] that close stalled connections (slow
+//! headers, slow bodies, idle keep-alive) and cap the connections open at once.
 //!
 //! Boundary: this is the only crate with a network socket; file I/O stays in the CLI.
 //!
@@ -18,7 +19,8 @@
 //! let (case, _warnings) = Case::load(&files)?;
 //! let explorer = blowback_serve::Explorer::new(case, "teacup", true)?;
 //! let address = "127.0.0.1:8080".parse().unwrap();
-//! blowback_serve::serve(explorer, address, 2, |at| {
+//! let limits = blowback_serve::Limits::default();
+//! blowback_serve::serve(explorer, address, &limits, |at| {
 //!     println!("listening on http://{at}");
 //!     Ok(())
 //! })?;
@@ -32,12 +34,14 @@ use std::sync::Arc;
 
 mod api;
 mod explorer;
+mod server;
 
 #[cfg(test)]
 mod tests;
 
 pub use api::{router, OPENAPI};
 pub use explorer::Explorer;
+pub use server::Limits;
 
 /// Why the explorer could not be prepared or served.
 #[derive(Debug, thiserror::Error)]
@@ -82,17 +86,17 @@ pub enum ServeError {
     },
 }
 
-/// Serves `explorer` on `address` until Ctrl-C, with at most `workers` simulations at once.
-/// `listening` is told the address bound (the port, when 0 asked for a free one) before the first
-/// request is answered.
+/// Serves `explorer` on `address` until Ctrl-C, within `limits`. `listening` is told the address
+/// bound (the port, when 0 asked for a free one) before the first request is answered.
 pub fn serve(
     explorer: Explorer,
     address: SocketAddr,
-    workers: usize,
+    limits: &Limits,
     listening: impl FnOnce(SocketAddr) -> std::io::Result<()>,
 ) -> Result<(), ServeError> {
     let io = |context: String| move |source| ServeError::Io { context, source };
-    let app = router(Arc::new(explorer), workers);
+    let app = router(Arc::new(explorer), limits);
+    let limits = *limits;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -105,14 +109,13 @@ pub fn serve(
             .local_addr()
             .map_err(io("reading the bound address".into()))?;
         listening(bound).map_err(io("announcing the address".into()))?;
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                // If the signal cannot be installed, serve until killed.
-                if tokio::signal::ctrl_c().await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            })
-            .await
-            .map_err(io("serving".into()))
+        server::run(listener, app, limits, async {
+            // If the signal cannot be installed, serve until killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await;
+        Ok(())
     })
 }

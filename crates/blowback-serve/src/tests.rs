@@ -59,7 +59,7 @@ fn afpak() -> Arc<Explorer> {
 }
 
 fn app() -> Router {
-    router(afpak(), 2)
+    router(afpak(), &crate::Limits::default())
 }
 
 /// One request through the router; returns the status, the headers and the body as text.
@@ -584,7 +584,11 @@ async fn a_bare_model_is_served_with_one_scenario() {
     let model = repo().join("crates/blowback-sd/tests/conformance/sd/samples/teacup/teacup.xmile");
     let files = CaseFiles::model_only("teacup.xmile", std::fs::read_to_string(&model).unwrap());
     let explorer = Explorer::new(load(&files), "teacup", true).unwrap();
-    let app = router(Arc::new(explorer), 1);
+    let limits = crate::Limits {
+        workers: 1,
+        ..crate::Limits::default()
+    };
+    let app = router(Arc::new(explorer), &limits);
     let (_, _, text) = call(app.clone(), Method::GET, "/api/case", None).await;
     let case: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(case["scenarios"][0]["name"], "baseline");
