@@ -17,7 +17,7 @@ use blowback_sd::Results;
 use crate::args::{apply_assignments, overrides_from, RunArgs};
 use crate::charts::{self, Chart, Line};
 use crate::load::{self, Source};
-use crate::output::{format_value, write_atomic};
+use crate::output::{format_value, plural, write_atomic};
 use crate::report::{self, ReportInput};
 
 /// The date the afpak case is frozen at (the essay's vantage point), marked on every chart.
@@ -68,12 +68,8 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     let base = overrides_from(args)?;
     let selected: Vec<&blowback::Scenario> = match &args.scenario {
-        Some(name) => vec![case.scenario(name).with_context(|| {
-            format!(
-                "no scenario `{name}` in {}/scenarios.toml (scenarios: {})",
-                dir.display(),
-                case.scenario_names().join(", ")
-            )
+        Some(name) => vec![case.scenario(name).ok_or_else(|| {
+            crate::args::unknown_name("scenario", name, &case.scenario_names())
         })?],
         None => case.scenarios().iter().collect(),
     };
@@ -86,6 +82,15 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     });
 
     check_vars(&case, vars.as_deref())?;
+    for (name, _) in base.values() {
+        if !known_variable(&case, name) {
+            let hint = case
+                .suggest(name)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            bail!("--set: the model has no variable `{name}`{hint}");
+        }
+    }
 
     // `--csv -` prints one scenario's results and nothing else, like a plain model run.
     if args.csv.as_deref() == Some(Path::new("-")) {
@@ -109,6 +114,7 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         case.run_all(&base).map_err(|e| source.error(e))?
     };
+    crate::args::warn_if_stopped_short(case.simulation(), &base, &runs.runs[0].1);
     let run_time = started.elapsed();
     let mut scenario_runs = runs.runs.len();
 
@@ -146,35 +152,48 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
         write_atomic(path, &json_of(first, &columns(first, vars.as_deref())?)?)?;
     }
 
+    // The comparison table comes last, so it is what a terminal still shows when the run is done;
+    // the tests are summarised above it (every test with --verbose).
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", render_table(&table))?;
     let mut failed = 0;
     if let Some(behaviour) = &behaviour {
-        failed += print_checks(&mut out, "behaviour tests (tests.toml)", behaviour)?;
+        failed += print_checks(
+            &mut out,
+            "behaviour tests (tests.toml)",
+            behaviour,
+            args.verbose,
+        )?;
     }
     if let Some(polarity) = &polarity {
-        failed += print_checks(&mut out, "polarity tests (claims.toml links)", polarity)?;
+        failed += print_checks(
+            &mut out,
+            "polarity tests (claims.toml links)",
+            polarity,
+            args.verbose,
+        )?;
     }
     if behaviour.is_none() {
         writeln!(
             out,
-            "\n(tests skipped: they compare scenarios, so they run only without --scenario)"
+            "(tests skipped: they compare scenarios, so they run only without --scenario)"
         )?;
     }
     writeln!(
         out,
-        "\nwrote {} files to {} (report: {})",
-        written,
+        "\nwrote {} to {}: {}, comparison.csv, a CSV per scenario, PNG and SVG charts",
+        plural(written, "file"),
         out_dir.display(),
         out_dir.join("report.html").display()
     )?;
     writeln!(
         out,
-        "{scenario_runs} model runs ({} scenarios, {test_runs} for tests) in {:.0} ms; {:.0} ms in all",
-        runs.runs.len(),
+        "{} ({}, {test_runs} for tests) in {:.0} ms; {:.0} ms in all\n",
+        plural(scenario_runs, "model run"),
+        plural(runs.runs.len(), "scenario"),
         run_time.as_secs_f64() * 1e3,
         started.elapsed().as_secs_f64() * 1e3
     )?;
+    writeln!(out, "{}", render_table(&table))?;
     if failed > 0 {
         writeln!(out, "{failed} test(s) failed")?;
         return Ok(ExitCode::from(1));
@@ -182,14 +201,16 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn known_variable(case: &Case, name: &str) -> bool {
+    case.simulation()
+        .variables()
+        .any(|v| blowback_sd::canonical(v.name) == blowback_sd::canonical(name))
+}
+
 /// Checks `--vars` against the model before anything runs, with a suggestion for typos.
 fn check_vars(case: &Case, vars: Option<&[String]>) -> anyhow::Result<()> {
     for name in vars.unwrap_or_default() {
-        let known = case
-            .simulation()
-            .variables()
-            .any(|v| blowback_sd::canonical(v.name) == blowback_sd::canonical(name));
-        if !known {
+        if !known_variable(case, name) {
             let hint = case
                 .suggest(name)
                 .map(|s| format!(" (did you mean `{s}`?)"))
@@ -417,6 +438,7 @@ fn print_checks(
     out: &mut impl std::io::Write,
     title: &str,
     checks: &[CheckResult],
+    verbose: bool,
 ) -> std::io::Result<usize> {
     let count = |status| {
         checks
@@ -430,7 +452,7 @@ fn print_checks(
         count(CheckStatus::StructuralOnly),
     );
     let unexpected = checks.iter().filter(|c| !c.as_expected()).count();
-    write!(out, "\n{title}: {pass} passed, {unexpected} failed")?;
+    write!(out, "{title}: {pass} passed, {unexpected} failed")?;
     if findings > 0 {
         write!(
             out,
@@ -441,13 +463,22 @@ fn print_checks(
         write!(out, ", {structural} structural only")?;
     }
     writeln!(out)?;
+    let mut hidden = 0;
     for check in checks {
         let label = match (check.status, check.as_expected()) {
             (CheckStatus::Fail, true) => "FINDING",
             (CheckStatus::Pass, false) => "UNEXPECTED PASS",
             (status, _) => status.label(),
         };
-        writeln!(out, "  {:<6} {}: {}", label, check.name, check.detail)?;
+        // Failures and findings always show; passing and structural-only tests with --verbose.
+        if verbose || !check.as_expected() || check.status == CheckStatus::Fail {
+            writeln!(out, "  {:<6} {}: {}", label, check.name, check.detail)?;
+        } else {
+            hidden += 1;
+        }
+    }
+    if hidden > 0 {
+        writeln!(out, "  ({hidden} more as expected; --verbose lists every test)")?;
     }
     Ok(unexpected)
 }

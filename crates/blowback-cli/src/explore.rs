@@ -47,7 +47,7 @@ pub struct ExploreArgs {
     #[arg(long, value_enum)]
     method: Option<MethodArg>,
     /// Experiments (mc, lhs), base samples (sobol), trajectories (morris) or levels (factorial).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::args::at_least_one)]
     samples: Option<usize>,
     /// Base seed; experiment i's random stream derives from (seed, i).
     #[arg(long)]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use blowback::Case;
 use blowback_sd::{FeedbackLoop, LoopAnalysis, LoopOptions, Overrides, Polarity};
 
@@ -108,11 +108,8 @@ fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> 
         .map(String::from);
     let overrides = match &scenario {
         Some(name) => {
-            let chosen = case.scenario(name).with_context(|| {
-                format!(
-                    "no scenario `{name}`; the case has: {}",
-                    case.scenario_names().join(", ")
-                )
+            let chosen = case.scenario(name).ok_or_else(|| {
+                crate::args::unknown_name("scenario", name, &case.scenario_names())
             })?;
             case.overrides_for(chosen, &Overrides::new())
         }
@@ -130,6 +127,11 @@ fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> 
 pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
     let Some(subject) = load(&args.path, args.scenario.as_deref())? else {
         return Ok(ExitCode::from(1));
+    };
+    let specs = subject.case.simulation().sim_specs();
+    let phases = match &args.phases {
+        Some(text) => parse_phases(text, specs.start, specs.stop)?,
+        None => Vec::new(),
     };
     let options = LoopOptions {
         max_loops: args.max_loops,
@@ -206,14 +208,8 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
             period.mean_relative_score
         )?;
     }
-    if let Some(phases) = &args.phases {
-        for phase in phases.split(',') {
-            let (from, to) = phase
-                .split_once(':')
-                .and_then(|(a, b)| {
-                    Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
-                })
-                .with_context(|| format!("--phases expects FROM:TO pairs, got `{phase}`"))?;
+    {
+        for &(from, to) in &phases {
             writeln!(
                 out,
                 "\nStrongest loops {from} - {to} (mean |relative score|):"
@@ -264,6 +260,30 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
         print!("{out}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--phases FROM:TO,...`: each phase forwards in time and overlapping the run, so none comes out
+/// empty.
+fn parse_phases(text: &str, start: f64, stop: f64) -> anyhow::Result<Vec<(f64, f64)>> {
+    text.split(',')
+        .map(|phase| {
+            let (from, to) = phase
+                .split_once(':')
+                .and_then(|(a, b)| {
+                    Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
+                })
+                .with_context(|| {
+                    format!("--phases expects FROM:TO pairs such as {start}:{stop}, got `{phase}`")
+                })?;
+            if from >= to {
+                bail!("--phases: `{phase}` ends before it starts; write the earlier time first ({to}:{from})");
+            }
+            if to < start || from > stop {
+                bail!("--phases: `{phase}` lies outside the run, which goes from {start} to {stop}");
+            }
+            Ok((from, to))
+        })
+        .collect()
 }
 
 /// A loop's id in score tables: `R1`, `B12`, `?3`.

@@ -92,9 +92,50 @@ fn main() -> ExitCode {
                         eprintln!("{report:?}");
                     }
                 }
-                None => eprintln!("error: {err:#}"),
+                None => {
+                    // Messages may quote input files; their control bytes must not reach the
+                    // terminal as such (line breaks of the message itself stay).
+                    let text = error_chain(&err);
+                    let lines: Vec<_> = text.lines().map(output::printable).collect();
+                    eprintln!("error: {}", lines.join("\n"));
+                }
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// The error and its causes joined by `: `, each said once: many errors already include their
+/// cause's text in their own message (`scenario `x`: unknown variable`), and printing the chain as
+/// it stands would repeat it.
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let message = cause.to_string();
+        if text.contains(&message) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&message);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let err = anyhow::anyhow!("unknown variable `x`").context("scenario `a`: unknown variable `x`");
+        assert_eq!(error_chain(&err), "scenario `a`: unknown variable `x`");
+    }
+
+    #[test]
+    fn distinct_causes_are_all_said() {
+        let err = anyhow::anyhow!("no such file").context("reading m.xmile");
+        assert_eq!(error_chain(&err), "reading m.xmile: no such file");
     }
 }

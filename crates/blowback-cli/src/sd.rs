@@ -114,6 +114,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
         None => simulation.run(&overrides)?,
     };
+    crate::args::warn_if_stopped_short(&simulation, &overrides, &results);
     if let Some(path) = &args.csv {
         write_atomic(path, &results_csv(&results)?)?;
     }
