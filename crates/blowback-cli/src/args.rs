@@ -140,7 +140,9 @@ pub fn positive_number(text: &str) -> Result<f64, String> {
     if value > 0.0 {
         Ok(value)
     } else {
-        Err(format!("{value} is not greater than zero; give a positive number such as 0.25"))
+        Err(format!(
+            "{value} is not greater than zero; give a positive number such as 0.25"
+        ))
     }
 }
 
@@ -180,9 +182,15 @@ mod tests {
 
     #[test]
     fn negative_and_zero_steps_say_what_is_accepted() {
-        assert!(positive_number("-1").unwrap_err().contains("greater than zero"));
-        assert!(positive_number("0").unwrap_err().contains("greater than zero"));
-        assert!(positive_number("inf").unwrap_err().contains("not a finite number"));
+        assert!(positive_number("-1")
+            .unwrap_err()
+            .contains("greater than zero"));
+        assert!(positive_number("0")
+            .unwrap_err()
+            .contains("greater than zero"));
+        assert!(positive_number("inf")
+            .unwrap_err()
+            .contains("not a finite number"));
         assert_eq!(positive_number("0.25"), Ok(0.25));
         assert!(at_least_one("0").unwrap_err().contains("at least 1"));
     }
@@ -202,6 +210,9 @@ mod tests {
     #[test]
     fn an_assignment_without_a_name_is_rejected_before_the_model_sees_it() {
         let error = apply_assignments(&["=5".into()], &mut Overrides::new()).unwrap_err();
-        assert!(error.to_string().contains("no name before the `=`"), "{error}");
+        assert!(
+            error.to_string().contains("no name before the `=`"),
+            "{error}"
+        );
     }
 }

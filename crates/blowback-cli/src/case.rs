@@ -68,9 +68,9 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     let base = overrides_from(args)?;
     let selected: Vec<&blowback::Scenario> = match &args.scenario {
-        Some(name) => vec![case.scenario(name).ok_or_else(|| {
-            crate::args::unknown_name("scenario", name, &case.scenario_names())
-        })?],
+        Some(name) => vec![case
+            .scenario(name)
+            .ok_or_else(|| crate::args::unknown_name("scenario", name, &case.scenario_names()))?],
         None => case.scenarios().iter().collect(),
     };
     let vars: Option<Vec<String>> = args.vars.as_ref().map(|v| {
@@ -428,10 +428,28 @@ fn render_table(table: &ComparisonTable) -> String {
             let _ = write!(text, "  {:>w$}", format_value(*v));
         }
     }
-    text.push_str(
-        "\n(attacks per year are annual means; attacks 2022-30 is the sum over 2022 to 2030)",
-    );
+    text.push('\n');
+    text.push_str(&table_key(table));
     text
+}
+
+/// What the columns are, from the case's own outcome definitions: means over their window unless
+/// said otherwise.
+fn table_key(table: &ComparisonTable) -> String {
+    let others: Vec<String> = table
+        .outcomes
+        .iter()
+        .filter(|o| o.stat != blowback::Stat::Mean)
+        .map(|o| format!("{}: {} over {} to {}", o.label, o.stat.name(), o.from, o.to))
+        .collect();
+    if others.is_empty() {
+        "(each column: the mean over its window)".into()
+    } else {
+        format!(
+            "(each column: the mean over its window, except {})",
+            others.join("; ")
+        )
+    }
 }
 
 fn print_checks(
@@ -478,9 +496,41 @@ fn print_checks(
         }
     }
     if hidden > 0 {
-        writeln!(out, "  ({hidden} more as expected; --verbose lists every test)")?;
+        writeln!(
+            out,
+            "  ({hidden} more as expected; --verbose lists every test)"
+        )?;
     }
     Ok(unexpected)
+}
+
+/// Says, on standard error, what makes a fit less than it seems: an optimiser stopped by its
+/// iteration limit, and parameters held by their bounds rather than by the data.
+fn calibration_warnings(fit: &blowback::Calibration) {
+    if fit.stopped_at_limit {
+        eprintln!(
+            "warning: the optimiser stopped at its limit of {} before converging; the fit may \
+             improve with --max-iters {}",
+            plural(fit.iteration_limit as usize, "iteration"),
+            fit.iteration_limit * 4
+        );
+    }
+    let bound: Vec<&str> = fit
+        .parameters
+        .iter()
+        .filter(|p| p.at_bound())
+        .map(|p| p.name.as_str())
+        .collect();
+    if !bound.is_empty() {
+        eprintln!(
+            "warning: {} of {} ended on a bound of {} range ({}): the range, not the data, set \
+             the value; widen the range in the calibration settings if the bound is not a hard limit",
+            bound.len(),
+            plural(fit.parameters.len(), "parameter"),
+            if bound.len() == 1 { "its" } else { "their" },
+            bound.join(", ")
+        );
+    }
 }
 
 /// `blowback calibrate CASE`.
@@ -570,8 +620,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(out, "\nfitted parameters (model value -> fitted, [bounds])")?;
     for p in &fit.parameters {
-        let at_bound = (p.fitted - p.lo).abs() < 0.01 * (p.hi - p.lo)
-            || (p.hi - p.fitted).abs() < 0.01 * (p.hi - p.lo);
+        let at_bound = p.at_bound();
         writeln!(
             out,
             "  {:<28} {:>12.6} -> {:>12.6}  [{}, {}]{}",
@@ -594,6 +643,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         fit.runs,
         started.elapsed().as_secs_f64()
     )?;
+    calibration_warnings(&fit);
     let theil_json = |t: &Option<blowback::Theil>| {
         t.map(|t| {
             serde_json::json!({

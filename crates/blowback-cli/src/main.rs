@@ -129,7 +129,8 @@ mod tests {
 
     #[test]
     fn a_cause_already_in_the_message_is_not_repeated() {
-        let err = anyhow::anyhow!("unknown variable `x`").context("scenario `a`: unknown variable `x`");
+        let err =
+            anyhow::anyhow!("unknown variable `x`").context("scenario `a`: unknown variable `x`");
         assert_eq!(error_chain(&err), "scenario `a`: unknown variable `x`");
     }
 

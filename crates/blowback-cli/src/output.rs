@@ -130,7 +130,10 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped_and_the_rest_kept() {
-        assert_eq!(printable("TTP \u{0}\u{7}\u{1b}[31m é"), "TTP \\u{0}\\u{7}\\u{1b}[31m é");
+        assert_eq!(
+            printable("TTP \u{0}\u{7}\u{1b}[31m é"),
+            "TTP \\u{0}\\u{7}\\u{1b}[31m é"
+        );
         assert_eq!(printable("plain"), "plain");
         assert_eq!(plural(1, "scenario"), "1 scenario");
         assert_eq!(plural(3, "scenario"), "3 scenarios");

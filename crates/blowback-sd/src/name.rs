@@ -190,7 +190,11 @@ mod tests {
 
     #[test]
     fn a_name_typed_in_part_suggests_the_shortest_that_contains_it() {
-        let names = ["ttp_attacks_per_year", "ttp_attacks_per_year_data", "ttp_fighters"];
+        let names = [
+            "ttp_attacks_per_year",
+            "ttp_attacks_per_year_data",
+            "ttp_fighters",
+        ];
         assert_eq!(
             did_you_mean("ttp_attack", names.into_iter()),
             Some("ttp_attacks_per_year")

@@ -270,7 +270,8 @@ mod tests {
 
     #[test]
     fn numeric_windows_start_at_zero_and_dated_ones_at_the_first_event() {
-        let numbers = read_time_table("t,m\n5,a\n7.5,b\n".as_bytes(), "t", Some("m"), false).unwrap();
+        let numbers =
+            read_time_table("t,m\n5,a\n7.5,b\n".as_bytes(), "t", Some("m"), false).unwrap();
         // The earliest event is at 5, but numeric times observe [0, T].
         assert_eq!(
             numbers.default_start(Stamp::Number(10.0), &[]),
@@ -342,7 +343,8 @@ mod tests {
             TiePolicy::Keep
         )
         .is_err());
-        let mixed = read_time_table("t\n0.5\n2014-01-01\n".as_bytes(), "t", None, false).unwrap_err();
+        let mixed =
+            read_time_table("t\n0.5\n2014-01-01\n".as_bytes(), "t", None, false).unwrap_err();
         assert_eq!(mixed, TableError::MixedStamps { line: 3 });
         let missing = read_time_table("t\n1\n".as_bytes(), "time", None, false).unwrap_err();
         assert!(missing.to_string().contains("no column `time`"));
@@ -360,7 +362,9 @@ mod tests {
         assert_eq!(table.bad_rows[0].text, "soon");
         let strict = read_time_table(text.as_bytes(), "t", None, true).unwrap_err();
         assert!(
-            strict.to_string().starts_with("line 3, column `t`: `soon` is not a date"),
+            strict
+                .to_string()
+                .starts_with("line 3, column `t`: `soon` is not a date"),
             "{strict}"
         );
     }

@@ -62,7 +62,14 @@ pub fn read_xmile(text: &str) -> Result<(Project, Vec<Diagnostic>), Diagnostics>
                 }
                 return Ok((project, diagnostics));
             }
-            Err(error) => return Err(Diagnostics(vec![xml_error(text, &patched, &insertions, &error)])),
+            Err(error) => {
+                return Err(Diagnostics(vec![xml_error(
+                    text,
+                    &patched,
+                    &insertions,
+                    &error,
+                )]))
+            }
         }
     }
     Err(Diagnostics(vec![Diagnostic::error(
