@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use blowback::Case;
-use blowback_sd::{FeedbackLoop, LoopAnalysis, LoopOptions, Overrides, Polarity};
+use blowback_sd::{FeedbackLoop, LoopAnalysis, LoopOptions, NodeRole, Overrides, Polarity};
 
 use crate::output::write_atomic;
 
@@ -166,21 +166,34 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|l| l.polarity == Polarity::Negative)
         .count();
-    writeln!(
+    let undetermined = found.len() - reinforcing - balancing;
+    write!(
         out,
         "{} feedback loops: {reinforcing} reinforcing (R), {balancing} balancing (B)",
         found.len()
     )?;
+    if undetermined > 0 {
+        write!(
+            out,
+            ", {undetermined} undetermined (?: a link on the loop never responded in the run)"
+        )?;
+    }
+    writeln!(out)?;
     // Long listings help no one: show the named loops and the shortest others.
     let shown: Vec<&FeedbackLoop> = found
         .iter()
         .filter(|l| l.name.is_some())
         .chain(found.iter().filter(|l| l.name.is_none()).take(25))
         .collect();
+    let width = shown
+        .iter()
+        .map(|l| subject.loop_label(l).chars().count())
+        .max()
+        .unwrap_or(0);
     for l in &shown {
         writeln!(
             out,
-            "  {:<40} {}",
+            "  {:<width$} {}",
             subject.loop_label(l),
             l.variables.join(" -> ")
         )?;
@@ -196,16 +209,51 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
     let span = specs.stop - specs.start;
     writeln!(
         out,
-        "\nDominant loop by period (Loops That Matter, relative loop score):"
+        "\nDominant loop by period (Loops That Matter; mean relative loop score, + reinforcing \
+         the change at the time, - balancing it):"
     )?;
-    for period in analysis.dominance(span / 50.0) {
+    let periods = analysis.dominance(span / 50.0);
+    let width = periods
+        .iter()
+        .map(|p| {
+            subject
+                .loop_label(&analysis.loops[p.loop_index])
+                .chars()
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let mut acting_against_structure = Vec::new();
+    for period in &periods {
+        let l = &analysis.loops[period.loop_index];
         writeln!(
             out,
-            "  {:>8.2} - {:<8.2} {:<40} {:+.2}",
+            "  {:>8.2} - {:<8.2} {:<width$} {:+.2}",
             period.from,
             period.to,
-            subject.loop_label(&analysis.loops[period.loop_index]),
+            subject.loop_label(l),
             period.mean_relative_score
+        )?;
+        // As printed: a score that rounds to zero acts neither way.
+        let score = (period.mean_relative_score * 100.0).round();
+        let against = match l.polarity {
+            Polarity::Positive => score < 0.0,
+            Polarity::Negative => score > 0.0,
+            Polarity::Unknown => false,
+        };
+        if against && !acting_against_structure.contains(&loop_id(l)) {
+            acting_against_structure.push(loop_id(l));
+        }
+    }
+    if !acting_against_structure.is_empty() {
+        writeln!(
+            out,
+            "  note: {} {} against {} polarity in that period (the score's sign): at those values a \
+             link on the loop works in reverse, e.g. a nonlinear effect past its turning point, so \
+             a B loop reinforces there and an R loop balances",
+            acting_against_structure.join(", "),
+            if acting_against_structure.len() == 1 { "acts" } else { "act" },
+            if acting_against_structure.len() == 1 { "its" } else { "their" },
         )?;
     }
     {
@@ -214,10 +262,16 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
                 out,
                 "\nStrongest loops {from} - {to} (mean |relative score|):"
             )?;
-            for (index, score) in analysis.ranking(from, to).into_iter().take(3) {
+            let top: Vec<(usize, f64)> = analysis.ranking(from, to).into_iter().take(3).collect();
+            let width = top
+                .iter()
+                .map(|&(i, _)| subject.loop_label(&analysis.loops[i]).chars().count())
+                .max()
+                .unwrap_or(0);
+            for (index, score) in top {
                 writeln!(
                     out,
-                    "  {:<40} {score:.3}",
+                    "  {:<width$} {score:.3}",
                     subject.loop_label(&analysis.loops[index])
                 )?;
             }
@@ -427,13 +481,64 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
             .simulation()
             .explain(&subject.overrides, &args.var, args.at, args.depth)?;
     let has_claims = subject.case.claims().iter().any(|c| !c.links.is_empty());
+    let project = subject.case.project();
+    // The change explained is over the one time step that ends nearest the time asked about.
+    let specs = subject.case.simulation().sim_specs();
+    let dt = subject.overrides.dt.unwrap_or(specs.dt);
+    let start = subject.overrides.start.unwrap_or(specs.start);
+    let step_end = start + ((args.at - start) / dt).round().max(1.0) * dt;
     let mut out = String::new();
-    writeln!(out, "Why `{}` changed at {}:", args.var, args.at)?;
+    writeln!(
+        out,
+        "Why `{}` changed from {} to {} (one time step of {dt}); each cause's push on the \
+         variable's change, and its share of all the pushes:",
+        args.var,
+        step_end - dt,
+        step_end
+    )?;
+    let width = chain
+        .iter()
+        .map(|c| c.from.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut level = usize::MAX;
-    for step in &chain {
+    let mut shares = 0.0;
+    for (i, step) in chain.iter().enumerate() {
         if step.depth != level {
             level = step.depth;
-            writeln!(out, "{}{} moved because of:", "  ".repeat(level), step.to)?;
+            let same_level = chain[i..].iter().take_while(|c| c.depth == level);
+            let (net, gross) =
+                same_level.fold((0.0, 0.0), |(n, g), c| (n + c.delta, g + c.delta.abs()));
+            let units = crate::labels::units_of(project, &step.to);
+            let units = if units.is_empty() {
+                String::new()
+            } else {
+                format!(" {units}")
+            };
+            // A stock's causes are its flows: rates, not changes over the step.
+            let is_stock = subject.case.simulation().variables().any(|v| {
+                v.role == NodeRole::Stock
+                    && blowback_sd::canonical(v.name) == blowback_sd::canonical(&step.to)
+            });
+            if is_stock {
+                let time_units = specs.time_units.as_deref().unwrap_or("time unit");
+                writeln!(
+                    out,
+                    "{}{} (a stock) changed at a net rate of {}{units} per {time_units}, from its flows:",
+                    "  ".repeat(level),
+                    step.to,
+                    crate::labels::signed(net),
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{}{} moved by {}{units} because of:",
+                    "  ".repeat(level),
+                    step.to,
+                    crate::labels::signed(net),
+                )?;
+            }
+            shares = gross;
         }
         let claim = subject
             .citation(&step.from, &step.to)
@@ -445,13 +550,18 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
                     String::new()
                 }
             });
+        let share = if shares > 0.0 {
+            step.delta / shares * 100.0
+        } else {
+            0.0
+        };
         writeln!(
             out,
-            "{}  {:<32} {:>+12.4} ({:>6.1}% of the change){claim}",
+            "{}  {:<width$} {:>10} {:>5.0}%{claim}",
             "  ".repeat(level),
             step.from,
-            step.delta,
-            step.share * 100.0
+            crate::labels::signed(step.delta),
+            share
         )?;
     }
     print!("{out}");

@@ -15,6 +15,7 @@ mod convert;
 mod diagnostics;
 mod events;
 mod explore;
+mod labels;
 mod load;
 mod loops;
 mod output;
