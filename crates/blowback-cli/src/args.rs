@@ -10,11 +10,11 @@ use blowback_sd::{Method, Overrides, Results, Simulation};
 pub struct RunArgs {
     /// An XMILE model file, or a case folder (with model.xmile and scenarios.toml).
     pub path: PathBuf,
-    /// Write results as CSV to FILE (`-` for standard output).
-    #[arg(long, value_name = "FILE")]
+    /// Write results as CSV to PATH (`-` or no value for standard output).
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "-")]
     pub csv: Option<PathBuf>,
-    /// Write results as JSON to FILE (`-` for standard output).
-    #[arg(long, value_name = "FILE")]
+    /// Write results as JSON to PATH (`-` or no value for standard output).
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "-")]
     pub json: Option<PathBuf>,
     /// Only these variables, comma-separated (model names).
     #[arg(long, value_name = "A,B")]
@@ -40,7 +40,7 @@ pub struct RunArgs {
     /// For a case: run only this scenario.
     #[arg(long)]
     pub scenario: Option<String>,
-    /// For a case: output folder (default out/CASE).
+    /// For a case: the folder for its CSVs, charts and report (default out/CASE).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// For a case: list every behaviour and polarity test, not only failures and findings.

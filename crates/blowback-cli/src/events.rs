@@ -158,9 +158,9 @@ pub struct ExtractArgs {
     /// Keep only these columns, in this order (comma-separated); default: all.
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     columns: Vec<String>,
-    /// Output CSV (`-` for standard output).
-    #[arg(long, short, value_name = "PATH")]
-    output: PathBuf,
+    /// Write the rows as CSV to PATH (`-` or no value for standard output).
+    #[arg(long, short = 'o', alias = "output", value_name = "PATH", num_args = 0..=1, default_missing_value = "-")]
+    csv: PathBuf,
 }
 
 /// Arguments of `blowback events fit`.
@@ -400,7 +400,7 @@ fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     .with_context(|| format!("reading {}", args.file.display()))?;
     report_bad_rows(&args.file, &report.bad_rows);
     report_warnings(&args.file, &report.warnings, args.filters.show_warnings);
-    write_atomic(&args.output, &bytes)?;
+    write_atomic(&args.csv, &bytes)?;
     let per_series: Vec<String> = report
         .per_series
         .iter()

@@ -35,7 +35,7 @@ pub struct LoopsArgs {
     /// Phases to rank loops in, as FROM:TO,FROM:TO (times in model units).
     #[arg(long, value_name = "A:B,C:D")]
     pub phases: Option<String>,
-    /// Where to write the causal-loop diagram (DOT and SVG); default out/loops/NAME.
+    /// The folder for the causal-loop diagram (DOT and SVG); default out/CASE/loops.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Write every loop's score and relative score at every saved time as CSV to PATH (`-` or no
@@ -296,7 +296,7 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
         .any(|p| p.as_deref() == Some(Path::new("-")));
     let dir = args
         .out
-        .unwrap_or_else(|| PathBuf::from("out/loops").join(&subject.name));
+        .unwrap_or_else(|| PathBuf::from("out").join(&subject.name).join("loops"));
     let dot = diagram_dot(&subject, &found)?;
     write_atomic(&dir.join("causal_loop_diagram.dot"), dot.as_bytes())?;
     match render_svg(&dot) {

@@ -24,8 +24,15 @@ mod sd;
 mod serve;
 
 /// Model, simulate and stress-test strategic feedback systems.
+///
+/// Start with `blowback run cases/afpak`: every policy scenario of the Af-Pak case, its tests,
+/// and a report with charts in out/afpak/. `blowback check MODEL` lists a model's problems;
+/// `blowback serve cases/afpak` opens the explorer in a browser. Models are XMILE or Vensim
+/// `.mdl` files; a case is a folder with a model and scenarios.toml. Outputs follow one rule:
+/// `--csv [PATH]` and `--json [PATH]` (standard output when PATH is `-` or left out), `--out DIR`
+/// a folder, by default under out/CASE/.
 #[derive(Debug, Parser)]
-#[command(name = "blowback", version, about)]
+#[command(name = "blowback", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
