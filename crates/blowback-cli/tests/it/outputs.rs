@@ -20,7 +20,11 @@ fn blowback(args: &[&str]) -> (String, String) {
         .expect("the blowback binary runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(output.status.success(), "`{}`: {stdout}{stderr}", args.join(" "));
+    assert!(
+        output.status.success(),
+        "`{}`: {stdout}{stderr}",
+        args.join(" ")
+    );
     (stdout, stderr)
 }
 
@@ -48,10 +52,17 @@ fn a_case_run_ends_with_its_comparison_table() {
         "{stdout}"
     );
     assert!(
-        stdout.contains(&format!("to {}: {}", out.display(), out.join("report.html").display())),
+        stdout.contains(&format!(
+            "to {}: {}",
+            out.display(),
+            out.join("report.html").display()
+        )),
         "{stdout}"
     );
-    assert!(stdout.contains("2 model runs (2 scenarios, 0 for tests)"), "{stdout}");
+    assert!(
+        stdout.contains("2 model runs (2 scenarios, 0 for tests)"),
+        "{stdout}"
+    );
     assert!(out.join("report.html").is_file() && out.join("base.csv").is_file());
 }
 
@@ -75,10 +86,19 @@ fn loops_and_explanations_say_what_their_numbers_are() {
         stdout.contains("fighters (a stock) changed at a net rate of"),
         "{stdout}"
     );
-    assert!(stdout.contains(" people per year, from its flows:"), "{stdout}");
+    assert!(
+        stdout.contains(" people per year, from its flows:"),
+        "{stdout}"
+    );
     // Shares are of all the pushes, so none exceeds 100% in size.
     for line in stdout.lines().filter(|l| l.trim_end().ends_with('%')) {
-        let share: f64 = line.split_whitespace().last().unwrap().trim_end_matches('%').parse().unwrap();
+        let share: f64 = line
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .trim_end_matches('%')
+            .parse()
+            .unwrap();
         assert!(share.abs() <= 100.0, "{line}");
     }
 }
