@@ -343,8 +343,11 @@ fn write_outputs(
                 )
             })
             .collect();
+        let title = crate::labels::title_of(case.project(), var);
+        let units = crate::labels::units_of(case.project(), var);
         let chart = Chart {
-            title: var,
+            title: &title,
+            y_label: &units,
             lines,
             points,
             marker: Some(FROZEN_AT),

@@ -890,6 +890,7 @@ fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Resul
         let title = format!("{name}: median across sampled worlds, by scenario");
         let chart = Chart {
             title: &title,
+            y_label: "",
             lines: median_lines,
             points: Vec::new(),
             marker: None,
@@ -925,6 +926,7 @@ fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Resul
             };
             let chart = Chart {
                 title: &title,
+                y_label: "",
                 lines,
                 points: Vec::new(),
                 marker: None,

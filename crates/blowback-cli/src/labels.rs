@@ -35,10 +35,14 @@ pub fn title_of(project: &Project, name: &str) -> String {
         .filter(|first| !first.is_empty() && first.chars().count() <= 60);
     from_doc.unwrap_or_else(|| {
         let spaced = blowback_sd::display(name).replace('_', " ");
+        // A short first word is often an acronym (`ttp`, `fx`), which a capital would mangle.
+        let first_word = spaced.split(' ').next().unwrap_or_default();
         let mut chars = spaced.chars();
         match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => spaced,
+            Some(first) if first_word.chars().count() > 3 => {
+                first.to_uppercase().chain(chars).collect()
+            }
+            _ => spaced,
         }
     })
 }
@@ -87,7 +91,7 @@ mod tests {
             "Foreign-exchange reserves"
         );
         assert_eq!(units_of(&project, "fx_reserves"), "billion US$");
-        assert_eq!(title_of(&project, "ttp_fighters"), "Ttp fighters");
+        assert_eq!(title_of(&project, "ttp_fighters"), "ttp fighters");
         assert_eq!(units_of(&project, "ttp_fighters"), "people");
     }
 }

@@ -301,6 +301,16 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
     write_atomic(&dir.join("causal_loop_diagram.dot"), dot.as_bytes())?;
     match render_svg(&dot) {
         Ok(svg) => {
+            let title = format!(
+                "Causal-loop diagram of {}: {}, condensed to their stocks",
+                subject.name,
+                if found.iter().any(|l| l.name.is_some()) {
+                    "the named loops"
+                } else {
+                    "the shortest loops"
+                }
+            );
+            let svg = decorate_svg(&svg, &title, &self_loop_only(&subject, &found)?);
             write_atomic(&dir.join("causal_loop_diagram.svg"), svg.as_bytes())?;
             writeln!(
                 out,
@@ -418,8 +428,11 @@ fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Stri
         "digraph causal_loops {\n  graph [rankdir=LR];\n  node [shape=box, style=rounded];\n",
     );
     let id = |name: &str| format!("\"{}\"", name.replace('"', "'"));
+    // Only stocks with a link to another are drawn: the layout draws no self-loops, and a box
+    // with no arrow would float unexplained. The legend names the stocks left out.
     let mut nodes: Vec<&str> = edges
         .iter()
+        .filter(|e| e.from != e.to)
         .flat_map(|e| [e.from.as_str(), e.to.as_str()])
         .collect();
     nodes.sort();
@@ -441,21 +454,117 @@ fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Stri
             .citation(&edge.from, &edge.to)
             .map(|c| format!(", tooltip=\"{}\"", c.replace('"', "'")))
             .unwrap_or_default();
-        let color = match edge.polarity {
-            Polarity::Positive => "blue",
-            Polarity::Negative => "red",
-            Polarity::Unknown => "gray",
+        // Polarity by colour and by line, not by a `+`/`-` label: the layout places edge labels
+        // where they collide, and the legend says what each line means.
+        let style = match edge.polarity {
+            Polarity::Positive => "color=\"#1f5fa8\"",
+            Polarity::Negative => "color=\"#b3261e\", style=dashed",
+            Polarity::Unknown => "color=\"#8a939e\", style=dashed",
         };
         writeln!(
             dot,
-            "  {} -> {} [label=\"{}\", color={color}{claim}];",
+            "  {} -> {} [{style}{claim}];",
             id(&edge.from),
             id(&edge.to),
-            edge.polarity
         )?;
     }
     dot.push_str("}\n");
     Ok(dot)
+}
+
+/// Stocks whose only loops are with themselves, which the diagram leaves out.
+fn self_loop_only(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Vec<String>> {
+    let edges = subject
+        .case
+        .simulation()
+        .condensed_loop_graph(&subject.overrides, &drawn_loops(loops))?;
+    let linked = |name: &str| {
+        edges
+            .iter()
+            .any(|e| e.from != e.to && (e.from == name || e.to == name))
+    };
+    let mut alone: Vec<String> = edges
+        .iter()
+        .filter(|e| e.from == e.to && !linked(&e.from))
+        .map(|e| e.from.replace('_', " "))
+        .collect();
+    alone.sort();
+    alone.dedup();
+    Ok(alone)
+}
+
+/// The laid-out diagram with a title and a legend above it: what the lines mean, and which
+/// stocks are left out.
+fn decorate_svg(svg: &str, title: &str, left_out: &[String]) -> String {
+    const BAND: f64 = 78.0;
+    let Some(open_end) = svg
+        .find("<svg")
+        .and_then(|at| svg[at..].find('>').map(|end| at + end))
+    else {
+        return svg.to_string();
+    };
+    let open = &svg[..open_end];
+    let number = |attribute: &str| -> Option<f64> {
+        let at = open.find(&format!(" {attribute}=\""))? + attribute.len() + 3;
+        open[at..].split('"').next()?.parse().ok()
+    };
+    let (Some(width), Some(height)) = (number("width"), number("height")) else {
+        return svg.to_string();
+    };
+    let width = width.max(760.0);
+    let header = format!(
+        "<svg width=\"{width}\" height=\"{h}\" viewBox=\"0 0 {width} {h}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        h = height + BAND
+    );
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut legend = format!(
+        "<g font-family=\"sans-serif\" font-size=\"14\"><text x=\"12\" y=\"24\" font-size=\"20\">{}</text>",
+        escape(title)
+    );
+    let keys = [
+        (
+            "#1f5fa8",
+            "",
+            "+ same direction: more of the cause, more of the effect",
+        ),
+        (
+            "#b3261e",
+            " stroke-dasharray=\"6 4\"",
+            "- opposite direction",
+        ),
+        (
+            "#8a939e",
+            " stroke-dasharray=\"6 4\"",
+            "? depends on the loop",
+        ),
+    ];
+    let mut x = 12.0;
+    for (colour, dash, text) in keys {
+        legend.push_str(&format!(
+            "<line x1=\"{x}\" y1=\"46\" x2=\"{}\" y2=\"46\" stroke=\"{colour}\" stroke-width=\"2\"{dash}/><text x=\"{}\" y=\"51\">{}</text>",
+            x + 30.0,
+            x + 36.0,
+            escape(text)
+        ));
+        x += 52.0 + 7.2 * text.len() as f64;
+    }
+    if !left_out.is_empty() {
+        legend.push_str(&format!(
+            "<text x=\"12\" y=\"70\" fill=\"#525c69\">Not drawn (loops only with themselves): {}</text>",
+            escape(&left_out.join(", "))
+        ));
+    }
+    legend.push_str("</g>");
+    let body = &svg[open_end + 1..];
+    let body = body.trim_end().strip_suffix("</svg>").unwrap_or(body);
+    format!(
+        "{}{header}{legend}<g transform=\"translate(0,{BAND})\">{body}</g></svg>\n",
+        &svg[..svg.find("<svg").unwrap_or(0)]
+    )
 }
 
 fn render_svg(dot: &str) -> Result<String, String> {
