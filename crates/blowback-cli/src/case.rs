@@ -359,10 +359,18 @@ fn write_outputs(
         written += 2;
         svgs.push((var.clone(), svg));
     }
+    let outcome_units: Vec<String> = table
+        .outcomes
+        .iter()
+        .map(|o| outcome_units(case, o))
+        .collect();
+    let key = table_key(table);
     let html = report::html(&ReportInput {
         title: &case_title(case),
         scenarios: case.scenarios(),
         table,
+        outcome_units: &outcome_units,
+        table_key: key.trim_start_matches('(').trim_end_matches(')'),
         charts: &svgs,
         behaviour,
         polarity,
@@ -436,6 +444,25 @@ fn render_table(table: &ComparisonTable) -> String {
     text
 }
 
+/// The units of an outcome column in words: its variable's, except that a sum over time of a
+/// rate drops the "per time unit" (attacks per year summed over years are attacks).
+fn outcome_units(case: &Case, outcome: &blowback::Outcome) -> String {
+    let units = crate::labels::units_of(case.project(), &outcome.var);
+    let time_units = case
+        .simulation()
+        .sim_specs()
+        .time_units
+        .as_deref()
+        .map(blowback_sd::readable_units)
+        .unwrap_or_default();
+    if outcome.stat == blowback::Stat::Sum && !time_units.is_empty() {
+        if let Some(stripped) = units.strip_suffix(&format!(" per {time_units}")) {
+            return stripped.to_string();
+        }
+    }
+    units
+}
+
 /// What the columns are, from the case's own outcome definitions: means over their window unless
 /// said otherwise.
 fn table_key(table: &ComparisonTable) -> String {
@@ -443,7 +470,7 @@ fn table_key(table: &ComparisonTable) -> String {
         .outcomes
         .iter()
         .filter(|o| o.stat != blowback::Stat::Mean)
-        .map(|o| format!("{}: {} over {} to {}", o.label, o.stat.name(), o.from, o.to))
+        .map(|o| format!("{}: {} from {} up to {}", o.label, o.stat.name(), o.from, o.to))
         .collect();
     if others.is_empty() {
         "(each column: the mean over its window)".into()

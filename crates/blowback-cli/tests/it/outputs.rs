@@ -64,6 +64,17 @@ fn a_case_run_ends_with_its_comparison_table() {
         "{stdout}"
     );
     assert!(out.join("report.html").is_file() && out.join("base.csv").is_file());
+    // Item 11: the report's outcome columns carry their units, and the page has contents.
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        report.contains("attacks 2005<span class=\"u\">attacks per year</span>"),
+        "{report}"
+    );
+    assert!(report.contains("<nav aria-label=\"Contents\">"));
+    // Item 9: the chart is titled from the variable's documentation, with units on its y axis.
+    let svg = std::fs::read_to_string(out.join("attacks.svg")).unwrap();
+    assert!(svg.contains("\nAttacks per year\n</text>"), "title: {svg}");
+    assert!(svg.contains("\nattacks per year\n</text>"), "y label: {svg}");
 }
 
 /// Item 7: a balancing and a reinforcing loop are counted with their letters, and an explanation
