@@ -470,7 +470,15 @@ fn table_key(table: &ComparisonTable) -> String {
         .outcomes
         .iter()
         .filter(|o| o.stat != blowback::Stat::Mean)
-        .map(|o| format!("{}: {} from {} up to {}", o.label, o.stat.name(), o.from, o.to))
+        .map(|o| {
+            format!(
+                "{}: {} from {} up to {}",
+                o.label,
+                o.stat.name(),
+                o.from,
+                o.to
+            )
+        })
         .collect();
     if others.is_empty() {
         "(each column: the mean over its window)".into()

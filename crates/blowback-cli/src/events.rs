@@ -307,9 +307,9 @@ fn report_warnings(path: &Path, warnings: &[BadRow], all: bool) {
         return;
     }
     eprintln!(
-        "note: {}: {} row(s) kept with a data-quality warning ({})",
+        "note: {}: {} kept with a data-quality warning ({})",
         path.display(),
-        warnings.len(),
+        crate::output::plural(warnings.len(), "row"),
         if all {
             "listed below"
         } else {
@@ -328,9 +328,9 @@ fn report_bad_rows(path: &Path, bad_rows: &[BadRow]) {
         return;
     }
     eprintln!(
-        "warning: {}: {} unreadable row(s) left out (use --strict to stop at the first):",
+        "warning: {}: {} left out (use --strict to stop at the first):",
         path.display(),
-        bad_rows.len()
+        crate::output::plural(bad_rows.len(), "unreadable row")
     );
     for bad in bad_rows {
         eprintln!("  {}:{}", path.display(), printable(&bad.to_string()));

@@ -570,13 +570,28 @@ fn decorate_svg(svg: &str, title: &str, left_out: &[String]) -> String {
 fn render_svg(dot: &str) -> Result<String, String> {
     use layout::backends::svg::SVGWriter;
     use layout::gv::{DotParser, GraphBuilder};
+    // The layout engine panics on a graph with no edges (a case whose loops are all a stock with
+    // itself): say so in an otherwise empty drawing instead.
+    if !dot.contains("->") {
+        return Ok("<svg width=\"760\" height=\"40\" viewBox=\"0 0 760 40\" xmlns=\"http://www.w3.org/2000/svg\">\
+                   <text x=\"12\" y=\"24\" font-family=\"sans-serif\" font-size=\"14\">No link between two stocks to draw.</text></svg>"
+            .to_string());
+    }
     let graph = DotParser::new(dot).process()?;
-    let mut builder = GraphBuilder::new();
-    builder.visit_graph(&graph);
-    let mut visual = builder.get();
-    let mut svg = SVGWriter::new();
-    visual.do_it(false, false, false, &mut svg);
-    Ok(svg.finalize())
+    // The layout crate asserts on shapes of graph it does not handle; such a failure costs the
+    // drawing (the DOT file is written), not the command, and prints no panic message.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let laid_out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut builder = GraphBuilder::new();
+        builder.visit_graph(&graph);
+        let mut visual = builder.get();
+        let mut svg = SVGWriter::new();
+        visual.do_it(false, false, false, &mut svg);
+        svg.finalize()
+    }));
+    std::panic::set_hook(previous);
+    laid_out.map_err(|_| "the layout engine could not place this graph".to_string())
 }
 
 /// `blowback explain`.

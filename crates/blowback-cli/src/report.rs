@@ -161,7 +161,11 @@ pub fn html(input: &ReportInput) -> String {
 
     for (id, title, checks) in [
         ("behaviour-tests", "Behaviour tests", input.behaviour),
-        ("polarity-tests", "Polarity tests of the claimed links", input.polarity),
+        (
+            "polarity-tests",
+            "Polarity tests of the claimed links",
+            input.polarity,
+        ),
     ] {
         let _ = writeln!(page, "<h2 id=\"{id}\">{title}</h2>");
         let Some(checks) = checks else {
@@ -228,7 +232,14 @@ mod tests {
         assert!(page.contains("<svg></svg>") && !page.contains("<?xml"));
         assert!(!page.contains("src=\"http") && !page.contains("<script"));
         // Contents link to every section and chart, and each target exists.
-        for target in ["outcomes", "scenarios", "charts", "v", "behaviour-tests", "polarity-tests"] {
+        for target in [
+            "outcomes",
+            "scenarios",
+            "charts",
+            "v",
+            "behaviour-tests",
+            "polarity-tests",
+        ] {
             assert!(page.contains(&format!("href=\"#{target}\"")), "{target}");
             assert!(page.contains(&format!("id=\"{target}\"")), "{target}");
         }

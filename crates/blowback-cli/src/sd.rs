@@ -349,7 +349,7 @@ fn print_summary(results: &Results) -> std::io::Result<()> {
     }
     writeln!(
         out,
-        "({} saved rows; --csv FILE or --csv - for every value)",
-        times.len()
+        "({}; --csv PATH writes every value, --csv alone prints them)",
+        crate::output::plural(times.len(), "saved row")
     )
 }

@@ -3,3 +3,4 @@
 mod check;
 mod messages;
 mod outputs;
+mod readme;

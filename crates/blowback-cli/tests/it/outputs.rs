@@ -74,7 +74,10 @@ fn a_case_run_ends_with_its_comparison_table() {
     // Item 9: the chart is titled from the variable's documentation, with units on its y axis.
     let svg = std::fs::read_to_string(out.join("attacks.svg")).unwrap();
     assert!(svg.contains("\nAttacks per year\n</text>"), "title: {svg}");
-    assert!(svg.contains("\nattacks per year\n</text>"), "y label: {svg}");
+    assert!(
+        svg.contains("\nattacks per year\n</text>"),
+        "y label: {svg}"
+    );
 }
 
 /// Item 7: a balancing and a reinforcing loop are counted with their letters, and an explanation
