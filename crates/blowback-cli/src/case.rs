@@ -180,10 +180,11 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         out,
-        "\nwrote {} to {}: {}, comparison.csv, a CSV per scenario, PNG and SVG charts",
+        "\nwrote {} to {}{}: report.html (open it in a browser), comparison.csv, a CSV per \
+         scenario, PNG and SVG charts",
         plural(written, "file"),
         out_dir.display(),
-        out_dir.join("report.html").display()
+        std::path::MAIN_SEPARATOR
     )?;
     writeln!(
         out,

@@ -53,9 +53,9 @@ fn a_case_run_ends_with_its_comparison_table() {
     );
     assert!(
         stdout.contains(&format!(
-            "to {}: {}",
+            "to {}{}: report.html (open it in a browser)",
             out.display(),
-            out.join("report.html").display()
+            std::path::MAIN_SEPARATOR
         )),
         "{stdout}"
     );
