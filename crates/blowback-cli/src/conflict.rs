@@ -221,9 +221,9 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             let index = state_index(&conflict, state)?;
             let game = Game::individual(&conflict);
             let players: Vec<usize> = match &dm {
-                Some(name) => vec![game
-                    .player_index(name)
-                    .with_context(|| format!("no decision maker called `{name}`"))?],
+                Some(name) => vec![game.player_index(name).ok_or_else(|| {
+                    crate::args::unknown_name("decision maker", name, &game.player_names())
+                })?],
                 None => (0..game.n_players()).collect(),
             };
             let mut text = format!("State {}: {}\n", state, describe_state(&conflict, index));

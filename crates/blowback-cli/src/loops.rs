@@ -698,6 +698,30 @@ mod tests {
 
     use super::*;
 
+    /// The diagram gets a title, a legend for each kind of line and the stocks left out, above
+    /// the laid-out graph, which moves down to make room.
+    #[test]
+    fn the_diagram_has_a_title_and_a_legend() {
+        let dot = "digraph g {\n  \"a\" [label=\"a\"];\n  \"b\" [label=\"b\"];\n  \"a\" -> \"b\" [color=\"#1f5fa8\"];\n  \"b\" -> \"a\" [color=\"#b3261e\", style=dashed];\n}\n";
+        let svg = render_svg(dot).unwrap();
+        let decorated = decorate_svg(&svg, "Causal-loop diagram of x", &["lonely stock".into()]);
+        assert!(decorated.contains(">Causal-loop diagram of x</text>"));
+        for key in [
+            "+ same direction",
+            "- opposite direction",
+            "? depends on the loop",
+        ] {
+            assert!(decorated.contains(key), "{key}");
+        }
+        assert!(decorated.contains("Not drawn (loops only with themselves): lonely stock"));
+        assert!(decorated.contains("<g transform=\"translate(0,78)\">"));
+        assert!(decorated.trim_end().ends_with("</g></svg>"));
+        // A graph with no link between two stocks is said, not handed to the layout (it panics).
+        assert!(render_svg("digraph g {\n}\n")
+            .unwrap()
+            .contains("No link between two stocks"));
+    }
+
     /// Logistic growth saved every year: a reinforcing and a balancing loop.
     fn analysis() -> (LoopAnalysis, Vec<f64>) {
         let text = r#"<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">

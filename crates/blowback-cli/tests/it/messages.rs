@@ -74,6 +74,18 @@ fn unknown_names_get_a_did_you_mean_in_their_context() {
         "error: no scenario `bse` (did you mean `base`?); known: base, crackdown"
     );
     assert_eq!(
+        error_of(&[
+            "conflict",
+            "explain",
+            "crates/blowback-conflict/tests/conformance/models/Prisoners.json",
+            "--state",
+            "1",
+            "--dm",
+            "Prisoner On"
+        ]),
+        "error: no decision maker `Prisoner On` (did you mean `Prisoner One`?); known: Prisoner One, prisoner 2"
+    );
+    assert_eq!(
         error_of(&["run", TOY, "--set", "=5"]),
         "error: --set expects NAME=VALUE, got `=5` (no name before the `=`)"
     );
