@@ -27,8 +27,9 @@ const DIMENSIONLESS: &[&str] = &[
     "none",
 ];
 
-/// `units` in words: each name through [`WORDS`], `a/b` as "a per b", and an empty string for a
-/// dimensionless quantity. Anything it does not understand is returned as written.
+/// `units` in words: each abbreviation spelled out (`busd` is "billion US$"), `a/b` as "a per b",
+/// and an empty string for a dimensionless quantity. Anything it does not understand is returned
+/// as written.
 pub fn readable_units(units: &str) -> String {
     let units = units.trim();
     if DIMENSIONLESS.iter().any(|d| d.eq_ignore_ascii_case(units)) {
