@@ -940,3 +940,30 @@ fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Resul
     }
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Item 8 of issue 17: a sum of first-order indices above 1 is estimation error, not a
+    /// negative interaction.
+    #[test]
+    fn the_first_order_sum_is_read_for_what_it_is() {
+        assert_eq!(
+            first_order_note(0.8),
+            "sum of first-order indices 0.80: the remaining 0.20 of the variance is interaction"
+        );
+        let above = first_order_note(1.04);
+        assert!(
+            above.contains("above 1 only through estimation error"),
+            "{above}"
+        );
+        assert!(!above.contains("the rest is interaction"));
+    }
+
+    #[test]
+    fn name_columns_are_as_wide_as_the_longest_name() {
+        assert_eq!(name_width(["a", "status_quo@aid_backlash"].into_iter()), 23);
+        assert_eq!(name_width(std::iter::empty()), 8);
+    }
+}
