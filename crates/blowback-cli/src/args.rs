@@ -8,7 +8,7 @@ use blowback_sd::{Method, Overrides, Results, Simulation};
 /// Arguments of `blowback run`.
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
-    /// An XMILE model file, or a case folder (with model.xmile and scenarios.toml).
+    /// A model file (XMILE or Vensim `.mdl`), or a case folder (a model and scenarios.toml).
     pub path: PathBuf,
     /// Write results as CSV to PATH (`-` or no value for standard output).
     #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "-")]

@@ -40,7 +40,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run an XMILE model, or every scenario of a case folder.
+    /// Run a model (XMILE or Vensim `.mdl`), or every scenario of a case folder.
     Run(args::RunArgs),
     /// Check a model and print located diagnostics; exits 1 when there are errors.
     Check(sd::CheckArgs),
