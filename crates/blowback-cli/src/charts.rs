@@ -233,33 +233,69 @@ fn draw_legend<DB: DrawingBackend>(
                 colour.stroke_width(width),
             ))?;
         }
+        // An entry's continuation rows sit closer than the next entry, so it reads as one.
         for text in wrap(line.label, LEGEND_CHARS) {
             area.draw(&Text::new(text, (32, y - 7), font.clone()))?;
-            y += row;
+            y += row - 5;
         }
+        y += 5;
     }
     for (label, _) in &chart.points {
         area.draw(&Circle::new((15, y), 4, BLACK.filled()))?;
         for text in wrap(label, LEGEND_CHARS) {
             area.draw(&Text::new(text, (32, y - 7), font.clone()))?;
-            y += row - 4;
+            y += row - 5;
         }
-        y += 4;
+        y += 5;
     }
     Ok(())
 }
 
-/// `text` in rows of at most `width` characters, broken at spaces (a longer word gets a row of
-/// its own), so legend entries stay inside their column.
+/// `text` in rows of at most `width` characters, broken at spaces, after an underscore or before
+/// an `@` (scenario names such as `reform_package@india_rapprochement` have no spaces), and
+/// anywhere in a piece longer than a row, so legend entries stay inside their column.
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut rows: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match rows.last_mut() {
-            Some(row) if row.chars().count() + 1 + word.chars().count() <= width => {
-                row.push(' ');
-                row.push_str(word);
+    // Pieces that may end a row, each marked when a space comes before it.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    for (w, word) in text.split_whitespace().enumerate() {
+        let mut units: Vec<String> = Vec::new();
+        for (u, unit) in word.split('@').enumerate() {
+            units.push(if u == 0 {
+                unit.to_string()
+            } else {
+                format!("@{unit}")
+            });
+        }
+        for (u, unit) in units.into_iter().enumerate() {
+            let space = w > 0 && u == 0;
+            if unit.chars().count() <= width {
+                pieces.push((unit, space));
+                continue;
             }
-            _ => rows.push(word.to_string()),
+            // Too long for a row: break after underscores, and anywhere when still too long.
+            let mut piece = String::new();
+            let mut first = true;
+            for c in unit.chars() {
+                piece.push(c);
+                if c == '_' || piece.chars().count() == width {
+                    pieces.push((std::mem::take(&mut piece), space && first));
+                    first = false;
+                }
+            }
+            if !piece.is_empty() {
+                pieces.push((piece, space && first));
+            }
+        }
+    }
+    let mut rows: Vec<String> = Vec::new();
+    for (piece, after_space) in pieces {
+        let joiner = if after_space { " " } else { "" };
+        match rows.last_mut() {
+            Some(row) if row.chars().count() + joiner.len() + piece.chars().count() <= width => {
+                row.push_str(joiner);
+                row.push_str(&piece);
+            }
+            _ => rows.push(piece),
         }
     }
     if rows.is_empty() {
@@ -381,6 +417,14 @@ mod tests {
             vec!["PIPS: TTP attacks", "(range across", "sources)"]
         );
         assert_eq!(wrap("status_quo", 20), vec!["status_quo"]);
+        assert_eq!(
+            wrap("reform_package@india_rapprochement", 28),
+            vec!["reform_package", "@india_rapprochement"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        for row in wrap("conditional_with_backlash@tacit_strike_consent", 28) {
+            assert!(row.chars().count() <= 28, "{row}");
+        }
     }
 
     /// The report and the explorer show a scenario in the same colour.

@@ -275,7 +275,7 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
         render_robustness(&mut report, &summary, &design, &model, config, &mut json)?;
         render_shares(&mut report, &summary, config, weights.as_ref(), &mut json)?;
     }
-    let charts = write_envelope_charts(&out_dir, &summary)?;
+    let charts = write_envelope_charts(&out_dir, &summary, case.project())?;
     json.insert(
         "envelopes".into(),
         serde_json::to_value(&summary.envelopes)?,
@@ -861,7 +861,11 @@ fn first_order_note(sum_first: f64) -> String {
 
 /// Per envelope series: one SVG of every scenario's median, and one per scenario with its
 /// 5/25/50/75/95% bands (a single chart of all bands of all scenarios is unreadable).
-fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Result<usize> {
+fn write_envelope_charts(
+    dir: &Path,
+    summary: &EnsembleSummary,
+    project: &blowback_sd::Project,
+) -> anyhow::Result<usize> {
     let mut series: Vec<&str> = summary
         .envelopes
         .iter()
@@ -871,6 +875,7 @@ fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Resul
     series.dedup();
     let mut written = 0;
     for name in series {
+        let units = crate::labels::units_of(project, name);
         let envelopes: Vec<_> = summary
             .envelopes
             .iter()
@@ -890,7 +895,7 @@ fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Resul
         let title = format!("{name}: median across sampled worlds, by scenario");
         let chart = Chart {
             title: &title,
-            y_label: "",
+            y_label: &units,
             lines: median_lines,
             points: Vec::new(),
             marker: None,
@@ -926,7 +931,7 @@ fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Resul
             };
             let chart = Chart {
                 title: &title,
-                y_label: "",
+                y_label: &units,
                 lines,
                 points: Vec::new(),
                 marker: None,
