@@ -673,13 +673,13 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         out,
-        "\ncost {:.4} -> {:.4} (of which priors {:.4}) over {} fitted observations; {} iterations, {} runs, {:.1} s",
+        "\ncost {:.4} -> {:.4} (of which priors {:.4}) over {} fitted observations; {}, {}, {:.1} s",
         fit.initial_cost,
         fit.cost,
         fit.prior_cost,
         fit.observations_used,
-        fit.iterations,
-        fit.runs,
+        plural(fit.iterations as usize, "iteration"),
+        plural(fit.runs, "run"),
         started.elapsed().as_secs_f64()
     )?;
     calibration_warnings(&fit);
