@@ -17,7 +17,7 @@ use blowback_sd::Results;
 use crate::args::{apply_assignments, overrides_from, RunArgs};
 use crate::charts::{self, Chart, Line};
 use crate::load::{self, Source};
-use crate::output::{format_value, write_atomic};
+use crate::output::{format_value, plural, write_atomic};
 use crate::report::{self, ReportInput};
 
 /// The date the afpak case is frozen at (the essay's vantage point), marked on every chart.
@@ -68,13 +68,9 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     let base = overrides_from(args)?;
     let selected: Vec<&blowback::Scenario> = match &args.scenario {
-        Some(name) => vec![case.scenario(name).with_context(|| {
-            format!(
-                "no scenario `{name}` in {}/scenarios.toml (scenarios: {})",
-                dir.display(),
-                case.scenario_names().join(", ")
-            )
-        })?],
+        Some(name) => vec![case
+            .scenario(name)
+            .ok_or_else(|| crate::args::unknown_name("scenario", name, &case.scenario_names()))?],
         None => case.scenarios().iter().collect(),
     };
     let vars: Option<Vec<String>> = args.vars.as_ref().map(|v| {
@@ -86,6 +82,15 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     });
 
     check_vars(&case, vars.as_deref())?;
+    for (name, _) in base.values() {
+        if !known_variable(&case, name) {
+            let hint = case
+                .suggest(name)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            bail!("--set: the model has no variable `{name}`{hint}");
+        }
+    }
 
     // `--csv -` prints one scenario's results and nothing else, like a plain model run.
     if args.csv.as_deref() == Some(Path::new("-")) {
@@ -109,6 +114,7 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     } else {
         case.run_all(&base).map_err(|e| source.error(e))?
     };
+    crate::args::warn_if_stopped_short(case.simulation(), &base, &runs.runs[0].1);
     let run_time = started.elapsed();
     let mut scenario_runs = runs.runs.len();
 
@@ -146,35 +152,49 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
         write_atomic(path, &json_of(first, &columns(first, vars.as_deref())?)?)?;
     }
 
+    // The comparison table comes last, so it is what a terminal still shows when the run is done;
+    // the tests are summarised above it (every test with --verbose).
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", render_table(&table))?;
     let mut failed = 0;
     if let Some(behaviour) = &behaviour {
-        failed += print_checks(&mut out, "behaviour tests (tests.toml)", behaviour)?;
+        failed += print_checks(
+            &mut out,
+            "behaviour tests (tests.toml)",
+            behaviour,
+            args.verbose,
+        )?;
     }
     if let Some(polarity) = &polarity {
-        failed += print_checks(&mut out, "polarity tests (claims.toml links)", polarity)?;
+        failed += print_checks(
+            &mut out,
+            "polarity tests (claims.toml links)",
+            polarity,
+            args.verbose,
+        )?;
     }
     if behaviour.is_none() {
         writeln!(
             out,
-            "\n(tests skipped: they compare scenarios, so they run only without --scenario)"
+            "(tests skipped: they compare scenarios, so they run only without --scenario)"
         )?;
     }
     writeln!(
         out,
-        "\nwrote {} files to {} (report: {})",
-        written,
+        "\nwrote {} to {}{}: report.html (open it in a browser), comparison.csv, a CSV per \
+         scenario, PNG and SVG charts",
+        plural(written, "file"),
         out_dir.display(),
-        out_dir.join("report.html").display()
+        std::path::MAIN_SEPARATOR
     )?;
     writeln!(
         out,
-        "{scenario_runs} model runs ({} scenarios, {test_runs} for tests) in {:.0} ms; {:.0} ms in all",
-        runs.runs.len(),
+        "{} ({}, {test_runs} for tests) in {:.0} ms; {:.0} ms in all\n",
+        plural(scenario_runs, "model run"),
+        plural(runs.runs.len(), "scenario"),
         run_time.as_secs_f64() * 1e3,
         started.elapsed().as_secs_f64() * 1e3
     )?;
+    writeln!(out, "{}", render_table(&table))?;
     if failed > 0 {
         writeln!(out, "{failed} test(s) failed")?;
         return Ok(ExitCode::from(1));
@@ -182,14 +202,16 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn known_variable(case: &Case, name: &str) -> bool {
+    case.simulation()
+        .variables()
+        .any(|v| blowback_sd::canonical(v.name) == blowback_sd::canonical(name))
+}
+
 /// Checks `--vars` against the model before anything runs, with a suggestion for typos.
 fn check_vars(case: &Case, vars: Option<&[String]>) -> anyhow::Result<()> {
     for name in vars.unwrap_or_default() {
-        let known = case
-            .simulation()
-            .variables()
-            .any(|v| blowback_sd::canonical(v.name) == blowback_sd::canonical(name));
-        if !known {
+        if !known_variable(case, name) {
             let hint = case
                 .suggest(name)
                 .map(|s| format!(" (did you mean `{s}`?)"))
@@ -322,8 +344,11 @@ fn write_outputs(
                 )
             })
             .collect();
+        let title = crate::labels::title_of(case.project(), var);
+        let units = crate::labels::units_of(case.project(), var);
         let chart = Chart {
-            title: var,
+            title: &title,
+            y_label: &units,
             lines,
             points,
             marker: Some(FROZEN_AT),
@@ -335,10 +360,18 @@ fn write_outputs(
         written += 2;
         svgs.push((var.clone(), svg));
     }
+    let outcome_units: Vec<String> = table
+        .outcomes
+        .iter()
+        .map(|o| outcome_units(case, o))
+        .collect();
+    let key = table_key(table);
     let html = report::html(&ReportInput {
         title: &case_title(case),
         scenarios: case.scenarios(),
         table,
+        outcome_units: &outcome_units,
+        table_key: key.trim_start_matches('(').trim_end_matches(')'),
         charts: &svgs,
         behaviour,
         polarity,
@@ -407,16 +440,62 @@ fn render_table(table: &ComparisonTable) -> String {
             let _ = write!(text, "  {:>w$}", format_value(*v));
         }
     }
-    text.push_str(
-        "\n(attacks per year are annual means; attacks 2022-30 is the sum over 2022 to 2030)",
-    );
+    text.push('\n');
+    text.push_str(&table_key(table));
     text
+}
+
+/// The units of an outcome column in words: its variable's, except that a sum over time of a
+/// rate drops the "per time unit" (attacks per year summed over years are attacks).
+fn outcome_units(case: &Case, outcome: &blowback::Outcome) -> String {
+    let units = crate::labels::units_of(case.project(), &outcome.var);
+    let time_units = case
+        .simulation()
+        .sim_specs()
+        .time_units
+        .as_deref()
+        .map(blowback_sd::readable_units)
+        .unwrap_or_default();
+    if outcome.stat == blowback::Stat::Sum && !time_units.is_empty() {
+        if let Some(stripped) = units.strip_suffix(&format!(" per {time_units}")) {
+            return stripped.to_string();
+        }
+    }
+    units
+}
+
+/// What the columns are, from the case's own outcome definitions: means over their window unless
+/// said otherwise.
+fn table_key(table: &ComparisonTable) -> String {
+    let others: Vec<String> = table
+        .outcomes
+        .iter()
+        .filter(|o| o.stat != blowback::Stat::Mean)
+        .map(|o| {
+            format!(
+                "{}: {} from {} up to {}",
+                o.label,
+                o.stat.name(),
+                o.from,
+                o.to
+            )
+        })
+        .collect();
+    if others.is_empty() {
+        "(each column: the mean over its window)".into()
+    } else {
+        format!(
+            "(each column: the mean over its window, except {})",
+            others.join("; ")
+        )
+    }
 }
 
 fn print_checks(
     out: &mut impl std::io::Write,
     title: &str,
     checks: &[CheckResult],
+    verbose: bool,
 ) -> std::io::Result<usize> {
     let count = |status| {
         checks
@@ -430,7 +509,7 @@ fn print_checks(
         count(CheckStatus::StructuralOnly),
     );
     let unexpected = checks.iter().filter(|c| !c.as_expected()).count();
-    write!(out, "\n{title}: {pass} passed, {unexpected} failed")?;
+    write!(out, "{title}: {pass} passed, {unexpected} failed")?;
     if findings > 0 {
         write!(
             out,
@@ -441,15 +520,56 @@ fn print_checks(
         write!(out, ", {structural} structural only")?;
     }
     writeln!(out)?;
+    let mut hidden = 0;
     for check in checks {
         let label = match (check.status, check.as_expected()) {
             (CheckStatus::Fail, true) => "FINDING",
             (CheckStatus::Pass, false) => "UNEXPECTED PASS",
             (status, _) => status.label(),
         };
-        writeln!(out, "  {:<6} {}: {}", label, check.name, check.detail)?;
+        // Failures and findings always show; passing and structural-only tests with --verbose.
+        if verbose || !check.as_expected() || check.status == CheckStatus::Fail {
+            writeln!(out, "  {:<6} {}: {}", label, check.name, check.detail)?;
+        } else {
+            hidden += 1;
+        }
+    }
+    if hidden > 0 {
+        writeln!(
+            out,
+            "  ({hidden} more as expected; --verbose lists every test)"
+        )?;
     }
     Ok(unexpected)
+}
+
+/// Says, on standard error, what makes a fit less than it seems: an optimiser stopped by its
+/// iteration limit, and parameters held by their bounds rather than by the data.
+fn calibration_warnings(fit: &blowback::Calibration) {
+    if fit.stopped_at_limit {
+        eprintln!(
+            "warning: the optimiser stopped at its limit of {} before converging; the fit may \
+             improve with --max-iters {}",
+            plural(fit.iteration_limit as usize, "iteration"),
+            fit.iteration_limit * 4
+        );
+    }
+    let bound: Vec<&str> = fit
+        .parameters
+        .iter()
+        .filter(|p| p.at_bound())
+        .map(|p| p.name.as_str())
+        .collect();
+    if !bound.is_empty() {
+        eprintln!(
+            "warning: {} of {} ended on a bound of {} range ({}): the range, not the data, set \
+             the value; widen the range in the calibration settings if the bound is not a hard limit",
+            bound.len(),
+            plural(fit.parameters.len(), "parameter"),
+            if bound.len() == 1 { "its" } else { "their" },
+            bound.join(", ")
+        );
+    }
 }
 
 /// `blowback calibrate CASE`.
@@ -539,8 +659,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(out, "\nfitted parameters (model value -> fitted, [bounds])")?;
     for p in &fit.parameters {
-        let at_bound = (p.fitted - p.lo).abs() < 0.01 * (p.hi - p.lo)
-            || (p.hi - p.fitted).abs() < 0.01 * (p.hi - p.lo);
+        let at_bound = p.at_bound();
         writeln!(
             out,
             "  {:<28} {:>12.6} -> {:>12.6}  [{}, {}]{}",
@@ -554,15 +673,16 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         out,
-        "\ncost {:.4} -> {:.4} (of which priors {:.4}) over {} fitted observations; {} iterations, {} runs, {:.1} s",
+        "\ncost {:.4} -> {:.4} (of which priors {:.4}) over {} fitted observations; {}, {}, {:.1} s",
         fit.initial_cost,
         fit.cost,
         fit.prior_cost,
         fit.observations_used,
-        fit.iterations,
-        fit.runs,
+        plural(fit.iterations as usize, "iteration"),
+        plural(fit.runs, "run"),
         started.elapsed().as_secs_f64()
     )?;
+    calibration_warnings(&fit);
     let theil_json = |t: &Option<blowback::Theil>| {
         t.map(|t| {
             serde_json::json!({

@@ -16,18 +16,20 @@ const SIZE: (u32, u32) = (960, 500);
 /// Width of the legend column at the right of each chart.
 const LEGEND_WIDTH: u32 = 210;
 
-/// Colours for scenarios, in order (a qualitative palette that stays distinct in print).
-const PALETTE: [RGBColor; 10] = [
-    RGBColor(31, 119, 180),
-    RGBColor(214, 39, 40),
-    RGBColor(44, 160, 44),
-    RGBColor(255, 127, 14),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-    RGBColor(188, 189, 34),
-    RGBColor(23, 190, 207),
+/// Colours for scenarios, in the case's order: Paul Tol's "muted" scheme (colour-blind safe), the
+/// same colours in the same order as the explorer's `.sc-N` classes (`blowback-serve`'s
+/// style.css; a test holds them equal), so a scenario has one colour everywhere. From the tenth
+/// scenario on the colours repeat with dashed lines, as in the explorer.
+const PALETTE: [RGBColor; 9] = [
+    RGBColor(0xcc, 0x66, 0x77),
+    RGBColor(0x33, 0x22, 0x88),
+    RGBColor(0xdd, 0xcc, 0x77),
+    RGBColor(0x11, 0x77, 0x33),
+    RGBColor(0x88, 0xcc, 0xee),
+    RGBColor(0x88, 0x22, 0x55),
+    RGBColor(0x44, 0xaa, 0x99),
+    RGBColor(0x99, 0x99, 0x33),
+    RGBColor(0xaa, 0x44, 0x99),
 ];
 
 /// The colour of the `index`-th scenario, as CSS, for the report's legend.
@@ -35,6 +37,14 @@ pub fn css_colour(index: usize) -> String {
     let RGBColor(r, g, b) = PALETTE[index % PALETTE.len()];
     format!("#{r:02x}{g:02x}{b:02x}")
 }
+
+/// Whether the `index`-th scenario's line is dashed (its colour is a repeat).
+pub fn dashed(index: usize) -> bool {
+    index >= PALETTE.len()
+}
+
+/// Longest legend row, in characters, before it wraps (the column is [`LEGEND_WIDTH`] wide).
+const LEGEND_CHARS: usize = 28;
 
 /// One scenario's line.
 pub struct Line<'a> {
@@ -48,8 +58,10 @@ pub struct Line<'a> {
 
 /// What one chart shows.
 pub struct Chart<'a> {
-    /// Title (the variable's name).
+    /// Title (from the variable's documentation, else its name).
     pub title: &'a str,
+    /// The y axis's label: the variable's units in words (empty for none).
+    pub y_label: &'a str,
     /// One line per scenario.
     pub lines: Vec<Line<'a>>,
     /// Historical points: legend text and (time, value) pairs.
@@ -133,6 +145,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> any
         .x_labels(10)
         .y_labels(8)
         .x_desc("year")
+        .y_desc(chart.y_label)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| format_tick(*y, decimals))
         .label_style(("sans-serif", 14))
@@ -147,24 +160,40 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> any
                     grey.stroke_width(1),
                 ))
                 .map_err(fail)?;
+            // A little right of the line and below the frame, so the label touches neither.
             let top = y_range.end - (y_range.end - y_range.start) * 0.03;
+            let right = at + (x_range.end - x_range.start) * 0.008;
             context
                 .draw_series([Text::new(
                     label.to_string(),
-                    (at, top),
+                    (right, top),
                     ("sans-serif", 13).into_font().color(&grey),
                 )])
                 .map_err(fail)?;
         }
     }
-    for (index, line) in chart.lines.iter().enumerate() {
+    // The first line (the status quo, by the case's order) is drawn last and thicker, so the
+    // scenarios that follow it until their policies start do not hide it.
+    let order = (1..chart.lines.len()).chain((!chart.lines.is_empty()).then_some(0));
+    for index in order {
+        let line = &chart.lines[index];
         let colour = PALETTE[index % PALETTE.len()];
-        context
-            .draw_series(LineSeries::new(
-                line.times.iter().copied().zip(line.values.iter().copied()),
-                colour.stroke_width(2),
-            ))
-            .map_err(fail)?;
+        let width = if index == 0 { 3 } else { 2 };
+        let points = line.times.iter().copied().zip(line.values.iter().copied());
+        if dashed(index) {
+            context
+                .draw_series(DashedLineSeries::new(
+                    points,
+                    6,
+                    4,
+                    colour.stroke_width(width),
+                ))
+                .map_err(fail)?;
+        } else {
+            context
+                .draw_series(LineSeries::new(points, colour.stroke_width(width)))
+                .map_err(fail)?;
+        }
     }
     for (_, points) in &chart.points {
         context
@@ -188,20 +217,91 @@ fn draw_legend<DB: DrawingBackend>(
     let mut y = 50;
     for (index, line) in chart.lines.iter().enumerate() {
         let colour = PALETTE[index % PALETTE.len()];
-        area.draw(&PathElement::new([(4, y), (26, y)], colour.stroke_width(3)))?;
-        area.draw(&Text::new(
-            line.label.to_string(),
-            (32, y - 7),
-            font.clone(),
-        ))?;
-        y += row;
+        let width = if index == 0 { 4 } else { 3 };
+        if dashed(index) {
+            area.draw(&PathElement::new(
+                [(4, y), (11, y)],
+                colour.stroke_width(width),
+            ))?;
+            area.draw(&PathElement::new(
+                [(16, y), (26, y)],
+                colour.stroke_width(width),
+            ))?;
+        } else {
+            area.draw(&PathElement::new(
+                [(4, y), (26, y)],
+                colour.stroke_width(width),
+            ))?;
+        }
+        // An entry's continuation rows sit closer than the next entry, so it reads as one.
+        for text in wrap(line.label, LEGEND_CHARS) {
+            area.draw(&Text::new(text, (32, y - 7), font.clone()))?;
+            y += row - 5;
+        }
+        y += 5;
     }
     for (label, _) in &chart.points {
         area.draw(&Circle::new((15, y), 4, BLACK.filled()))?;
-        area.draw(&Text::new(label.clone(), (32, y - 7), font.clone()))?;
-        y += row;
+        for text in wrap(label, LEGEND_CHARS) {
+            area.draw(&Text::new(text, (32, y - 7), font.clone()))?;
+            y += row - 5;
+        }
+        y += 5;
     }
     Ok(())
+}
+
+/// `text` in rows of at most `width` characters, broken at spaces, after an underscore or before
+/// an `@` (scenario names such as `reform_package@india_rapprochement` have no spaces), and
+/// anywhere in a piece longer than a row, so legend entries stay inside their column.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    // Pieces that may end a row, each marked when a space comes before it.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    for (w, word) in text.split_whitespace().enumerate() {
+        let mut units: Vec<String> = Vec::new();
+        for (u, unit) in word.split('@').enumerate() {
+            units.push(if u == 0 {
+                unit.to_string()
+            } else {
+                format!("@{unit}")
+            });
+        }
+        for (u, unit) in units.into_iter().enumerate() {
+            let space = w > 0 && u == 0;
+            if unit.chars().count() <= width {
+                pieces.push((unit, space));
+                continue;
+            }
+            // Too long for a row: break after underscores, and anywhere when still too long.
+            let mut piece = String::new();
+            let mut first = true;
+            for c in unit.chars() {
+                piece.push(c);
+                if c == '_' || piece.chars().count() == width {
+                    pieces.push((std::mem::take(&mut piece), space && first));
+                    first = false;
+                }
+            }
+            if !piece.is_empty() {
+                pieces.push((piece, space && first));
+            }
+        }
+    }
+    let mut rows: Vec<String> = Vec::new();
+    for (piece, after_space) in pieces {
+        let joiner = if after_space { " " } else { "" };
+        match rows.last_mut() {
+            Some(row) if row.chars().count() + joiner.len() + piece.chars().count() <= width => {
+                row.push_str(joiner);
+                row.push_str(&piece);
+            }
+            _ => rows.push(piece),
+        }
+    }
+    if rows.is_empty() {
+        rows.push(String::new());
+    }
+    rows
 }
 
 /// Axis ranges covering every line and point, with a little headroom; a flat series gets a
@@ -273,6 +373,7 @@ mod tests {
         let (times, values) = sample();
         let chart = Chart {
             title: "ttp_attacks_per_year",
+            y_label: "attacks per year",
             lines: vec![Line {
                 label: "status_quo",
                 times: &times,
@@ -285,6 +386,7 @@ mod tests {
         assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
         assert!(svg.contains("ttp_attacks_per_year") && svg.contains("status_quo"));
         assert!(svg.contains("<circle"));
+        assert!(svg.contains("attacks per year"), "the y axis has its label");
         let png = png(&chart).unwrap();
         assert_eq!(&png[1..4], b"PNG");
     }
@@ -295,6 +397,7 @@ mod tests {
         let values = [5.0, 5.0];
         let chart = Chart {
             title: "flat",
+            y_label: "",
             lines: vec![Line {
                 label: "a",
                 times: &times,
@@ -305,5 +408,33 @@ mod tests {
         };
         let (_, y) = ranges(&chart);
         assert!(y.start < 5.0 && y.end > 5.0 && y.start >= 0.0);
+    }
+
+    #[test]
+    fn legend_rows_wrap_at_spaces() {
+        assert_eq!(
+            wrap("PIPS: TTP attacks (range across sources)", 20),
+            vec!["PIPS: TTP attacks", "(range across", "sources)"]
+        );
+        assert_eq!(wrap("status_quo", 20), vec!["status_quo"]);
+        assert_eq!(
+            wrap("reform_package@india_rapprochement", 28),
+            vec!["reform_package", "@india_rapprochement"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        for row in wrap("conditional_with_backlash@tacit_strike_consent", 28) {
+            assert!(row.chars().count() <= 28, "{row}");
+        }
+    }
+
+    /// The report and the explorer show a scenario in the same colour.
+    #[test]
+    fn scenario_colours_are_the_explorers() {
+        let css = include_str!("../../blowback-serve/assets/style.css");
+        for index in 0..PALETTE.len() {
+            let rule = format!(".sc-{index} {{ --c: {}; }}", css_colour(index));
+            assert!(css.contains(&rule), "style.css lacks `{rule}`");
+        }
+        assert!(css.contains(".sc-alt") && dashed(PALETTE.len()) && !dashed(PALETTE.len() - 1));
     }
 }

@@ -32,12 +32,13 @@ pub enum Command {
         /// Horizon h for limited-move stability (lh).
         #[arg(long, default_value_t = 2)]
         horizon: u32,
-        /// Write `blowback-gmcr-expected/1` JSON instead of tables.
+        /// Write `blowback-gmcr-expected/1` JSON to PATH (`-` or no value for standard output)
+        /// instead of the tables.
+        #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "-")]
+        json: Option<PathBuf>,
+        /// Print every state's stability, not only the equilibria and the status quo.
         #[arg(long)]
-        json: bool,
-        /// Where to write (`-` is standard output).
-        #[arg(long, short, default_value = "-")]
-        output: PathBuf,
+        all: bool,
         /// Also analyse these decision makers acting as one (comma-separated names).
         #[arg(long)]
         coalition: Option<String>,
@@ -71,7 +72,7 @@ pub enum Command {
         /// Only this decision maker (default: all).
         #[arg(long)]
         dm: Option<String>,
-        /// Solution concept (default: seq).
+        /// Solution concept.
         #[arg(long, default_value = "seq")]
         concept: String,
         /// Horizon h for limited-move stability (lh).
@@ -129,7 +130,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             concepts,
             horizon,
             json,
-            output,
+            all,
             coalition,
         } => {
             let conflict = load(&file)?;
@@ -142,15 +143,17 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             let coalition_refs: Option<Vec<&str>> = coalition
                 .as_ref()
                 .map(|names| names.iter().map(String::as_str).collect());
-            let text = if json {
+            if let Some(path) = &json {
                 let doc = expected_document(&conflict, &concepts, coalition_refs.as_deref())?;
                 let mut text = serde_json::to_string_pretty(&doc)?;
                 text.push('\n');
-                text
-            } else {
+                write_atomic(path, text.as_bytes())?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let text = {
                 let game = Game::individual(&conflict);
                 let stability = analyze(&game, &concepts)?;
-                let mut text = render_analysis(&conflict, &game, &stability);
+                let mut text = render_analysis(&conflict, &game, &stability, all);
                 if let Some(names) = &coalition_refs {
                     let coalition_game = Game::with_coalition(&conflict, names)?;
                     let usable: Vec<Concept> = concepts
@@ -164,7 +167,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 }
                 text
             };
-            write_atomic(&output, text.as_bytes())?;
+            write_atomic(Path::new("-"), text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Contexts {
@@ -218,9 +221,9 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             let index = state_index(&conflict, state)?;
             let game = Game::individual(&conflict);
             let players: Vec<usize> = match &dm {
-                Some(name) => vec![game
-                    .player_index(name)
-                    .with_context(|| format!("no decision maker called `{name}`"))?],
+                Some(name) => vec![game.player_index(name).ok_or_else(|| {
+                    crate::args::unknown_name("decision maker", name, &game.player_names())
+                })?],
                 None => (0..game.n_players()).collect(),
             };
             let mut text = format!("State {}: {}\n", state, describe_state(&conflict, index));
@@ -611,7 +614,7 @@ fn describe_state_short(conflict: &Conflict, state: usize) -> String {
     conflict.state_pattern(state).unwrap_or_else(|| "-".into())
 }
 
-fn render_analysis(conflict: &Conflict, game: &Game, stability: &Stability) -> String {
+fn render_analysis(conflict: &Conflict, game: &Game, stability: &Stability, all: bool) -> String {
     let mut text = String::new();
     let names = game.player_names();
     let _ = writeln!(
@@ -644,8 +647,28 @@ fn render_analysis(conflict: &Conflict, game: &Game, stability: &Stability) -> S
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if let Some(start) = conflict.status_quo() {
+        let under = stability.equilibrium_under(start);
+        let reachable = reachable_by_improvements(game, start).len() - 1;
+        let _ = writeln!(
+            text,
+            "\nStatus quo: state {} ({}); equilibrium under: {}; {} reachable by unilateral improvements (see `blowback conflict status-quo`)",
+            conflict.state_id(start),
+            describe_state(conflict, start),
+            if under.is_empty() { "none".to_string() } else { concept_list(&under) },
+            crate::output::plural(reachable, "other state")
+        );
+    }
+    text.push('\n');
+    text.push_str(&render_equilibria(conflict, stability));
     const MAX_ROWS: usize = 512;
-    if conflict.n_states() <= MAX_ROWS {
+    if !all {
+        let _ = writeln!(
+            text,
+            "\n(--all prints the stability of each of the {} states for each decision maker)",
+            conflict.n_states()
+        );
+    } else if conflict.n_states() <= MAX_ROWS {
         let _ = write!(text, "\n{:>6}  {:<12}", "state", "pattern");
         for concept in &stability.concepts {
             let _ = write!(
@@ -687,19 +710,6 @@ fn render_analysis(conflict: &Conflict, game: &Game, stability: &Stability) -> S
             text,
             "\n({} states: per-state table omitted above {MAX_ROWS})",
             conflict.n_states()
-        );
-    }
-    text.push('\n');
-    text.push_str(&render_equilibria(conflict, stability));
-    if let Some(start) = conflict.status_quo() {
-        let under = stability.equilibrium_under(start);
-        let reachable = reachable_by_improvements(game, start).len() - 1;
-        let _ = writeln!(
-            text,
-            "\nStatus quo: state {} ({}); equilibrium under: {}; {reachable} other state(s) reachable by unilateral improvements (see `blowback conflict status-quo`)",
-            conflict.state_id(start),
-            describe_state(conflict, start),
-            if under.is_empty() { "none".to_string() } else { concept_list(&under) }
         );
     }
     text

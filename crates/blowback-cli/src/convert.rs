@@ -26,7 +26,7 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub to: Target,
     /// Where to write (`-` for standard output); default: the model's name with the new extension.
-    #[arg(short = 'o', long = "out", value_name = "PATH")]
+    #[arg(short = 'o', long = "output", alias = "out", value_name = "PATH")]
     pub out: Option<PathBuf>,
 }
 

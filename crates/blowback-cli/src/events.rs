@@ -19,7 +19,7 @@ use blowback_events::hawkes::ties::TiePolicy;
 use blowback_events::{panel, read_events, write_extract, BadRow, Date, Filter, Period};
 use serde_json::json;
 
-use crate::output::write_atomic;
+use crate::output::{printable, write_atomic};
 
 /// Events subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -158,9 +158,9 @@ pub struct ExtractArgs {
     /// Keep only these columns, in this order (comma-separated); default: all.
     #[arg(long, value_name = "A,B", value_delimiter = ',')]
     columns: Vec<String>,
-    /// Output CSV (`-` for standard output).
-    #[arg(long, short, value_name = "PATH")]
-    output: PathBuf,
+    /// Write the rows as CSV to PATH (`-` or no value for standard output).
+    #[arg(long, short = 'o', alias = "output", value_name = "PATH", num_args = 0..=1, default_missing_value = "-")]
+    csv: PathBuf,
 }
 
 /// Arguments of `blowback events fit`.
@@ -171,6 +171,9 @@ pub struct FitArgs {
     /// Column holding each event's time: dates (any UCDP/ACLED spelling) or numbers.
     #[arg(long, value_name = "C")]
     time_column: String,
+    /// Fail on the first unreadable row instead of listing them.
+    #[arg(long)]
+    strict: bool,
     /// Column whose values split events into dimensions (multivariate fit).
     #[arg(long, value_name = "M")]
     mark_column: Option<String>,
@@ -262,6 +265,9 @@ pub struct LikelihoodArgs {
     /// Column holding each event's time.
     #[arg(long, value_name = "C")]
     time_column: String,
+    /// Fail on the first unreadable row instead of listing them.
+    #[arg(long)]
+    strict: bool,
     /// Window start; default 0 for numbers, the earliest event for dates.
     #[arg(long, value_name = "T")]
     start: Option<String>,
@@ -301,9 +307,9 @@ fn report_warnings(path: &Path, warnings: &[BadRow], all: bool) {
         return;
     }
     eprintln!(
-        "note: {}: {} row(s) kept with a data-quality warning ({})",
+        "note: {}: {} kept with a data-quality warning ({})",
         path.display(),
-        warnings.len(),
+        crate::output::plural(warnings.len(), "row"),
         if all {
             "listed below"
         } else {
@@ -312,7 +318,7 @@ fn report_warnings(path: &Path, warnings: &[BadRow], all: bool) {
     );
     if all {
         for warning in warnings {
-            eprintln!("  {}:{warning}", path.display());
+            eprintln!("  {}:{}", path.display(), printable(&warning.to_string()));
         }
     }
 }
@@ -322,12 +328,12 @@ fn report_bad_rows(path: &Path, bad_rows: &[BadRow]) {
         return;
     }
     eprintln!(
-        "warning: {}: {} unreadable row(s) left out (use --strict to stop at the first):",
+        "warning: {}: {} left out (use --strict to stop at the first):",
         path.display(),
-        bad_rows.len()
+        crate::output::plural(bad_rows.len(), "unreadable row")
     );
     for bad in bad_rows {
-        eprintln!("  {}:{bad}", path.display());
+        eprintln!("  {}:{}", path.display(), printable(&bad.to_string()));
     }
 }
 
@@ -394,7 +400,7 @@ fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     .with_context(|| format!("reading {}", args.file.display()))?;
     report_bad_rows(&args.file, &report.bad_rows);
     report_warnings(&args.file, &report.warnings, args.filters.show_warnings);
-    write_atomic(&args.output, &bytes)?;
+    write_atomic(&args.csv, &bytes)?;
     let per_series: Vec<String> = report
         .per_series
         .iter()
@@ -428,8 +434,10 @@ fn fit_command(args: FitArgs) -> anyhow::Result<ExitCode> {
         open(&args.file)?,
         &args.time_column,
         args.mark_column.as_deref(),
+        args.strict,
     )
     .with_context(|| format!("reading {}", args.file.display()))?;
+    report_bad_rows(&args.file, &table.bad_rows);
     let end = parse_stamp("--end", &args.end)?;
     let start = match &args.start {
         Some(text) => parse_stamp("--start", text)?,
@@ -631,8 +639,9 @@ fn render_fit(text: &mut String, labels: &[String], fit: &HawkesFit) -> anyhow::
 }
 
 fn likelihood(args: LikelihoodArgs) -> anyhow::Result<ExitCode> {
-    let table = read_time_table(open(&args.file)?, &args.time_column, None)
+    let table = read_time_table(open(&args.file)?, &args.time_column, None, args.strict)
         .with_context(|| format!("reading {}", args.file.display()))?;
+    report_bad_rows(&args.file, &table.bad_rows);
     let end = parse_stamp("--end", &args.end)?;
     let start = match &args.start {
         Some(text) => parse_stamp("--start", text)?,

@@ -25,7 +25,7 @@ use blowback_explore::{
 
 use crate::charts::{self, Chart, Line};
 use crate::load;
-use crate::output::write_atomic;
+use crate::output::{plural, write_atomic};
 
 mod shards;
 
@@ -47,7 +47,7 @@ pub struct ExploreArgs {
     #[arg(long, value_enum)]
     method: Option<MethodArg>,
     /// Experiments (mc, lhs), base samples (sobol), trajectories (morris) or levels (factorial).
-    #[arg(long)]
+    #[arg(long, value_parser = crate::args::at_least_one)]
     samples: Option<usize>,
     /// Base seed; experiment i's random stream derives from (seed, i).
     #[arg(long)]
@@ -196,8 +196,16 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
     };
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}  {msg}",
+            "{bar:40} {pos}/{len} runs  {rate}  ETA {eta}  {msg}",
         )
+        .map(|style| {
+            style.with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} runs/s", state.per_sec());
+                },
+            )
+        })
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let started = Instant::now();
@@ -217,12 +225,17 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
     let computed = summary.experiments.len() * summary.scenarios.len() - summary.resumed_runs;
     writeln!(
         report,
-        "{case_name}: {} experiments ({design_text}) x {} scenarios = {} runs in {elapsed:.1} s on {threads} threads ({:.0} runs/s{})",
-        summary.experiments.len(),
-        summary.scenarios.len(),
-        summary.experiments.len() * summary.scenarios.len(),
+        "{case_name}: {} ({design_text}) x {} = {} in {elapsed:.1} s on {} ({:.0} runs/s{})",
+        plural(summary.experiments.len(), "experiment"),
+        plural(summary.scenarios.len(), "scenario"),
+        plural(summary.experiments.len() * summary.scenarios.len(), "run"),
+        plural(threads, "thread"),
         computed as f64 / elapsed.max(1e-9),
-        if summary.resumed_runs > 0 { format!(", {} resumed", summary.resumed_runs) } else { String::new() },
+        if summary.resumed_runs > 0 {
+            format!(", {} resumed", summary.resumed_runs)
+        } else {
+            String::new()
+        },
     )?;
     if summary.failures > 0 {
         writeln!(
@@ -262,7 +275,7 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
         render_robustness(&mut report, &summary, &design, &model, config, &mut json)?;
         render_shares(&mut report, &summary, config, weights.as_ref(), &mut json)?;
     }
-    let charts = write_envelope_charts(&out_dir, &summary)?;
+    let charts = write_envelope_charts(&out_dir, &summary, case.project())?;
     json.insert(
         "envelopes".into(),
         serde_json::to_value(&summary.envelopes)?,
@@ -387,12 +400,19 @@ fn fmt(value: f64) -> String {
     }
 }
 
+/// The width of a name column: the longest name, so long names (`status_quo@aid_backlash`)
+/// do not push their row's numbers out of line.
+fn name_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names.map(|n| n.chars().count()).max().unwrap_or(0).max(8)
+}
+
 fn render_ranges(
     report: &mut String,
     summary: &EnsembleSummary,
     json: &mut serde_json::Map<String, serde_json::Value>,
 ) -> anyhow::Result<()> {
     let k = summary.outcomes.len();
+    let width = name_width(summary.scenarios.iter().map(String::as_str));
     let mut ranges = Vec::new();
     for (o, outcome) in summary.outcomes.iter().enumerate() {
         writeln!(
@@ -403,7 +423,7 @@ fn render_ranges(
             let st = summary.stats[s * k + o];
             writeln!(
                 report,
-                "  {scenario:<28} {:>10} [{:>10}, {:>10}]  ({}..{})",
+                "  {scenario:<width$} {:>10} [{:>10}, {:>10}]  ({}..{})",
                 fmt(st.percentiles[1]),
                 fmt(st.percentiles[0]),
                 fmt(st.percentiles[2]),
@@ -431,6 +451,7 @@ fn render_sensitivity(
         .iter()
         .map(|p| p.name.as_str())
         .collect();
+    let width = name_width(names.iter().copied());
     let focus = config
         .settings
         .sensitivity_scenario
@@ -451,12 +472,12 @@ fn render_sensitivity(
                             let x = indices[j];
                             writeln!(
                                 report,
-                                "  {:<30} total {:.3} +/- {:.3}   first {:.3} +/- {:.3}",
+                                "  {:<width$} total {:.3} +/- {:.3}   first {:.3} +/- {:.3}",
                                 names[j], x.total, x.total_confidence, x.first, x.first_confidence
                             )?;
                         }
                         let sum_first: f64 = indices.iter().map(|x| x.first).sum();
-                        writeln!(report, "  (sum of first-order indices {sum_first:.2}: the rest is interaction)")?;
+                        writeln!(report, "  ({})", first_order_note(sum_first))?;
                     }
                     let named: Vec<_> = indices
                         .iter()
@@ -479,7 +500,7 @@ fn render_sensitivity(
                             let x = indices[j];
                             writeln!(
                                 report,
-                                "  {:<30} mu* {:>10} +/- {:<10} mu {:>10}  sigma {:>10}",
+                                "  {:<width$} mu* {:>10} +/- {:<10} mu {:>10}  sigma {:>10}",
                                 names[j],
                                 fmt(x.mu_star),
                                 fmt(x.mu_star_confidence),
@@ -519,7 +540,7 @@ fn render_robustness(
         let c = compared.comparison;
         writeln!(
             report,
-            "\nRobustness on {} ({}; {} worlds{}):",
+            "\nRobustness on {} ({}; {} worlds{}; best: the share of worlds where the policy does best, a tie shared):",
             spec.name,
             spec.direction.name(),
             c.worlds,
@@ -533,15 +554,16 @@ fn render_robustness(
                 fmt(t)
             ))
         )?;
+        let width = name_width(c.policies.iter().map(|p| p.policy.as_str()));
         writeln!(
             report,
-            "  {:<28} {:>10} {:>12} {:>12} {:>8} {:>8}",
+            "  {:<width$} {:>10} {:>12} {:>12} {:>8} {:>8}",
             "policy", "median", "mean regret", "p90 regret", "best", "satisf."
         )?;
         for p in &c.policies {
             writeln!(
                 report,
-                "  {:<28} {:>10} {:>12} {:>12} {:>7.0}% {:>8}",
+                "  {:<width$} {:>10} {:>12} {:>12} {:>7.0}% {:>8}",
                 p.policy,
                 fmt(p.percentiles[1]),
                 fmt(p.mean_regret),
@@ -553,6 +575,24 @@ fn render_robustness(
         }
         robustness.push(serde_json::json!({"outcome": spec.name, "comparison": c}));
     }
+    if !robustness.is_empty() {
+        if let Some(listed) = &config.settings.policies {
+            let left_out: Vec<&str> = summary
+                .scenarios
+                .iter()
+                // Structure variants (`policy@structure`) are compared under their own heading.
+                .filter(|s| !listed.contains(s) && !s.contains('@'))
+                .map(String::as_str)
+                .collect();
+            if !left_out.is_empty() {
+                writeln!(
+                    report,
+                    "  (not compared: {}, which `policies` in uncertainties.toml does not list as a choice)",
+                    left_out.join(", ")
+                )?;
+            }
+        }
+    }
     json.insert("robustness".into(), robustness.into());
 
     let mut boxes = Vec::new();
@@ -561,6 +601,7 @@ fn render_robustness(
         .iter()
         .map(|p| p.name.as_str())
         .collect();
+    let width = name_width(names.iter().copied());
     for spec in &config.prim {
         let Some(answer) = answer_prim(spec, summary, design, model.outcomes())? else {
             writeln!(
@@ -601,7 +642,7 @@ fn render_robustness(
             let (lo, hi) = design.parameters()[j].distribution.bounds();
             writeln!(
                 report,
-                "    {:<30} [{}, {}]   of [{}, {}]   density {:.0}% without it",
+                "    {:<width$} [{}, {}]   of [{}, {}]   density {:.0}% without it",
                 names[j],
                 fmt(b.limits[j].0),
                 fmt(b.limits[j].1),
@@ -705,11 +746,6 @@ fn render_shares(
             fmt(share.value),
             share.paragraphs.join(" ")
         )?;
-        write!(report, "  {:<28}", "scenario")?;
-        for label in &header {
-            write!(report, " {label:>22}")?;
-        }
-        writeln!(report)?;
         let base: Vec<String> = config.settings.policies.clone().unwrap_or_else(|| {
             summary
                 .scenarios
@@ -718,8 +754,14 @@ fn render_shares(
                 .cloned()
                 .collect()
         });
+        let width = name_width(base.iter().map(String::as_str));
+        write!(report, "  {:<width$}", "scenario")?;
+        for label in &header {
+            write!(report, " {label:>22}")?;
+        }
+        writeln!(report)?;
         for scenario in &base {
-            write!(report, "  {scenario:<28}")?;
+            write!(report, "  {scenario:<width$}")?;
             let mut cells = Vec::new();
             for (k, (suffix, label)) in structures.iter().enumerate() {
                 let name = match suffix {
@@ -800,9 +842,30 @@ fn share_op(op: blowback::Comparison) -> &'static str {
     }
 }
 
+/// What the sum of first-order Sobol indices says: below 1, the rest is interaction; above 1
+/// (possible only through estimation error), interactions are too small to measure at this sample
+/// size.
+fn first_order_note(sum_first: f64) -> String {
+    if sum_first <= 1.0 {
+        format!(
+            "sum of first-order indices {sum_first:.2}: the remaining {:.2} of the variance is interaction",
+            1.0 - sum_first
+        )
+    } else {
+        format!(
+            "sum of first-order indices {sum_first:.2}: above 1 only through estimation error, so \
+             interactions are too small to measure at this sample size"
+        )
+    }
+}
+
 /// Per envelope series: one SVG of every scenario's median, and one per scenario with its
 /// 5/25/50/75/95% bands (a single chart of all bands of all scenarios is unreadable).
-fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Result<usize> {
+fn write_envelope_charts(
+    dir: &Path,
+    summary: &EnsembleSummary,
+    project: &blowback_sd::Project,
+) -> anyhow::Result<usize> {
     let mut series: Vec<&str> = summary
         .envelopes
         .iter()
@@ -812,6 +875,7 @@ fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Resul
     series.dedup();
     let mut written = 0;
     for name in series {
+        let units = crate::labels::units_of(project, name);
         let envelopes: Vec<_> = summary
             .envelopes
             .iter()
@@ -831,6 +895,7 @@ fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Resul
         let title = format!("{name}: median across sampled worlds, by scenario");
         let chart = Chart {
             title: &title,
+            y_label: &units,
             lines: median_lines,
             points: Vec::new(),
             marker: None,
@@ -851,12 +916,22 @@ fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Resul
                     values: band,
                 })
                 .collect();
-            let title = format!(
-                "{name} under {}: percentiles across {} sampled worlds",
-                e.scenario, e.runs
-            );
+            let title = if e.runs < summary.experiments.len() {
+                format!(
+                    "{name} under {}: percentiles across the first {} of {} sampled worlds",
+                    e.scenario,
+                    e.runs,
+                    summary.experiments.len()
+                )
+            } else {
+                format!(
+                    "{name} under {}: percentiles across {} sampled worlds",
+                    e.scenario, e.runs
+                )
+            };
             let chart = Chart {
                 title: &title,
+                y_label: &units,
                 lines,
                 points: Vec::new(),
                 marker: None,
@@ -869,4 +944,31 @@ fn write_envelope_charts(dir: &Path, summary: &EnsembleSummary) -> anyhow::Resul
         }
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Item 8 of issue 17: a sum of first-order indices above 1 is estimation error, not a
+    /// negative interaction.
+    #[test]
+    fn the_first_order_sum_is_read_for_what_it_is() {
+        assert_eq!(
+            first_order_note(0.8),
+            "sum of first-order indices 0.80: the remaining 0.20 of the variance is interaction"
+        );
+        let above = first_order_note(1.04);
+        assert!(
+            above.contains("above 1 only through estimation error"),
+            "{above}"
+        );
+        assert!(!above.contains("the rest is interaction"));
+    }
+
+    #[test]
+    fn name_columns_are_as_wide_as_the_longest_name() {
+        assert_eq!(name_width(["a", "status_quo@aid_backlash"].into_iter()), 23);
+        assert_eq!(name_width(std::iter::empty()), 8);
+    }
 }

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use blowback::Case;
-use blowback_sd::{FeedbackLoop, LoopAnalysis, LoopOptions, Overrides, Polarity};
+use blowback_sd::{FeedbackLoop, LoopAnalysis, LoopOptions, NodeRole, Overrides, Polarity};
 
 use crate::output::write_atomic;
 
@@ -35,7 +35,7 @@ pub struct LoopsArgs {
     /// Phases to rank loops in, as FROM:TO,FROM:TO (times in model units).
     #[arg(long, value_name = "A:B,C:D")]
     pub phases: Option<String>,
-    /// Where to write the causal-loop diagram (DOT and SVG); default out/loops/NAME.
+    /// The folder for the causal-loop diagram (DOT and SVG); default out/CASE/loops.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Write every loop's score and relative score at every saved time as CSV to PATH (`-` or no
@@ -108,11 +108,8 @@ fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> 
         .map(String::from);
     let overrides = match &scenario {
         Some(name) => {
-            let chosen = case.scenario(name).with_context(|| {
-                format!(
-                    "no scenario `{name}`; the case has: {}",
-                    case.scenario_names().join(", ")
-                )
+            let chosen = case.scenario(name).ok_or_else(|| {
+                crate::args::unknown_name("scenario", name, &case.scenario_names())
             })?;
             case.overrides_for(chosen, &Overrides::new())
         }
@@ -130,6 +127,11 @@ fn load(path: &Path, scenario: Option<&str>) -> anyhow::Result<Option<Subject>> 
 pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
     let Some(subject) = load(&args.path, args.scenario.as_deref())? else {
         return Ok(ExitCode::from(1));
+    };
+    let specs = subject.case.simulation().sim_specs();
+    let phases = match &args.phases {
+        Some(text) => parse_phases(text, specs.start, specs.stop)?,
+        None => Vec::new(),
     };
     let options = LoopOptions {
         max_loops: args.max_loops,
@@ -164,21 +166,34 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|l| l.polarity == Polarity::Negative)
         .count();
-    writeln!(
+    let undetermined = found.len() - reinforcing - balancing;
+    write!(
         out,
         "{} feedback loops: {reinforcing} reinforcing (R), {balancing} balancing (B)",
         found.len()
     )?;
+    if undetermined > 0 {
+        write!(
+            out,
+            ", {undetermined} undetermined (?: a link on the loop never responded in the run)"
+        )?;
+    }
+    writeln!(out)?;
     // Long listings help no one: show the named loops and the shortest others.
     let shown: Vec<&FeedbackLoop> = found
         .iter()
         .filter(|l| l.name.is_some())
         .chain(found.iter().filter(|l| l.name.is_none()).take(25))
         .collect();
+    let width = shown
+        .iter()
+        .map(|l| subject.loop_label(l).chars().count())
+        .max()
+        .unwrap_or(0);
     for l in &shown {
         writeln!(
             out,
-            "  {:<40} {}",
+            "  {:<width$} {}",
             subject.loop_label(l),
             l.variables.join(" -> ")
         )?;
@@ -194,34 +209,69 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
     let span = specs.stop - specs.start;
     writeln!(
         out,
-        "\nDominant loop by period (Loops That Matter, relative loop score):"
+        "\nDominant loop by period (Loops That Matter; mean relative loop score, + reinforcing \
+         the change at the time, - balancing it):"
     )?;
-    for period in analysis.dominance(span / 50.0) {
+    let periods = analysis.dominance(span / 50.0);
+    let width = periods
+        .iter()
+        .map(|p| {
+            subject
+                .loop_label(&analysis.loops[p.loop_index])
+                .chars()
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let mut acting_against_structure = Vec::new();
+    for period in &periods {
+        let l = &analysis.loops[period.loop_index];
         writeln!(
             out,
-            "  {:>8.2} - {:<8.2} {:<40} {:+.2}",
+            "  {:>8.2} - {:<8.2} {:<width$} {:+.2}",
             period.from,
             period.to,
-            subject.loop_label(&analysis.loops[period.loop_index]),
+            subject.loop_label(l),
             period.mean_relative_score
         )?;
+        // As printed: a score that rounds to zero acts neither way.
+        let score = (period.mean_relative_score * 100.0).round();
+        let against = match l.polarity {
+            Polarity::Positive => score < 0.0,
+            Polarity::Negative => score > 0.0,
+            Polarity::Unknown => false,
+        };
+        if against && !acting_against_structure.contains(&loop_id(l)) {
+            acting_against_structure.push(loop_id(l));
+        }
     }
-    if let Some(phases) = &args.phases {
-        for phase in phases.split(',') {
-            let (from, to) = phase
-                .split_once(':')
-                .and_then(|(a, b)| {
-                    Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
-                })
-                .with_context(|| format!("--phases expects FROM:TO pairs, got `{phase}`"))?;
+    if !acting_against_structure.is_empty() {
+        writeln!(
+            out,
+            "  note: {} {} against {} polarity in that period (the score's sign): at those values a \
+             link on the loop works in reverse, e.g. a nonlinear effect past its turning point, so \
+             a B loop reinforces there and an R loop balances",
+            acting_against_structure.join(", "),
+            if acting_against_structure.len() == 1 { "acts" } else { "act" },
+            if acting_against_structure.len() == 1 { "its" } else { "their" },
+        )?;
+    }
+    {
+        for &(from, to) in &phases {
             writeln!(
                 out,
                 "\nStrongest loops {from} - {to} (mean |relative score|):"
             )?;
-            for (index, score) in analysis.ranking(from, to).into_iter().take(3) {
+            let top: Vec<(usize, f64)> = analysis.ranking(from, to).into_iter().take(3).collect();
+            let width = top
+                .iter()
+                .map(|&(i, _)| subject.loop_label(&analysis.loops[i]).chars().count())
+                .max()
+                .unwrap_or(0);
+            for (index, score) in top {
                 writeln!(
                     out,
-                    "  {:<40} {score:.3}",
+                    "  {:<width$} {score:.3}",
                     subject.loop_label(&analysis.loops[index])
                 )?;
             }
@@ -246,11 +296,21 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
         .any(|p| p.as_deref() == Some(Path::new("-")));
     let dir = args
         .out
-        .unwrap_or_else(|| PathBuf::from("out/loops").join(&subject.name));
+        .unwrap_or_else(|| PathBuf::from("out").join(&subject.name).join("loops"));
     let dot = diagram_dot(&subject, &found)?;
     write_atomic(&dir.join("causal_loop_diagram.dot"), dot.as_bytes())?;
     match render_svg(&dot) {
         Ok(svg) => {
+            let title = format!(
+                "Causal-loop diagram of {}: {}, condensed to their stocks",
+                subject.name,
+                if found.iter().any(|l| l.name.is_some()) {
+                    "the named loops"
+                } else {
+                    "the shortest loops"
+                }
+            );
+            let svg = decorate_svg(&svg, &title, &self_loop_only(&subject, &found)?);
             write_atomic(&dir.join("causal_loop_diagram.svg"), svg.as_bytes())?;
             writeln!(
                 out,
@@ -264,6 +324,30 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
         print!("{out}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--phases FROM:TO,...`: each phase forwards in time and overlapping the run, so none comes out
+/// empty.
+fn parse_phases(text: &str, start: f64, stop: f64) -> anyhow::Result<Vec<(f64, f64)>> {
+    text.split(',')
+        .map(|phase| {
+            let (from, to) = phase
+                .split_once(':')
+                .and_then(|(a, b)| {
+                    Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
+                })
+                .with_context(|| {
+                    format!("--phases expects FROM:TO pairs such as {start}:{stop}, got `{phase}`")
+                })?;
+            if from >= to {
+                bail!("--phases: `{phase}` ends before it starts; write the earlier time first ({to}:{from})");
+            }
+            if to < start || from > stop {
+                bail!("--phases: `{phase}` lies outside the run, which goes from {start} to {stop}");
+            }
+            Ok((from, to))
+        })
+        .collect()
 }
 
 /// A loop's id in score tables: `R1`, `B12`, `?3`.
@@ -344,8 +428,11 @@ fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Stri
         "digraph causal_loops {\n  graph [rankdir=LR];\n  node [shape=box, style=rounded];\n",
     );
     let id = |name: &str| format!("\"{}\"", name.replace('"', "'"));
+    // Only stocks with a link to another are drawn: the layout draws no self-loops, and a box
+    // with no arrow would float unexplained. The legend names the stocks left out.
     let mut nodes: Vec<&str> = edges
         .iter()
+        .filter(|e| e.from != e.to)
         .flat_map(|e| [e.from.as_str(), e.to.as_str()])
         .collect();
     nodes.sort();
@@ -367,33 +454,144 @@ fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Stri
             .citation(&edge.from, &edge.to)
             .map(|c| format!(", tooltip=\"{}\"", c.replace('"', "'")))
             .unwrap_or_default();
-        let color = match edge.polarity {
-            Polarity::Positive => "blue",
-            Polarity::Negative => "red",
-            Polarity::Unknown => "gray",
+        // Polarity by colour and by line, not by a `+`/`-` label: the layout places edge labels
+        // where they collide, and the legend says what each line means.
+        let style = match edge.polarity {
+            Polarity::Positive => "color=\"#1f5fa8\"",
+            Polarity::Negative => "color=\"#b3261e\", style=dashed",
+            Polarity::Unknown => "color=\"#8a939e\", style=dashed",
         };
         writeln!(
             dot,
-            "  {} -> {} [label=\"{}\", color={color}{claim}];",
+            "  {} -> {} [{style}{claim}];",
             id(&edge.from),
             id(&edge.to),
-            edge.polarity
         )?;
     }
     dot.push_str("}\n");
     Ok(dot)
 }
 
+/// Stocks whose only loops are with themselves, which the diagram leaves out.
+fn self_loop_only(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Vec<String>> {
+    let edges = subject
+        .case
+        .simulation()
+        .condensed_loop_graph(&subject.overrides, &drawn_loops(loops))?;
+    let linked = |name: &str| {
+        edges
+            .iter()
+            .any(|e| e.from != e.to && (e.from == name || e.to == name))
+    };
+    let mut alone: Vec<String> = edges
+        .iter()
+        .filter(|e| e.from == e.to && !linked(&e.from))
+        .map(|e| e.from.replace('_', " "))
+        .collect();
+    alone.sort();
+    alone.dedup();
+    Ok(alone)
+}
+
+/// The laid-out diagram with a title and a legend above it: what the lines mean, and which
+/// stocks are left out.
+fn decorate_svg(svg: &str, title: &str, left_out: &[String]) -> String {
+    const BAND: f64 = 78.0;
+    let Some(open_end) = svg
+        .find("<svg")
+        .and_then(|at| svg[at..].find('>').map(|end| at + end))
+    else {
+        return svg.to_string();
+    };
+    let open = &svg[..open_end];
+    let number = |attribute: &str| -> Option<f64> {
+        let at = open.find(&format!(" {attribute}=\""))? + attribute.len() + 3;
+        open[at..].split('"').next()?.parse().ok()
+    };
+    let (Some(width), Some(height)) = (number("width"), number("height")) else {
+        return svg.to_string();
+    };
+    let width = width.max(760.0);
+    let header = format!(
+        "<svg width=\"{width}\" height=\"{h}\" viewBox=\"0 0 {width} {h}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        h = height + BAND
+    );
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut legend = format!(
+        "<g font-family=\"sans-serif\" font-size=\"14\"><text x=\"12\" y=\"24\" font-size=\"20\">{}</text>",
+        escape(title)
+    );
+    let keys = [
+        (
+            "#1f5fa8",
+            "",
+            "+ same direction: more of the cause, more of the effect",
+        ),
+        (
+            "#b3261e",
+            " stroke-dasharray=\"6 4\"",
+            "- opposite direction",
+        ),
+        (
+            "#8a939e",
+            " stroke-dasharray=\"6 4\"",
+            "? depends on the loop",
+        ),
+    ];
+    let mut x = 12.0;
+    for (colour, dash, text) in keys {
+        legend.push_str(&format!(
+            "<line x1=\"{x}\" y1=\"46\" x2=\"{}\" y2=\"46\" stroke=\"{colour}\" stroke-width=\"2\"{dash}/><text x=\"{}\" y=\"51\">{}</text>",
+            x + 30.0,
+            x + 36.0,
+            escape(text)
+        ));
+        x += 52.0 + 7.2 * text.len() as f64;
+    }
+    if !left_out.is_empty() {
+        legend.push_str(&format!(
+            "<text x=\"12\" y=\"70\" fill=\"#525c69\">Not drawn (loops only with themselves): {}</text>",
+            escape(&left_out.join(", "))
+        ));
+    }
+    legend.push_str("</g>");
+    let body = &svg[open_end + 1..];
+    let body = body.trim_end().strip_suffix("</svg>").unwrap_or(body);
+    format!(
+        "{}{header}{legend}<g transform=\"translate(0,{BAND})\">{body}</g></svg>\n",
+        &svg[..svg.find("<svg").unwrap_or(0)]
+    )
+}
+
 fn render_svg(dot: &str) -> Result<String, String> {
     use layout::backends::svg::SVGWriter;
     use layout::gv::{DotParser, GraphBuilder};
+    // The layout engine panics on a graph with no edges (a case whose loops are all a stock with
+    // itself): say so in an otherwise empty drawing instead.
+    if !dot.contains("->") {
+        return Ok("<svg width=\"760\" height=\"40\" viewBox=\"0 0 760 40\" xmlns=\"http://www.w3.org/2000/svg\">\
+                   <text x=\"12\" y=\"24\" font-family=\"sans-serif\" font-size=\"14\">No link between two stocks to draw.</text></svg>"
+            .to_string());
+    }
     let graph = DotParser::new(dot).process()?;
-    let mut builder = GraphBuilder::new();
-    builder.visit_graph(&graph);
-    let mut visual = builder.get();
-    let mut svg = SVGWriter::new();
-    visual.do_it(false, false, false, &mut svg);
-    Ok(svg.finalize())
+    // The layout crate asserts on shapes of graph it does not handle; such a failure costs the
+    // drawing (the DOT file is written), not the command, and prints no panic message.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let laid_out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut builder = GraphBuilder::new();
+        builder.visit_graph(&graph);
+        let mut visual = builder.get();
+        let mut svg = SVGWriter::new();
+        visual.do_it(false, false, false, &mut svg);
+        svg.finalize()
+    }));
+    std::panic::set_hook(previous);
+    laid_out.map_err(|_| "the layout engine could not place this graph".to_string())
 }
 
 /// `blowback explain`.
@@ -407,13 +605,64 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
             .simulation()
             .explain(&subject.overrides, &args.var, args.at, args.depth)?;
     let has_claims = subject.case.claims().iter().any(|c| !c.links.is_empty());
+    let project = subject.case.project();
+    // The change explained is over the one time step that ends nearest the time asked about.
+    let specs = subject.case.simulation().sim_specs();
+    let dt = subject.overrides.dt.unwrap_or(specs.dt);
+    let start = subject.overrides.start.unwrap_or(specs.start);
+    let step_end = start + ((args.at - start) / dt).round().max(1.0) * dt;
     let mut out = String::new();
-    writeln!(out, "Why `{}` changed at {}:", args.var, args.at)?;
+    writeln!(
+        out,
+        "Why `{}` changed from {} to {} (one time step of {dt}); each cause's push on the \
+         variable's change, and its share of all the pushes:",
+        args.var,
+        step_end - dt,
+        step_end
+    )?;
+    let width = chain
+        .iter()
+        .map(|c| c.from.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut level = usize::MAX;
-    for step in &chain {
+    let mut shares = 0.0;
+    for (i, step) in chain.iter().enumerate() {
         if step.depth != level {
             level = step.depth;
-            writeln!(out, "{}{} moved because of:", "  ".repeat(level), step.to)?;
+            let same_level = chain[i..].iter().take_while(|c| c.depth == level);
+            let (net, gross) =
+                same_level.fold((0.0, 0.0), |(n, g), c| (n + c.delta, g + c.delta.abs()));
+            let units = crate::labels::units_of(project, &step.to);
+            let units = if units.is_empty() {
+                String::new()
+            } else {
+                format!(" {units}")
+            };
+            // A stock's causes are its flows: rates, not changes over the step.
+            let is_stock = subject.case.simulation().variables().any(|v| {
+                v.role == NodeRole::Stock
+                    && blowback_sd::canonical(v.name) == blowback_sd::canonical(&step.to)
+            });
+            if is_stock {
+                let time_units = specs.time_units.as_deref().unwrap_or("time unit");
+                writeln!(
+                    out,
+                    "{}{} (a stock) changed at a net rate of {}{units} per {time_units}, from its flows:",
+                    "  ".repeat(level),
+                    step.to,
+                    crate::labels::signed(net),
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "{}{} moved by {}{units} because of:",
+                    "  ".repeat(level),
+                    step.to,
+                    crate::labels::signed(net),
+                )?;
+            }
+            shares = gross;
         }
         let claim = subject
             .citation(&step.from, &step.to)
@@ -425,13 +674,18 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
                     String::new()
                 }
             });
+        let share = if shares > 0.0 {
+            step.delta / shares * 100.0
+        } else {
+            0.0
+        };
         writeln!(
             out,
-            "{}  {:<32} {:>+12.4} ({:>6.1}% of the change){claim}",
+            "{}  {:<width$} {:>10} {:>5.0}%{claim}",
             "  ".repeat(level),
             step.from,
-            step.delta,
-            step.share * 100.0
+            crate::labels::signed(step.delta),
+            share
         )?;
     }
     print!("{out}");
@@ -443,6 +697,30 @@ mod tests {
     use blowback_sd::{compile, read_xmile};
 
     use super::*;
+
+    /// The diagram gets a title, a legend for each kind of line and the stocks left out, above
+    /// the laid-out graph, which moves down to make room.
+    #[test]
+    fn the_diagram_has_a_title_and_a_legend() {
+        let dot = "digraph g {\n  \"a\" [label=\"a\"];\n  \"b\" [label=\"b\"];\n  \"a\" -> \"b\" [color=\"#1f5fa8\"];\n  \"b\" -> \"a\" [color=\"#b3261e\", style=dashed];\n}\n";
+        let svg = render_svg(dot).unwrap();
+        let decorated = decorate_svg(&svg, "Causal-loop diagram of x", &["lonely stock".into()]);
+        assert!(decorated.contains(">Causal-loop diagram of x</text>"));
+        for key in [
+            "+ same direction",
+            "- opposite direction",
+            "? depends on the loop",
+        ] {
+            assert!(decorated.contains(key), "{key}");
+        }
+        assert!(decorated.contains("Not drawn (loops only with themselves): lonely stock"));
+        assert!(decorated.contains("<g transform=\"translate(0,78)\">"));
+        assert!(decorated.trim_end().ends_with("</g></svg>"));
+        // A graph with no link between two stocks is said, not handed to the layout (it panics).
+        assert!(render_svg("digraph g {\n}\n")
+            .unwrap()
+            .contains("No link between two stocks"));
+    }
 
     /// Logistic growth saved every year: a reinforcing and a balancing loop.
     fn analysis() -> (LoopAnalysis, Vec<f64>) {

@@ -15,6 +15,7 @@ mod convert;
 mod diagnostics;
 mod events;
 mod explore;
+mod labels;
 mod load;
 mod loops;
 mod output;
@@ -23,8 +24,15 @@ mod sd;
 mod serve;
 
 /// Model, simulate and stress-test strategic feedback systems.
+///
+/// Start with `blowback run cases/afpak`: every policy scenario of the Af-Pak case, its tests,
+/// and a report with charts in out/afpak/. `blowback check MODEL` lists a model's problems;
+/// `blowback serve cases/afpak` opens the explorer in a browser. Models are XMILE or Vensim
+/// `.mdl` files; a case is a folder with a model and scenarios.toml. Outputs follow one rule:
+/// `--csv [PATH]` and `--json [PATH]` (standard output when PATH is `-` or left out), `--out DIR`
+/// a folder, by default under out/CASE/.
 #[derive(Debug, Parser)]
-#[command(name = "blowback", version, about)]
+#[command(name = "blowback", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,7 +40,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run an XMILE model, or every scenario of a case folder.
+    /// Run a model (XMILE or Vensim `.mdl`), or every scenario of a case folder.
     Run(args::RunArgs),
     /// Check a model and print located diagnostics; exits 1 when there are errors.
     Check(sd::CheckArgs),
@@ -92,9 +100,51 @@ fn main() -> ExitCode {
                         eprintln!("{report:?}");
                     }
                 }
-                None => eprintln!("error: {err:#}"),
+                None => {
+                    // Messages may quote input files; their control bytes must not reach the
+                    // terminal as such (line breaks of the message itself stay).
+                    let text = error_chain(&err);
+                    let lines: Vec<_> = text.lines().map(output::printable).collect();
+                    eprintln!("error: {}", lines.join("\n"));
+                }
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// The error and its causes joined by `: `, each said once: many errors already include their
+/// cause's text in their own message (`scenario `x`: unknown variable`), and printing the chain as
+/// it stands would repeat it.
+fn error_chain(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let message = cause.to_string();
+        if text.contains(&message) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&message);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let err =
+            anyhow::anyhow!("unknown variable `x`").context("scenario `a`: unknown variable `x`");
+        assert_eq!(error_chain(&err), "scenario `a`: unknown variable `x`");
+    }
+
+    #[test]
+    fn distinct_causes_are_all_said() {
+        let err = anyhow::anyhow!("no such file").context("reading m.xmile");
+        assert_eq!(error_chain(&err), "reading m.xmile: no such file");
     }
 }

@@ -96,3 +96,46 @@ pub fn format_value(value: Option<f64>) -> String {
         Some(v) => format!("{v:.2}"),
     }
 }
+
+/// `1 file`, `2 files`: a count with its noun in the right number (nouns here take an `s`).
+pub fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// Text from an input file made safe to print on a terminal: control characters (NUL, escape
+/// sequences, bells, line breaks inside a field) are shown as escapes instead of acting on it.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_kept() {
+        assert_eq!(
+            printable("TTP \u{0}\u{7}\u{1b}[31m é"),
+            "TTP \\u{0}\\u{7}\\u{1b}[31m é"
+        );
+        assert_eq!(printable("plain"), "plain");
+        assert_eq!(plural(1, "scenario"), "1 scenario");
+        assert_eq!(plural(3, "scenario"), "3 scenarios");
+    }
+}

@@ -18,6 +18,10 @@ pub struct ReportInput<'a> {
     pub scenarios: &'a [Scenario],
     /// The comparison table.
     pub table: &'a ComparisonTable,
+    /// Each column's units in words (empty for a pure number).
+    pub outcome_units: &'a [String],
+    /// What the columns are (the same key the terminal prints under the table).
+    pub table_key: &'a str,
     /// Variable name and its chart as SVG.
     pub charts: &'a [(String, String)],
     /// Behaviour test results, when tests ran.
@@ -52,9 +56,21 @@ fn inline_svg(svg: &str) -> &str {
 const STYLE: &str = "body{font-family:sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}\
 table{border-collapse:collapse;font-size:14px;margin:1em 0}\
 td,th{border:1px solid #ccc;padding:3px 8px}td.n{text-align:right;font-variant-numeric:tabular-nums}\
-th{background:#f3f3f3}.pass{color:#176317}.fail{color:#b00020;font-weight:bold}.struct{color:#777}\
+th{background:#f3f3f3}th .u{display:block;font-weight:normal;color:#555;font-size:12px}td.name{white-space:nowrap}\
+nav{font-size:14px}nav ol ol{columns:3}.pass{color:#176317}.fail{color:#b00020;font-weight:bold}.struct{color:#777}\
 figure{margin:1.5em 0}svg{max-width:100%;height:auto}.swatch{display:inline-block;width:1em;height:.6em;margin-right:.4em}\
 details{margin:1em 0}";
+
+/// A scenario's swatch: its chart colour, striped where its chart line is dashed (as in the
+/// explorer).
+fn swatch(index: usize) -> String {
+    let colour = css_colour(index);
+    if crate::charts::dashed(index) {
+        format!("repeating-linear-gradient(90deg,{colour} 0 4px,transparent 4px 6px)")
+    } else {
+        colour
+    }
+}
 
 /// The report page.
 pub fn html(input: &ReportInput) -> String {
@@ -66,11 +82,23 @@ pub fn html(input: &ReportInput) -> String {
     );
     page.push_str("<p>Every scenario of the case, run with the project's engine. Lines are model runs; black dots are the historical record the model was built from. The vertical line marks mid-2022, after which the model forecasts.</p>\n");
 
-    page.push_str("<h2>Key outcomes</h2>\n<table>\n<tr><th>scenario</th>");
-    for outcome in &input.table.outcomes {
+    page.push_str("<nav aria-label=\"Contents\"><h2>Contents</h2>\n<ol>\n<li><a href=\"#outcomes\">Key outcomes</a></li>\n<li><a href=\"#scenarios\">Scenarios</a></li>\n<li><a href=\"#charts\">Charts</a><ol>\n");
+    for (variable, _) in input.charts {
+        let _ = writeln!(page, "<li><a href=\"#{0}\">{0}</a></li>", escape(variable));
+    }
+    page.push_str("</ol></li>\n<li><a href=\"#behaviour-tests\">Behaviour tests</a></li>\n<li><a href=\"#polarity-tests\">Polarity tests</a></li>\n</ol>\n</nav>\n");
+
+    page.push_str("<h2 id=\"outcomes\">Key outcomes</h2>\n<table>\n<tr><th>scenario</th>");
+    for (index, outcome) in input.table.outcomes.iter().enumerate() {
+        let units = input
+            .outcome_units
+            .get(index)
+            .filter(|u| !u.is_empty())
+            .map(|u| format!("<span class=\"u\">{}</span>", escape(u)))
+            .unwrap_or_default();
         let _ = write!(
             page,
-            "<th title=\"{} of {} over [{}, {})\">{}</th>",
+            "<th title=\"{} of {} over [{}, {})\">{}{units}</th>",
             outcome.stat.name(),
             escape(&outcome.var),
             outcome.from,
@@ -82,8 +110,8 @@ pub fn html(input: &ReportInput) -> String {
     for (index, (name, values)) in input.table.rows.iter().enumerate() {
         let _ = write!(
             page,
-            "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td>",
-            css_colour(index),
+            "<tr><td class=\"name\"><span class=\"swatch\" style=\"background:{}\"></span>{}</td>",
+            swatch(index),
             escape(name)
         );
         for value in values {
@@ -91,9 +119,13 @@ pub fn html(input: &ReportInput) -> String {
         }
         page.push_str("</tr>\n");
     }
-    page.push_str("</table>\n<p>Hover a column heading for its definition. Attacks per year are annual means.</p>\n");
+    let _ = writeln!(
+        page,
+        "</table>\n<p>Hover a column heading for its definition; {}.</p>",
+        escape(input.table_key)
+    );
 
-    page.push_str("<h2>Scenarios</h2>\n<table>\n<tr><th>scenario</th><th>what it means</th><th>overrides</th><th>data</th></tr>\n");
+    page.push_str("<h2 id=\"scenarios\">Scenarios</h2>\n<table>\n<tr><th>scenario</th><th>what it means</th><th>overrides</th><th>data</th></tr>\n");
     for scenario in input.scenarios {
         let overrides: Vec<String> = scenario
             .overrides
@@ -117,7 +149,7 @@ pub fn html(input: &ReportInput) -> String {
     }
     page.push_str("</table>\n");
 
-    page.push_str("<h2>Charts</h2>\n");
+    page.push_str("<h2 id=\"charts\">Charts</h2>\n");
     for (variable, svg) in input.charts {
         let _ = writeln!(
             page,
@@ -127,11 +159,15 @@ pub fn html(input: &ReportInput) -> String {
         );
     }
 
-    for (title, checks) in [
-        ("Behaviour tests", input.behaviour),
-        ("Polarity tests of the claimed links", input.polarity),
+    for (id, title, checks) in [
+        ("behaviour-tests", "Behaviour tests", input.behaviour),
+        (
+            "polarity-tests",
+            "Polarity tests of the claimed links",
+            input.polarity,
+        ),
     ] {
-        let _ = writeln!(page, "<h2>{title}</h2>");
+        let _ = writeln!(page, "<h2 id=\"{id}\">{title}</h2>");
         let Some(checks) = checks else {
             page.push_str("<p>Not run: the tests compare scenarios, so they run only when every scenario does.</p>\n");
             continue;
@@ -185,6 +221,8 @@ mod tests {
             title: "afpak",
             scenarios: &[],
             table: &table,
+            outcome_units: &[],
+            table_key: "each column: the mean over its window",
             charts: &charts,
             behaviour: Some(&checks),
             polarity: None,
@@ -193,5 +231,18 @@ mod tests {
         assert!(page.contains("a&lt;b") && page.contains("1 &gt; 2"));
         assert!(page.contains("<svg></svg>") && !page.contains("<?xml"));
         assert!(!page.contains("src=\"http") && !page.contains("<script"));
+        // Contents link to every section and chart, and each target exists.
+        for target in [
+            "outcomes",
+            "scenarios",
+            "charts",
+            "v",
+            "behaviour-tests",
+            "polarity-tests",
+        ] {
+            assert!(page.contains(&format!("href=\"#{target}\"")), "{target}");
+            assert!(page.contains(&format!("id=\"{target}\"")), "{target}");
+        }
+        assert!(page.contains("<td class=\"name\"><span class=\"swatch\""));
     }
 }

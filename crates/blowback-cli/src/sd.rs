@@ -114,6 +114,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
         None => simulation.run(&overrides)?,
     };
+    crate::args::warn_if_stopped_short(&simulation, &overrides, &results);
     if let Some(path) = &args.csv {
         write_atomic(path, &results_csv(&results)?)?;
     }
@@ -348,7 +349,7 @@ fn print_summary(results: &Results) -> std::io::Result<()> {
     }
     writeln!(
         out,
-        "({} saved rows; --csv FILE or --csv - for every value)",
-        times.len()
+        "({}; --csv PATH writes every value, --csv alone prints them)",
+        crate::output::plural(times.len(), "saved row")
     )
 }

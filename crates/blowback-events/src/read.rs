@@ -29,7 +29,12 @@ impl std::fmt::Display for BadRow {
         if let Some(column) = &self.column {
             write!(f, ", column `{column}`")?;
         }
-        write!(f, ": {} (found `{}`)", self.message, self.text)
+        // Messages usually quote the offending text already; say it once.
+        if self.message.contains(&format!("`{}`", self.text)) {
+            write!(f, ": {}", self.message)
+        } else {
+            write!(f, ": {} (found `{}`)", self.message, self.text)
+        }
     }
 }
 

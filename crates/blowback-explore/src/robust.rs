@@ -43,7 +43,8 @@ pub struct PolicyStats {
     pub p90_regret: f64,
     /// Largest regret over the worlds.
     pub max_regret: f64,
-    /// Share of worlds in which this policy is the best (ties count for all tied).
+    /// Share of worlds in which this policy is the best; a world where k policies tie for best
+    /// counts 1/k for each, so the shares of all policies add up to 1.
     pub best_share: f64,
     /// Share of worlds meeting the threshold, when one was given.
     pub satisficing: Option<f64>,
@@ -105,6 +106,12 @@ pub fn compare_policies(
                 .fold(f64::INFINITY, f64::min)
         })
         .collect();
+    // How many policies tie for best in each world, to share that world among them.
+    let tied: Vec<f64> = worlds
+        .iter()
+        .zip(&best)
+        .map(|(&w, b)| columns.iter().filter(|c| sign * c[w] - b <= 0.0).count() as f64)
+        .collect();
     let mut policies = Vec::with_capacity(p);
     for (name, column) in names.iter().zip(columns) {
         let mut values: Vec<f64> = worlds.iter().map(|&w| column[w]).collect();
@@ -114,7 +121,14 @@ pub fn compare_policies(
             .map(|(&w, b)| sign * column[w] - b)
             .collect();
         let count = worlds.len() as f64;
-        let best_share = regrets.iter().filter(|r| **r <= 0.0).count() as f64 / count;
+        let best_share = regrets
+            .iter()
+            .zip(&tied)
+            .filter(|(r, _)| **r <= 0.0)
+            .map(|(_, k)| 1.0 / k)
+            // A fold from +0: an empty float sum is -0, which prints as "-0%".
+            .fold(0.0, |sum, share| sum + share)
+            / count;
         let satisficing = threshold
             .map(|t| values.iter().filter(|v| sign * **v <= sign * t).count() as f64 / count);
         policies.push(PolicyStats {
@@ -483,6 +497,16 @@ mod tests {
         assert_eq!(c.policies[1].satisficing, Some(1.0 / 3.0));
         let m = compare_policies(&names, &columns, Direction::Maximize, None).unwrap();
         assert!((m.beats[1][0] - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_tie_for_best_is_shared_so_best_shares_add_to_one() {
+        let names = vec!["a".to_string(), "b".to_string(), "c".to_string()];
+        // World 0: a and b tie for best; world 1: c is best.
+        let columns = vec![vec![1.0, 3.0], vec![1.0, 4.0], vec![2.0, 2.0]];
+        let c = compare_policies(&names, &columns, Direction::Minimize, None).unwrap();
+        let shares: Vec<f64> = c.policies.iter().map(|p| p.best_share).collect();
+        assert_eq!(shares, vec![0.25, 0.25, 0.5]);
     }
 
     #[test]

@@ -69,5 +69,5 @@ pub use partial::{PartialSigns, RecordedRun};
 pub use reality::{run_reality_checks, RealityOutcome};
 pub use run_data::use_data_file;
 pub use simulation::{NodeRole, Overrides, Results, RunError, Simulation, VariableInfo};
-pub use units::{check_units, parse_units, UnitParseError, Units};
+pub use units::{check_units, parse_units, readable_units, UnitParseError, Units};
 pub use xmile::{read_xmile, set_constants, write_xmile, EditError};

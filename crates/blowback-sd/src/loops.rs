@@ -796,14 +796,12 @@ impl Simulation {
         time: f64,
         depth: usize,
     ) -> Result<Vec<Contribution>, RunError> {
+        let index = self.find(variable)?;
         let trace = self.run_trace(overrides)?;
-        let index = *self
-            .by_name
-            .get(&crate::name::canonical_display(variable))
-            .ok_or_else(|| RunError::UnknownName {
-                name: variable.to_string(),
-                suggestion: None,
-            })?;
+        let (start, stop) = (trace.times()[0], trace.times()[trace.times().len() - 1]);
+        if !(start..=stop).contains(&time) {
+            return Err(RunError::TimeOutsideRun { time, start, stop });
+        }
         let step = trace.row_near(time).unwrap_or(0).max(1);
         let graph = self.graph();
         let mut out = Vec::new();

@@ -97,15 +97,29 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     previous[b_chars.len()]
 }
 
-/// The closest candidate to `name` if it is close enough to be a plausible typo. Compare canonical
-/// names (see [`canonical`]) so spelling variants do not count as edits.
+/// The closest candidate to `name` if it is close enough to be a plausible typo, or else the
+/// shortest candidate that contains it (a name typed in part: `ttp_attack` for
+/// `ttp_attacks_per_year`). Compare canonical names (see [`canonical`]) so spelling variants do
+/// not count as edits.
 pub fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(2);
-    candidates
-        .map(|candidate| (edit_distance(name, candidate), candidate))
-        .filter(|(distance, _)| *distance <= limit)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate)
+    let mut closest: Option<(usize, &'a str)> = None;
+    let mut containing: Option<&'a str> = None;
+    let lower = name.to_lowercase();
+    for candidate in candidates {
+        let distance = edit_distance(name, candidate);
+        if distance <= limit && closest.is_none_or(|(best, _)| distance < best) {
+            closest = Some((distance, candidate));
+        }
+        // Three characters at least, so `a` does not suggest every name with an `a` in it.
+        if name.chars().count() >= 3
+            && candidate.to_lowercase().contains(&lower)
+            && containing.is_none_or(|best| candidate.len() < best.len())
+        {
+            containing = Some(candidate);
+        }
+    }
+    closest.map(|(_, candidate)| candidate).or(containing)
 }
 
 /// Canonical form of a result name, subscripts included (`Stock A[Entry 1]` -> `stock_a[entry_1]`).
@@ -172,5 +186,20 @@ mod tests {
             Some("population")
         );
         assert_eq!(did_you_mean("zzz", names.into_iter()), None);
+    }
+
+    #[test]
+    fn a_name_typed_in_part_suggests_the_shortest_that_contains_it() {
+        let names = [
+            "ttp_attacks_per_year",
+            "ttp_attacks_per_year_data",
+            "ttp_fighters",
+        ];
+        assert_eq!(
+            did_you_mean("ttp_attack", names.into_iter()),
+            Some("ttp_attacks_per_year")
+        );
+        // Too short to mean anything in particular.
+        assert_eq!(did_you_mean("tt", ["ttp_fighters"].into_iter()), None);
     }
 }

@@ -66,7 +66,7 @@ impl Overrides {
 #[non_exhaustive]
 pub enum RunError {
     /// An override names nothing in the model.
-    #[error("unknown variable `{name}` in overrides{}", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    #[error("the model has no variable `{name}`{}", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
     UnknownName {
         /// The name given.
         name: String,
@@ -95,6 +95,16 @@ pub enum RunError {
     /// Time settings that cannot be simulated.
     #[error("invalid time settings: {0}")]
     InvalidTime(String),
+    /// A time asked about lies outside the run.
+    #[error("time {time} is outside the run, which goes from {start} to {stop}")]
+    TimeOutsideRun {
+        /// The time asked about.
+        time: f64,
+        /// The run's first time.
+        start: f64,
+        /// The run's last time.
+        stop: f64,
+    },
     /// A value became NaN or infinite.
     #[error("`{variable}` became {value} at time {time}")]
     NonFinite {
@@ -105,6 +115,25 @@ pub enum RunError {
         /// The value (NaN or ±inf).
         value: f64,
     },
+}
+
+/// Says exactly which time setting cannot be simulated, and what would be accepted.
+fn check_time_settings(start: f64, stop: f64, dt: f64) -> Result<(), RunError> {
+    let problem = if !(dt > 0.0 && dt.is_finite()) {
+        format!("the time step (dt) must be a positive number, got {dt}")
+    } else if !(start.is_finite() && stop.is_finite()) {
+        format!("start and stop must be finite numbers, got start {start} and stop {stop}")
+    } else if stop < start {
+        format!("stop {stop} is before start {start}")
+    } else if stop > start && dt > stop - start {
+        format!(
+            "the time step {dt} is longer than the run from {start} to {stop}: use a dt of at most {}",
+            stop - start
+        )
+    } else {
+        return Ok(());
+    };
+    Err(RunError::InvalidTime(problem))
 }
 
 /// Simulation results, one column per visible variable, one row per saved time.
@@ -232,7 +261,7 @@ impl Simulation {
         execute(ops, &self.operands, slots, state);
     }
 
-    fn find(&self, name: &str) -> Result<usize, RunError> {
+    pub(crate) fn find(&self, name: &str) -> Result<usize, RunError> {
         let key = canonical_display(name);
         self.by_name
             .get(&key)
@@ -274,11 +303,7 @@ impl Simulation {
         let stop = overrides.stop.unwrap_or(self.specs.stop);
         let dt = overrides.dt.unwrap_or(self.specs.dt);
         let method = overrides.method.unwrap_or(self.specs.method);
-        if !(dt > 0.0 && dt.is_finite() && start.is_finite() && stop.is_finite() && stop >= start) {
-            return Err(RunError::InvalidTime(format!(
-                "start {start}, stop {stop}, dt {dt}"
-            )));
-        }
+        check_time_settings(start, stop, dt)?;
         let steps = ((stop - start) / dt + 1e-6).floor();
         if steps > 1e8 {
             return Err(RunError::InvalidTime(format!(

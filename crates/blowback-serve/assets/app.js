@@ -8,7 +8,7 @@ import { ApiError, request } from './api.js';
 import { buildAddChart, buildCharts, drawCharts, renderLegend, setChartActions } from './charts.js';
 import { highlightLoop, loadDiagram } from './diagram.js';
 import { $, el, setStatus, withCites } from './dom.js';
-import { humanize, minus, numberFormat, plain, stepDigits } from './format.js';
+import { humanize, minus, leverFormat, plain, stepDigits } from './format.js';
 import {
   buildExplain, downloadCsv, explainAt, explainOnFirstVisit, loadConflict, loadLoops, renderOutcomes,
   renderOverview,
@@ -72,12 +72,13 @@ function showLever(lever) {
   const view = /** @type {LeverView} */ (leverViews.get(lever.name));
   const value = /** @type {number} */ (S.values.get(lever.name));
   const baseline = baseValue(lever);
-  const text = numberFormat(view.digits).format(value);
+  const format = leverFormat(view.digits, view.units, S.case.time.units);
+  const text = format.format(value);
   view.output.textContent = view.units ? `${minus(text)} ${view.units}` : minus(text);
   view.input.setAttribute('aria-valuetext', view.output.textContent);
   const changed = value !== baseline;
   view.row.classList.toggle('changed', changed);
-  view.base.textContent = changed ? `was ${minus(numberFormat(view.digits).format(baseline))}` : '';
+  view.base.textContent = changed ? `was ${minus(format.format(baseline))}` : '';
 }
 
 /**

@@ -21,17 +21,32 @@ export function visibleUnits(units) {
 const formats = new Map();
 
 /**
- * A number format with exactly `digits` decimals and thousands separators.
+ * A number format with exactly `digits` decimals, and thousands separators unless `grouping` is
+ * false (a year reads "2022.5", not "2,022.5").
  * @param {number} digits
+ * @param {boolean} [grouping]
  * @returns {Intl.NumberFormat}
  */
-export function numberFormat(digits) {
-  let format = formats.get(digits);
+export function numberFormat(digits, grouping = true) {
+  const key = grouping ? digits : -1 - digits;
+  let format = formats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-    formats.set(digits, format);
+    format = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: grouping });
+    formats.set(key, format);
   }
   return format;
+}
+
+/**
+ * How a lever's value reads: a quantity in the model's time units is a date or a duration, written
+ * without thousands separators; anything else with them.
+ * @param {number} digits
+ * @param {string} units the lever's units
+ * @param {string} timeUnits the model's time units
+ */
+export function leverFormat(digits, units, timeUnits) {
+  const isTime = units !== '' && units.trim().toLowerCase().replace(/s$/, '') === timeUnits.trim().toLowerCase().replace(/s$/, '');
+  return numberFormat(digits, !isTime);
 }
 
 /**

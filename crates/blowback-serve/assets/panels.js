@@ -29,22 +29,27 @@ export function renderOutcomes() {
     const other = world.runs.get(s.name);
     if (s.name !== scenario && other) columns.push({ label: humanize(s.name), run: other, swatch: scenarioClass(s.name) });
   }
-  const head = el('tr', {}, el('th', { scope: 'col' }, 'Outcome'),
-    columns.map((c) => el('th', { scope: 'col', class: c.cls },
-      c.swatch ? el('span', { class: `swatch ${c.swatch}`, 'aria-hidden': 'true' }) : null,
-      c.label, c.sub ? el('span', { class: 'sub' }, c.sub) : null)));
+  // One row per run and one column per outcome: a case has a handful of outcomes but may have
+  // many scenarios, so this shape stays within the page's width however many there are.
+  const head = el('tr', {}, el('th', { scope: 'col' }, 'Run'),
+    S.case.outcomes.map((outcome) => {
+      const window = `${outcome.stat} of ${humanize(outcome.variable)}, ${plain(outcome.from)}–${plain(outcome.to)}`;
+      // A sum integrates a rate over time, so the variable's own units would mislead there.
+      const units = unitsOf(outcome.variable) && outcome.stat !== 'sum' ? unitsOf(outcome.variable) : '';
+      return el('th', { scope: 'col', class: 'num', title: window },
+        outcome.label, units ? el('span', { class: 'sub' }, units) : null);
+    }));
   const body = el('tbody');
   /**
    * @param {import('./state.js').Run} r
    * @param {string} label
    */
   const valueOf = (r, label) => r.outcomes?.find((o) => o.label === label)?.value;
-  for (const outcome of S.case.outcomes) {
-    const window = `${outcome.stat} of ${humanize(outcome.variable)}, ${plain(outcome.from)}–${plain(outcome.to)}`;
-    const row = el('tr', {}, el('th', { scope: 'row' }, outcome.label,
-      // A sum integrates a rate over time, so the variable's own units would mislead there.
-      el('span', { class: 'sub' }, window, unitsOf(outcome.variable) && outcome.stat !== 'sum' ? ` (${unitsOf(outcome.variable)})` : '')));
-    columns.forEach((column, i) => {
+  columns.forEach((column, i) => {
+    const row = el('tr', {}, el('th', { scope: 'row', class: column.cls ?? '' },
+      column.swatch ? el('span', { class: `swatch ${column.swatch}`, 'aria-hidden': 'true' }) : null,
+      column.label, column.sub ? el('span', { class: 'sub' }, column.sub) : null));
+    for (const outcome of S.case.outcomes) {
       const value = valueOf(column.run, outcome.label);
       const cell = el('td', { class: column.cls }, fmt(value));
       if (i === 0 && modified && own) {
@@ -54,9 +59,9 @@ export function renderOutcomes() {
         }
       }
       row.append(cell);
-    });
+    }
     body.append(row);
-  }
+  });
   table.replaceChildren(
     el('caption', { class: 'visually-hidden' }, 'Outcomes of this run and of every scenario'),
     el('thead', {}, head), body);

@@ -747,7 +747,8 @@ fn polarity_sign(p: Polarity) -> &'static str {
     }
 }
 
-/// Canonical name -> (doc, units) of the root model's variables.
+/// Canonical name -> (doc, units) of the root model's variables; units in words ("billion US$
+/// per year"), as the report and the charts write them, since the page only shows them.
 fn variable_docs(case: &Case) -> HashMap<String, (String, String)> {
     case.project()
         .models
@@ -759,7 +760,10 @@ fn variable_docs(case: &Case) -> HashMap<String, (String, String)> {
                 canonical(&v.name),
                 (
                     v.doc.clone().unwrap_or_default(),
-                    v.units.clone().unwrap_or_default(),
+                    v.units
+                        .as_deref()
+                        .map(blowback_sd::readable_units)
+                        .unwrap_or_default(),
                 ),
             )
         })

@@ -23,7 +23,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use argmin::core::{CostFunction, Executor, State};
+use argmin::core::{CostFunction, Executor, State, TerminationReason};
 use argmin::solver::neldermead::NelderMead;
 use blowback_sd::{Overrides, Results};
 use serde::Deserialize;
@@ -263,6 +263,15 @@ pub struct FittedParameter {
     pub hi: f64,
 }
 
+impl FittedParameter {
+    /// Whether the fitted value ended within 1% of the range from a bound: the data pull it
+    /// further than the range allows, so the range, not the data, decided its value.
+    pub fn at_bound(&self) -> bool {
+        let margin = 0.01 * (self.hi - self.lo);
+        (self.fitted - self.lo).abs() < margin || (self.hi - self.fitted).abs() < margin
+    }
+}
+
 /// What a calibration found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Calibration {
@@ -276,6 +285,10 @@ pub struct Calibration {
     pub prior_cost: f64,
     /// Optimiser iterations.
     pub iterations: u64,
+    /// The iteration limit of each (re)start.
+    pub iteration_limit: u64,
+    /// Whether the last (re)start stopped at the iteration limit rather than converging.
+    pub stopped_at_limit: bool,
     /// Simulation runs made.
     pub runs: usize,
     /// The fit, observation by observation, with the fitted values.
@@ -581,6 +594,8 @@ impl Case {
         let mut objective = objective;
         let mut best = z0.clone();
         let mut iterations = 0;
+        let iteration_limit = max_iters.unwrap_or(spec.max_iters);
+        let mut stopped_at_limit = false;
         for _ in 0..=spec.restarts {
             // The first simplex steps one logistic unit along each axis: a quarter of the range
             // near the middle, enough to see the cost's slope in every direction.
@@ -594,10 +609,14 @@ impl Case {
                 .with_sd_tolerance(1e-10)
                 .map_err(|e| CaseError::Calibration(e.to_string()))?;
             let result = Executor::new(objective, solver)
-                .configure(|state| state.max_iters(max_iters.unwrap_or(spec.max_iters)))
+                .configure(|state| state.max_iters(iteration_limit))
                 .run()
                 .map_err(|e| CaseError::Calibration(e.to_string()))?;
             iterations += result.state().get_iter();
+            stopped_at_limit = matches!(
+                result.state().get_termination_reason(),
+                Some(TerminationReason::MaxItersReached)
+            );
             if let Some(param) = result.state().get_best_param() {
                 best = param.clone();
             }
@@ -629,6 +648,8 @@ impl Case {
             cost,
             prior_cost,
             iterations,
+            iteration_limit,
+            stopped_at_limit,
             runs,
             points,
             initial_points,

@@ -487,8 +487,18 @@ impl Case {
         CaseError::invalid_with(
             "tests.toml",
             format!("{what}: no scenario `{scenario}`"),
-            Some(format!("scenarios: {}", self.scenario_names().join(", "))),
+            Some(self.scenario_help(scenario)),
         )
+    }
+
+    /// Help for a scenario name the case does not have: the closest one if it is close, then
+    /// every scenario.
+    pub(crate) fn scenario_help(&self, name: &str) -> String {
+        let names = self.scenario_names();
+        let closest = blowback_sd::did_you_mean(name, names.iter().copied())
+            .map(|hit| format!("did you mean `{hit}`? "))
+            .unwrap_or_default();
+        format!("{closest}the case has {}", names.join(", "))
     }
 
     /// The model as read.

@@ -223,7 +223,7 @@ pub fn select_scenarios(case: &Case, names: Option<&[String]>) -> Result<Vec<Sce
                     CaseError::invalid_with(
                         "scenarios.toml",
                         format!("no scenario `{name}`"),
-                        Some(format!("the case has {}", case.scenario_names().join(", "))),
+                        Some(case.scenario_help(name)),
                     )
                 })
             })

@@ -27,7 +27,7 @@ pub struct MergeArgs {
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// The merged file (written only if every shard is there and whole).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long = "output", alias = "out", value_name = "FILE")]
     out: PathBuf,
 }
 

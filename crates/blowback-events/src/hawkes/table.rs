@@ -8,6 +8,7 @@ use crate::date::Date;
 use crate::hawkes::model::EventSequence;
 use crate::hawkes::ties::{resolve_ties, TiePolicy};
 use crate::hawkes::HawkesError;
+use crate::read::BadRow;
 
 /// A time stamp as written in the file: a calendar day or a plain number.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, serde::Serialize)]
@@ -53,6 +54,9 @@ impl std::fmt::Display for Stamp {
 pub struct TimeTable {
     /// `(line, stamp, mark label)` per row, in file order.
     pub rows: Vec<(u64, Stamp, String)>,
+    /// Rows left out because their time does not parse (lenient reading only), each with its
+    /// line, column and text, as the event readers report theirs.
+    pub bad_rows: Vec<BadRow>,
 }
 
 impl TimeTable {
@@ -84,14 +88,17 @@ pub enum TableError {
         /// The columns present.
         available: String,
     },
-    /// A row is unreadable or its time does not parse.
+    /// The CSV itself is broken (invalid UTF-8, an I/O failure).
     #[error("line {line}: {message}")]
-    BadRow {
-        /// Physical line of the row.
+    Csv {
+        /// Physical line of the failure.
         line: u64,
-        /// What went wrong, with the offending text.
+        /// What went wrong.
         message: String,
     },
+    /// Strict reading met a row whose time does not parse.
+    #[error("{0} (strict mode stops at the first bad row)")]
+    Strict(BadRow),
     /// Dates and numbers are mixed in the time column.
     #[error("the time column mixes dates and numbers (line {line})")]
     MixedStamps {
@@ -100,17 +107,19 @@ pub enum TableError {
     },
 }
 
-/// Reads the time (and mark) column of every row. Any unreadable row is an error: a fit must
-/// not silently lose events.
+/// Reads the time (and mark) column of every row. A row whose time does not parse is left out and
+/// listed in [`TimeTable::bad_rows`] (never silently lost), or, with `strict`, stops the reading,
+/// as [`crate::read_events`] treats bad rows.
 pub fn read_time_table<R: Read>(
     input: R,
     time_column: &str,
     mark_column: Option<&str>,
+    strict: bool,
 ) -> Result<TimeTable, TableError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let header = reader
         .headers()
-        .map_err(|e| TableError::BadRow {
+        .map_err(|e| TableError::Csv {
             line: 1,
             message: e.to_string(),
         })?
@@ -132,17 +141,29 @@ pub fn read_time_table<R: Read>(
     let mut record = csv::StringRecord::new();
     while reader
         .read_record(&mut record)
-        .map_err(|e| TableError::BadRow {
+        .map_err(|e| TableError::Csv {
             line: e.position().map_or(0, |p| p.line()),
             message: e.to_string(),
         })?
     {
         let line = record.position().map_or(0, |p| p.line());
         let raw = record.get(time_index).unwrap_or("");
-        let stamp = Stamp::parse(raw).map_err(|message| TableError::BadRow {
-            line,
-            message: format!("column `{time_column}`: {message}"),
-        })?;
+        let stamp = match Stamp::parse(raw) {
+            Ok(stamp) => stamp,
+            Err(message) => {
+                let bad = BadRow {
+                    line,
+                    column: Some(time_column.to_string()),
+                    text: raw.to_string(),
+                    message,
+                };
+                if strict {
+                    return Err(TableError::Strict(bad));
+                }
+                table.bad_rows.push(bad);
+                continue;
+            }
+        };
         let is_day = matches!(stamp, Stamp::Day(_));
         if *first_is_day.get_or_insert(is_day) != is_day {
             return Err(TableError::MixedStamps { line });
@@ -249,7 +270,8 @@ mod tests {
 
     #[test]
     fn numeric_windows_start_at_zero_and_dated_ones_at_the_first_event() {
-        let numbers = read_time_table("t,m\n5,a\n7.5,b\n".as_bytes(), "t", Some("m")).unwrap();
+        let numbers =
+            read_time_table("t,m\n5,a\n7.5,b\n".as_bytes(), "t", Some("m"), false).unwrap();
         // The earliest event is at 5, but numeric times observe [0, T].
         assert_eq!(
             numbers.default_start(Stamp::Number(10.0), &[]),
@@ -259,6 +281,7 @@ mod tests {
             "t,m\n2020-03-01,a\n2020-01-15,b\n2020-02-01,a\n".as_bytes(),
             "t",
             Some("m"),
+            false,
         )
         .unwrap();
         let end = Stamp::parse("2020-12-31").unwrap();
@@ -278,7 +301,7 @@ mod tests {
 
     #[test]
     fn windows_include_the_end_day_and_list_what_they_leave_out() {
-        let table = read_time_table(CSV.as_bytes(), "when", Some("kind")).unwrap();
+        let table = read_time_table(CSV.as_bytes(), "when", Some("kind"), false).unwrap();
         let start = Stamp::parse("2014-01-01").unwrap();
         let end = Stamp::parse("2014-07-01").unwrap();
         let labels = vec!["a".to_string()];
@@ -302,7 +325,7 @@ mod tests {
 
     #[test]
     fn numeric_times_and_errors() {
-        let table = read_time_table("t\n0.5\n2.25\n".as_bytes(), "t", None).unwrap();
+        let table = read_time_table("t\n0.5\n2.25\n".as_bytes(), "t", None, false).unwrap();
         let w = build_sequence(
             &table,
             Stamp::Number(0.0),
@@ -320,9 +343,29 @@ mod tests {
             TiePolicy::Keep
         )
         .is_err());
-        let mixed = read_time_table("t\n0.5\n2014-01-01\n".as_bytes(), "t", None).unwrap_err();
+        let mixed =
+            read_time_table("t\n0.5\n2014-01-01\n".as_bytes(), "t", None, false).unwrap_err();
         assert_eq!(mixed, TableError::MixedStamps { line: 3 });
-        let missing = read_time_table("t\n1\n".as_bytes(), "time", None).unwrap_err();
+        let missing = read_time_table("t\n1\n".as_bytes(), "time", None, false).unwrap_err();
         assert!(missing.to_string().contains("no column `time`"));
+    }
+
+    /// The same bad row reads the same way here as in the event readers: left out and listed,
+    /// or, strictly, the error.
+    #[test]
+    fn a_bad_time_is_listed_or_in_strict_mode_stops_the_reading() {
+        let text = "t\n0.5\nsoon\n2.25\n";
+        let table = read_time_table(text.as_bytes(), "t", None, false).unwrap();
+        assert_eq!(table.rows.len(), 2);
+        assert_eq!(table.bad_rows.len(), 1);
+        assert_eq!(table.bad_rows[0].line, 3);
+        assert_eq!(table.bad_rows[0].text, "soon");
+        let strict = read_time_table(text.as_bytes(), "t", None, true).unwrap_err();
+        assert!(
+            strict
+                .to_string()
+                .starts_with("line 3, column `t`: `soon` is not a date"),
+            "{strict}"
+        );
     }
 }

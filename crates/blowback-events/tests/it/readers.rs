@@ -122,7 +122,7 @@ fn vendored_ttp_extract_reads_cleanly_and_matches_published_yearly_totals() {
     assert_eq!(by_year[12], ("2019".into(), 56, 174));
     assert_eq!(rows.iter().map(|r| r.counts.events).sum::<u64>(), 4_024);
 
-    let table = read_time_table(text.as_bytes(), "date_start", Some("series")).unwrap();
+    let table = read_time_table(text.as_bytes(), "date_start", Some("series"), true).unwrap();
     let start = Stamp::Day(day(2007, 1, 1));
     let end = Stamp::Day(day(2019, 12, 31));
     let labels = vec!["us_strike".to_string(), "ttp".to_string()];

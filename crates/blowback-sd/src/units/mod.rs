@@ -8,6 +8,7 @@
 //!   linear algebra.
 //! - `builtins.rs`: the unit rule of each builtin, keyed by its canonical name.
 //! - `check.rs`: the walk over every equation of every model, and the diagnostics.
+//! - `words.rs`: unit strings in words for labels (`busd/year` -> "billion US$ per year").
 //!
 //! The rules, and what is not checked, are in ARCHITECTURE.md ("Units").
 
@@ -17,6 +18,8 @@ mod context;
 mod parse;
 mod ratio;
 mod solve;
+mod words;
 
 pub use check::check_units;
 pub use parse::{parse_units, UnitParseError, Units};
+pub use words::readable_units;

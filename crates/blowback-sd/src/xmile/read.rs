@@ -49,22 +49,26 @@ pub fn read_xmile(text: &str) -> Result<(Project, Vec<Diagnostic>), Diagnostics>
                     diagnostics: Vec::new(),
                 };
                 let project = reader.project(&doc);
-                let diagnostics = reader.diagnostics;
+                let mut diagnostics = reader.diagnostics;
                 if diagnostics.iter().any(Diagnostic::is_error) {
+                    // Every problem in one pass: the equations are checked too when there is a
+                    // model to check (a missing <sim_specs> says nothing about them).
+                    if !project.models.is_empty() {
+                        if let Err(more) = crate::compile::compile(&project) {
+                            diagnostics.extend(more.0.into_iter().filter(Diagnostic::is_error));
+                        }
+                    }
                     return Err(Diagnostics(diagnostics));
                 }
                 return Ok((project, diagnostics));
             }
             Err(error) => {
-                let pos = error.pos();
-                let offset = offset_of(&patched, pos.row as usize, pos.col as usize);
-                let offset = unshift(offset, &insertions);
-                return Err(Diagnostics(vec![Diagnostic::error(
-                    DiagnosticKind::Xml,
-                    format!("the file is not well-formed XML: {error}"),
-                )
-                .with_span(Some(offset..(offset + 1).min(text.len())))
-                .with_help("fix the XML at this point; every element must be closed")]));
+                return Err(Diagnostics(vec![xml_error(
+                    text,
+                    &patched,
+                    &insertions,
+                    &error,
+                )]))
             }
         }
     }
@@ -72,6 +76,47 @@ pub fn read_xmile(text: &str) -> Result<(Project, Vec<Diagnostic>), Diagnostics>
         DiagnosticKind::Xml,
         "the file's namespaces could not be resolved",
     )]))
+}
+
+/// A well-formedness error, located where the reader can act on it: a file that ends too soon at
+/// its end (the parser reports such errors at 1:1), an empty file as empty.
+fn xml_error(
+    text: &str,
+    patched: &str,
+    insertions: &[(usize, usize)],
+    error: &roxmltree::Error,
+) -> Diagnostic {
+    let at_end = text.trim_end().len().saturating_sub(1)..text.trim_end().len();
+    let (message, span, help) = match error {
+        _ if text.trim().is_empty() => (
+            "the file is empty".to_string(),
+            0..0,
+            "an XMILE file holds an <xmile> element with <sim_specs> and a <model>",
+        ),
+        roxmltree::Error::NoRootNode => (
+            "the file has no XML element".to_string(),
+            at_end,
+            "is this an XMILE file? It should hold an <xmile> element",
+        ),
+        roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream => (
+            format!("the file ends before its XML is complete ({error})"),
+            at_end,
+            "the file may be cut short: every element opened must be closed, down to </xmile>",
+        ),
+        _ => {
+            let pos = error.pos();
+            let offset = offset_of(patched, pos.row as usize, pos.col as usize);
+            let offset = unshift(offset, insertions);
+            (
+                format!("the file is not well-formed XML: {error}"),
+                offset..(offset + 1).min(text.len()),
+                "fix the XML at this point",
+            )
+        }
+    };
+    Diagnostic::error(DiagnosticKind::Xml, message)
+        .with_span(Some(span))
+        .with_help(help)
 }
 
 /// Byte offset just after the root element's name, where a declaration can be inserted.
@@ -192,8 +237,16 @@ fn parse_bool(text: &str) -> Option<bool> {
 }
 
 impl Reader<'_> {
+    /// Where a node is: all of it when it fits on a line, else its start tag, so a problem with
+    /// a large element (the root's missing <sim_specs>) underlines the tag, not the whole file.
     fn span(&self, node: Node) -> Option<Range<usize>> {
-        let range = node.range();
+        let mut range = node.range();
+        let text = &self.source[range.clone()];
+        if node.is_element() && text.contains('\n') {
+            if let Some(end) = text.find('>') {
+                range.end = range.start + end + 1;
+            }
+        }
         Some(unshift(range.start, self.insertions)..unshift(range.end, self.insertions))
     }
 

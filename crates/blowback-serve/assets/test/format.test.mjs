@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  citeParts, csvField, fmt, fmtSigned, fmtTime, humanize, plain, polaritySign, stepDigits, visibleUnits,
+  citeParts, csvField, fmt, fmtSigned, fmtTime, humanize, leverFormat, plain, polaritySign, stepDigits, visibleUnits,
 } from '../format.js';
 
 test('values keep about three significant figures and a typographic minus', () => {
@@ -57,4 +57,11 @@ test('names, units, citations, CSV fields and signs', () => {
   assert.equal(csvField('say "x"'), '"say ""x"""');
   assert.equal(polaritySign('-'), '−');
   assert.equal(polaritySign('?'), '?');
+});
+
+test('a lever in the model\'s time units reads as a year, others keep thousands separators', () => {
+  assert.equal(leverFormat(1, 'year', 'year').format(2022.5), '2022.5');
+  assert.equal(leverFormat(0, 'years', 'Year').format(2035), '2035');
+  assert.equal(leverFormat(0, 'billion US$', 'year').format(2500), '2,500');
+  assert.equal(leverFormat(2, '', 'year').format(1234.5), '1,234.50');
 });
