@@ -1,0 +1,33 @@
+"""blowback from Python: strategic feedback models, run and explored into pandas DataFrames.
+
+>>> import blowback
+>>> model = blowback.load("teacup.xmile")          # doctest: +SKIP
+>>> df = model.run({"room temperature": 20})        # doctest: +SKIP
+>>> df["Teacup Temperature"].plot()                 # doctest: +SKIP
+
+:func:`load` compiles a model once; :meth:`Model.run` and :meth:`Model.run_many` (parallel, GIL
+released) return DataFrames indexed by time. :class:`Case` opens a case folder (scenarios, tests,
+claims, uncertainties). :mod:`blowback.ema` adapts a model to EMA Workbench.
+"""
+
+from ._errors import (
+    BlowbackError,
+    CaseError,
+    ModelError,
+    ParameterError,
+    SimulationError,
+    UnknownNameError,
+)
+from ._model import Model, load, loads
+
+__all__ = [
+    "BlowbackError",
+    "CaseError",
+    "Model",
+    "ModelError",
+    "ParameterError",
+    "SimulationError",
+    "UnknownNameError",
+    "load",
+    "loads",
+]
