@@ -6,6 +6,7 @@
 
 use pyo3::prelude::*;
 
+mod case;
 mod errors;
 mod model;
 mod render;
@@ -16,5 +17,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(model::load_model, module)?)?;
     module.add_function(wrap_pyfunction!(model::load_model_text, module)?)?;
     module.add_class::<model::NativeModel>()?;
+    module.add_function(wrap_pyfunction!(case::load_case, module)?)?;
+    module.add_class::<case::NativeCase>()?;
     Ok(())
 }

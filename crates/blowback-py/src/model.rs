@@ -11,8 +11,9 @@ use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use blowback_sd::{
-    canonical, compile_with_data, decode_model_text, use_data_file, DataFiles, Method, ModelFormat,
-    NodeRole, Overrides, Project, Results, RunError, Simulation,
+    canonical, compile_with_data, decode_model_text, use_data_file, DataFiles, FeedbackLoop,
+    LoopOptions, Method, ModelFormat, NodeRole, Overrides, Polarity, Project, Results, RunError,
+    Simulation,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -109,13 +110,9 @@ fn compile_text(
         Ok((simulation, project, rendered))
     });
     let (simulation, project, warnings) = compiled.map_err(|text| raise(py, "ModelError", text))?;
-    let variables = describe(&simulation, &project);
-    Ok(NativeModel {
-        simulation,
-        path: label.to_string(),
-        variables,
-        warnings,
-    })
+    let mut model = NativeModel::from_parts(simulation, &project, label.to_string());
+    model.warnings = warnings;
+    Ok(model)
 }
 
 /// Names, kinds, units and documentation of the visible variables, in result-column order.
@@ -244,6 +241,43 @@ impl NativeModel {
         ))
     }
 
+    /// The feedback loops, shortest first: `(index, name, polarity, kind, variables)`, with
+    /// polarities from the run with `params`.
+    #[pyo3(signature = (params=None, max_loops=10_000, max_length=None))]
+    fn loops(
+        &self,
+        py: Python<'_>,
+        params: Option<Bound<'_, PyAny>>,
+        max_loops: usize,
+        max_length: Option<usize>,
+    ) -> PyResult<Vec<LoopRow>> {
+        let loops = self.find_loops(py, params, max_loops, max_length)?.1;
+        Ok(loops.iter().map(loop_row).collect())
+    }
+
+    /// Loops That Matter scores over the run with `params`: `(loops, times, scores, relative)`,
+    /// the scores as `loops x times` buffers.
+    #[pyo3(signature = (params=None, max_loops=10_000, max_length=None))]
+    fn loop_scores(
+        &self,
+        py: Python<'_>,
+        params: Option<Bound<'_, PyAny>>,
+        max_loops: usize,
+        max_length: Option<usize>,
+    ) -> PyResult<LoopScores> {
+        let (overrides, loops) = self.find_loops(py, params, max_loops, max_length)?;
+        let analysis = py
+            .detach(|| self.simulation.loop_dominance(&overrides, &loops))
+            .map_err(|e| run_error(py, e, None))?;
+        let flat = |rows: &[Vec<f64>]| rows.concat();
+        Ok((
+            analysis.loops.iter().map(loop_row).collect(),
+            f64_bytes(py, &analysis.times),
+            f64_bytes(py, &flat(&analysis.scores)),
+            f64_bytes(py, &flat(&analysis.relative_scores)),
+        ))
+    }
+
     /// Many runs in parallel. See `blowback.Model.run_many`.
     #[pyo3(signature = (params, vars=None, start=None, stop=None, dt=None, method=None, seed=None, save_step=None, threads=None))]
     #[allow(clippy::too_many_arguments)]
@@ -321,6 +355,17 @@ impl NativeModel {
 }
 
 impl NativeModel {
+    /// A model from a compiled simulation and the project it came from (for units and docs).
+    pub fn from_parts(simulation: Simulation, project: &Project, path: String) -> NativeModel {
+        let variables = describe(&simulation, project);
+        NativeModel {
+            simulation,
+            path,
+            variables,
+            warnings: Vec::new(),
+        }
+    }
+
     fn run_one(&self, overrides: &Overrides, vars: Option<&[String]>) -> Result<Results, RunError> {
         match vars {
             Some(vars) => {
@@ -329,6 +374,28 @@ impl NativeModel {
             }
             None => self.simulation.run(overrides),
         }
+    }
+
+    fn find_loops(
+        &self,
+        py: Python<'_>,
+        params: Option<Bound<'_, PyAny>>,
+        max_loops: usize,
+        max_length: Option<usize>,
+    ) -> PyResult<(Overrides, Vec<FeedbackLoop>)> {
+        let mut overrides = Overrides::new();
+        if let Some(params) = &params {
+            apply_params(py, &mut overrides, params)?;
+        }
+        let options = LoopOptions {
+            max_loops,
+            max_length,
+            independent_only: false,
+        };
+        let loops = py
+            .detach(|| self.simulation.feedback_loops(&overrides, options))
+            .map_err(|e| run_error(py, e, None))?;
+        Ok((overrides, loops))
     }
 
     /// The column names a run would have, for an empty ensemble.
@@ -341,6 +408,33 @@ impl NativeModel {
         Ok(results.names().to_vec())
     }
 }
+
+/// A loop's row: `(index, name, polarity, kind, variables)`.
+pub type LoopRow = (
+    usize,
+    Option<String>,
+    &'static str,
+    &'static str,
+    Vec<String>,
+);
+
+pub fn loop_row(found: &FeedbackLoop) -> LoopRow {
+    let polarity = match found.polarity {
+        Polarity::Positive => "positive",
+        Polarity::Negative => "negative",
+        Polarity::Unknown => "unknown",
+    };
+    (
+        found.index,
+        found.name.clone(),
+        polarity,
+        found.kind(),
+        found.variables.clone(),
+    )
+}
+
+/// Loops and their scores: `(loops, times, scores, relative)`, scores as `loops x times` buffers.
+pub type LoopScores = (Vec<LoopRow>, Py<PyBytes>, Py<PyBytes>, Py<PyBytes>);
 
 /// Why an ensemble stopped early.
 enum Stopped {
@@ -521,7 +615,7 @@ fn apply_params(
 
 /// A run error as the exception a Python user expects: a name the model lacks is a `KeyError`,
 /// time settings out of range a `ValueError`, anything else a `SimulationError`.
-fn run_error(py: Python<'_>, error: RunError, run: Option<usize>) -> PyErr {
+pub fn run_error(py: Python<'_>, error: RunError, run: Option<usize>) -> PyErr {
     let class = match &error {
         RunError::UnknownName { .. } | RunError::NotATable { .. } => "UnknownNameError",
         RunError::InvalidTime(_) | RunError::NotAConstant { .. } | RunError::Structural { .. } => {

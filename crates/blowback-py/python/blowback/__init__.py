@@ -18,11 +18,14 @@ from ._errors import (
     SimulationError,
     UnknownNameError,
 )
+from ._case import Case, Exploration
 from ._model import Model, load, loads
 
 __all__ = [
     "BlowbackError",
+    "Case",
     "CaseError",
+    "Exploration",
     "Model",
     "ModelError",
     "ParameterError",

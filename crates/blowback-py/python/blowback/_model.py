@@ -204,6 +204,29 @@ class Model:
             frame = pd.DataFrame(values, index=pd.Index(time_values, name="time"), columns=columns)
         return self._attrs(frame)
 
+    def loops(
+        self, params: Params = None, *, max_loops: int = 10_000, max_length: Optional[int] = None
+    ) -> pd.DataFrame:
+        """The feedback loops, shortest first: one row per loop with its name (from the case's
+        loops.toml, else none), polarity (from the run with ``params``), kind (reinforcing or
+        balancing), length and variables. ``max_length`` bounds the search on large models."""
+        rows = self._native.loops(params, max_loops, max_length)
+        return _loop_frame(rows)
+
+    def loop_scores(
+        self,
+        params: Params = None,
+        *,
+        relative: bool = True,
+        max_loops: int = 10_000,
+        max_length: Optional[int] = None,
+    ) -> pd.DataFrame:
+        """Loops That Matter scores over the run with ``params``: one row per time, one column
+        per loop (as :meth:`loops` numbers them). ``relative`` scores lie in [-1, 1] and say
+        which loop dominates; otherwise the absolute scores."""
+        rows, times, scores, relative_scores = self._native.loop_scores(params, max_loops, max_length)
+        return _scores_frame(rows, times, relative_scores if relative else scores)
+
     def __repr__(self) -> str:
         s = self._specs
         return (
@@ -213,6 +236,26 @@ class Model:
 
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(repr(self))}</p>" + self._variables.to_html(max_rows=40)
+
+
+def _loop_frame(rows: list) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        [(i, name, polarity, kind, len(variables), " -> ".join(variables)) for i, name, polarity, kind, variables in rows],
+        columns=["loop", "name", "polarity", "kind", "length", "variables"],
+    )
+    return frame.set_index("loop")
+
+
+def _scores_frame(rows: list, times: bytes, scores: bytes) -> pd.DataFrame:
+    t = np.frombuffer(times, dtype=np.float64)
+    data = np.frombuffer(scores, dtype=np.float64)
+    frame = pd.DataFrame(
+        data.reshape(len(rows), len(t)).T.copy(),
+        index=pd.Index(t, name="time"),
+        columns=pd.Index([r[0] for r in rows], name="loop"),
+    )
+    frame.attrs["loops"] = _loop_frame(rows)
+    return frame
 
 
 def _missing(value: Any) -> bool:

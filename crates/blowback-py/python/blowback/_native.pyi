@@ -3,6 +3,9 @@
 from typing import Any, Mapping, Optional, Sequence
 
 _Raw = tuple[bytes, list[str], bytes]
+_LoopRow = tuple[int, Optional[str], str, str, list[str]]
+_LoopScores = tuple[list[_LoopRow], bytes, bytes, bytes]
+_CheckRow = tuple[str, str, bool, str]
 
 class NativeModel:
     @property
@@ -36,5 +39,50 @@ class NativeModel:
         threads: Optional[int] = None,
     ) -> _Raw: ...
 
+    def loops(
+        self, params: Optional[Mapping[str, float]] = None, max_loops: int = 10000, max_length: Optional[int] = None
+    ) -> list[_LoopRow]: ...
+    def loop_scores(
+        self, params: Optional[Mapping[str, float]] = None, max_loops: int = 10000, max_length: Optional[int] = None
+    ) -> _LoopScores: ...
+
+class NativeCase:
+    @property
+    def path(self) -> str: ...
+    def model(self) -> NativeModel: ...
+    def scenarios(self) -> list[tuple[str, str]]: ...
+    def readme(self) -> Optional[str]: ...
+    def run(
+        self, vars: Optional[Sequence[str]] = None, seed: Optional[int] = None
+    ) -> tuple[
+        list[tuple[str, str, str, float, float]],
+        list[tuple[str, list[Optional[float]]]],
+        list[tuple[str, bytes, list[str], bytes]],
+    ]: ...
+    def loops(
+        self, scenario: Optional[str] = None, max_loops: int = 10000, max_length: Optional[int] = None
+    ) -> tuple[_LoopScores, list[tuple[str, str]]]: ...
+    def check(self) -> tuple[list[_CheckRow], list[_CheckRow]]: ...
+    def explore(
+        self,
+        method: Optional[str] = None,
+        samples: Optional[int] = None,
+        seed: Optional[int] = None,
+        scenarios: Optional[Sequence[str]] = None,
+        threads: Optional[int] = None,
+    ) -> tuple[
+        list[str],
+        bytes,
+        list[str],
+        list[str],
+        bytes,
+        int,
+        Optional[str],
+        list[tuple[str, str, str, float, float, float, float]],
+        list[tuple[str, str, str, float, float, float, float]],
+        str,
+    ]: ...
+
+def load_case(path: str) -> NativeCase: ...
 def load_model(path: str, data: Sequence[str] = ...) -> NativeModel: ...
 def load_model_text(text: str, name: str) -> NativeModel: ...
