@@ -6,6 +6,7 @@
 
 use pyo3::prelude::*;
 
+mod analysis;
 mod case;
 mod errors;
 mod model;
@@ -19,5 +20,7 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<model::NativeModel>()?;
     module.add_function(wrap_pyfunction!(case::load_case, module)?)?;
     module.add_class::<case::NativeCase>()?;
+    module.add_function(wrap_pyfunction!(analysis::analyze_conflict, module)?)?;
+    module.add_function(wrap_pyfunction!(analysis::fit_hawkes, module)?)?;
     Ok(())
 }

@@ -13,6 +13,8 @@ claims, uncertainties). :mod:`blowback.ema` adapts a model to EMA Workbench.
 from ._errors import (
     BlowbackError,
     CaseError,
+    ConflictError,
+    FitError,
     ModelError,
     ParameterError,
     SimulationError,
@@ -20,11 +22,16 @@ from ._errors import (
 )
 from ._case import Case, Exploration
 from ._model import Model, load, loads
+from . import conflict, events
 
 __all__ = [
     "BlowbackError",
     "Case",
     "CaseError",
+    "ConflictError",
+    "FitError",
+    "conflict",
+    "events",
     "Exploration",
     "Model",
     "ModelError",

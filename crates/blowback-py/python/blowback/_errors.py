@@ -36,3 +36,11 @@ class UnknownNameError(BlowbackError, KeyError):
 
 class SimulationError(BlowbackError, RuntimeError):
     """A run that could not finish, such as a variable becoming NaN or infinite."""
+
+
+class ConflictError(BlowbackError, ValueError):
+    """A conflict file (GMCR, TOML or JSON) that cannot be read or analysed, located."""
+
+
+class FitError(BlowbackError, ValueError):
+    """Event data a point process cannot be fitted to (no events, times outside the window...)."""

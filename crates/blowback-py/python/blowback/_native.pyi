@@ -86,3 +86,18 @@ class NativeCase:
 def load_case(path: str) -> NativeCase: ...
 def load_model(path: str, data: Sequence[str] = ...) -> NativeModel: ...
 def load_model_text(text: str, name: str) -> NativeModel: ...
+def analyze_conflict(
+    text: str,
+    name: str,
+    concepts: Optional[str] = None,
+    horizon: int = 2,
+    coalition: Optional[Sequence[str]] = None,
+) -> str: ...
+def fit_hawkes(
+    times: Sequence[float],
+    marks: Sequence[int],
+    dims: int,
+    end: float,
+    change_points: Sequence[float] = ...,
+    optimizer: str = "profile",
+) -> dict[str, Any]: ...
