@@ -455,6 +455,10 @@ impl NativeCase {
         let chosen = select_scenarios(&self.case, names.as_deref()).map_err(error)?;
         let chosen = with_structures(chosen, &config.structures);
         let model = CaseModel::new(&self.case, design.parameters(), chosen).map_err(error)?;
+        if threads == Some(0) {
+            return Err(PyValueError::new_err("threads must be at least 1"));
+        }
+        // Zero asks rayon for one thread per core.
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads.unwrap_or(0))
             .build()

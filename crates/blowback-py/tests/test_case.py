@@ -106,7 +106,29 @@ def test_bad_cases_raise_located_errors(tmp_path, toy):
     message = str(info.value)
     line = 1 + text[: text.index("atrition")].count("\n")
     assert f"scenarios.toml:{line}:1:" in message and "atrition" in message and "^" in message
+    with pytest.raises(ValueError, match="threads must be at least 1"):
+        toy.explore(threads=0)
+    with pytest.raises(blowback.ParameterError, match="samples must be at least 1"):
+        toy.explore(samples=0)
     with pytest.raises(blowback.ParameterError, match="unknown sampling method"):
         toy.explore("random")
     with pytest.raises(blowback.UnknownNameError, match="no scenario `nowhere`"):
         toy.loops("nowhere")
+
+
+def test_ctrl_c_stops_an_exploration(toy):
+    import _thread
+    import faulthandler
+    import threading
+
+    # Millions of runs: far more than the watchdog's two minutes if the interrupt were ignored.
+    faulthandler.dump_traceback_later(120, exit=True)
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    try:
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            toy.explore("mc", 3_000_000, 1)
+    finally:
+        timer.cancel()
+        faulthandler.cancel_dump_traceback_later()
+    assert toy.explore("mc", 5, 1).failures == 0
