@@ -31,14 +31,15 @@ export function renderOutcomes() {
   }
   // One row per run and one column per outcome: a case has a handful of outcomes but may have
   // many scenarios, so this shape stays within the page's width however many there are.
-  const head = el('tr', {}, el('th', { scope: 'col' }, 'Run'),
-    S.case.outcomes.map((outcome) => {
-      const window = `${outcome.stat} of ${humanize(outcome.variable)}, ${plain(outcome.from)}–${plain(outcome.to)}`;
-      // A sum integrates a rate over time, so the variable's own units would mislead there.
-      const units = unitsOf(outcome.variable) && outcome.stat !== 'sum' ? unitsOf(outcome.variable) : '';
-      return el('th', { scope: 'col', class: 'num', title: window },
-        outcome.label, units ? el('span', { class: 'sub' }, units) : null);
-    }));
+  /** @param {{ label: string, variable: string, stat: string, from: number, to: number }} outcome */
+  const headerOf = (outcome) => {
+    const window = `${outcome.stat} of ${humanize(outcome.variable)}, ${plain(outcome.from)}–${plain(outcome.to)}`;
+    // A sum integrates a rate over time, so the variable's own units would mislead there.
+    const units = unitsOf(outcome.variable) && outcome.stat !== 'sum' ? unitsOf(outcome.variable) : '';
+    return el('th', { scope: 'col', class: 'num', title: window },
+      outcome.label, units ? el('span', { class: 'sub' }, units) : null);
+  };
+  const head = el('tr', {}, el('th', { scope: 'col' }, 'Run'), S.case.outcomes.map(headerOf));
   const body = el('tbody');
   /**
    * @param {import('./state.js').Run} r
