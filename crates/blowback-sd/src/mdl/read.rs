@@ -1096,7 +1096,10 @@ impl Reader<'_> {
             );
             specs.dt = 1.0;
         }
-        if specs.stop < specs.start {
+        // Without a FINAL TIME the error below says so; comparing the default with the start would
+        // report a problem that has no line to point at.
+        let has_final = control.iter().any(|(n, _)| *n == "final_time");
+        if has_final && specs.stop < specs.start {
             self.error(
                 DiagnosticKind::Structure,
                 format!(
@@ -1114,7 +1117,7 @@ impl Reader<'_> {
             );
             specs.save_step = None;
         }
-        if control.iter().all(|(n, _)| *n != "final_time") {
+        if !has_final {
             self.error_help(
                 DiagnosticKind::Structure,
                 "the model has no FINAL TIME".into(),
