@@ -15,7 +15,7 @@ use blowback::{Case, CheckResult, CheckStatus, ComparisonTable, ScenarioRuns};
 use blowback_sd::Results;
 
 use crate::args::{apply_assignments, overrides_from, RunArgs};
-use crate::charts::{self, Chart, Line};
+use crate::charts::{self, Chart, Line, Pen};
 use crate::load::{self, Source};
 use crate::output::{format_value, plural, write_atomic};
 use crate::report::{self, ReportInput};
@@ -196,7 +196,7 @@ pub fn run_case(args: &RunArgs) -> anyhow::Result<ExitCode> {
     )?;
     writeln!(out, "{}", render_table(&table))?;
     if failed > 0 {
-        writeln!(out, "{failed} test(s) failed")?;
+        writeln!(out, "{} failed", plural(failed, "test"))?;
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -317,11 +317,13 @@ fn write_outputs(
         let lines: Vec<Line> = runs
             .runs
             .iter()
-            .filter_map(|(name, results)| {
+            .enumerate()
+            .filter_map(|(index, (name, results))| {
                 Some(Line {
                     label: name,
                     times: results.times(),
                     values: results.column(var)?,
+                    pen: Pen::scenario(index),
                 })
             })
             .collect();

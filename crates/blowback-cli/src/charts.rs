@@ -46,14 +46,55 @@ pub fn dashed(index: usize) -> bool {
 /// Longest legend row, in characters, before it wraps (the column is [`LEGEND_WIDTH`] wide).
 const LEGEND_CHARS: usize = 28;
 
-/// One scenario's line.
+/// How a line is drawn: its colour, width and dashing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pen {
+    /// Index into the palette.
+    colour: usize,
+    width: u32,
+    dashed: bool,
+}
+
+impl Pen {
+    /// The `index`-th scenario in the case's order: its colour everywhere, the first (the status
+    /// quo) thicker, and dashed from the tenth on, where the colours repeat.
+    pub fn scenario(index: usize) -> Self {
+        Self {
+            colour: index % PALETTE.len(),
+            width: if index == 0 { 3 } else { 2 },
+            dashed: dashed(index),
+        }
+    }
+
+    /// One percentile of a scenario's envelope: all in the scenario's colour (so no band is
+    /// mistaken for another scenario), the median thickest, the quartiles thinner and the outer
+    /// bands thin and dashed.
+    pub fn percentile(index: usize, percentile: f64) -> Self {
+        let spread = (percentile - 50.0).abs();
+        Self {
+            colour: index % PALETTE.len(),
+            width: if spread < 1.0 {
+                3
+            } else if spread <= 25.0 {
+                2
+            } else {
+                1
+            },
+            dashed: spread > 25.0,
+        }
+    }
+}
+
+/// One line of a chart.
 pub struct Line<'a> {
-    /// Scenario name, for the legend.
+    /// Scenario name (or percentile), for the legend.
     pub label: &'a str,
     /// Saved times.
     pub times: &'a [f64],
     /// Values.
     pub values: &'a [f64],
+    /// How it is drawn.
+    pub pen: Pen,
 }
 
 /// What one chart shows.
@@ -172,15 +213,16 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> any
                 .map_err(fail)?;
         }
     }
-    // The first line (the status quo, by the case's order) is drawn last and thicker, so the
-    // scenarios that follow it until their policies start do not hide it.
-    let order = (1..chart.lines.len()).chain((!chart.lines.is_empty()).then_some(0));
+    // Thicker lines (the status quo, a median) are drawn last, so the scenarios that follow the
+    // status quo until their policies start do not hide it.
+    let mut order: Vec<usize> = (0..chart.lines.len()).collect();
+    order.sort_by_key(|&index| (chart.lines[index].pen.width, usize::MAX - index));
     for index in order {
         let line = &chart.lines[index];
-        let colour = PALETTE[index % PALETTE.len()];
-        let width = if index == 0 { 3 } else { 2 };
+        let colour = PALETTE[line.pen.colour];
+        let width = line.pen.width;
         let points = line.times.iter().copied().zip(line.values.iter().copied());
-        if dashed(index) {
+        if line.pen.dashed {
             context
                 .draw_series(DashedLineSeries::new(
                     points,
@@ -215,10 +257,10 @@ fn draw_legend<DB: DrawingBackend>(
     let font = ("sans-serif", 13).into_font();
     let row = 20;
     let mut y = 50;
-    for (index, line) in chart.lines.iter().enumerate() {
-        let colour = PALETTE[index % PALETTE.len()];
-        let width = if index == 0 { 4 } else { 3 };
-        if dashed(index) {
+    for line in &chart.lines {
+        let colour = PALETTE[line.pen.colour];
+        let width = line.pen.width + 1;
+        if line.pen.dashed {
             area.draw(&PathElement::new(
                 [(4, y), (11, y)],
                 colour.stroke_width(width),
@@ -378,6 +420,7 @@ mod tests {
                 label: "status_quo",
                 times: &times,
                 values: &values,
+                pen: Pen::scenario(0),
             }],
             points: vec![("data".into(), vec![(2010.5, 25.0)])],
             marker: Some((2022.5, "mid-2022")),
@@ -402,6 +445,7 @@ mod tests {
                 label: "a",
                 times: &times,
                 values: &values,
+                pen: Pen::scenario(0),
             }],
             points: Vec::new(),
             marker: None,
@@ -425,6 +469,24 @@ mod tests {
         for row in wrap("conditional_with_backlash@tacit_strike_consent", 28) {
             assert!(row.chars().count() <= 28, "{row}");
         }
+    }
+
+    /// An envelope's bands share their scenario's colour; the median is the thickest, the
+    /// outer bands dashed; from the tenth scenario on, colours repeat dashed.
+    #[test]
+    fn pens_keep_a_scenario_in_its_colour() {
+        let bands: Vec<Pen> = [5.0, 25.0, 50.0, 75.0, 95.0]
+            .iter()
+            .map(|&p| Pen::percentile(3, p))
+            .collect();
+        assert!(bands.iter().all(|pen| pen.colour == 3));
+        assert_eq!(
+            bands.iter().map(|pen| pen.width).collect::<Vec<_>>(),
+            [1, 2, 3, 2, 1]
+        );
+        assert_eq!(bands.iter().filter(|pen| pen.dashed).count(), 2);
+        assert!(Pen::scenario(PALETTE.len()).dashed);
+        assert_eq!(Pen::scenario(PALETTE.len()).colour, 0);
     }
 
     /// The report and the explorer show a scenario in the same colour.

@@ -17,7 +17,7 @@ use blowback::{context_onsets, ContextOnsets};
 use blowback_conflict::{analyze_contexts, ContextStability};
 
 use crate::diagnostics::Reported;
-use crate::output::write_atomic;
+use crate::output::{plural, write_atomic};
 
 /// Conflict subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -310,16 +310,17 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                         Some(swaps) if result.exhaustive => {
                             let _ = writeln!(
                                 text,
-                                "Fewest adjacent statement swaps that make it an equilibrium: {swaps}; {} way(s):",
-                                result.solutions.len()
+                                "Fewest adjacent statement swaps that make it an equilibrium: {swaps}; {}:",
+                                plural(result.solutions.len(), "way")
                             );
                             render_swaps(&mut text, &spec, dms, &result.solutions);
                         }
                         Some(swaps) => {
                             let _ = writeln!(
                                 text,
-                                "No sequence of up to {} swaps works jointly. Fixing one decision maker at a time with its fewest swaps: {swaps} swap(s):",
-                                result.searched_up_to
+                                "No sequence of up to {} swaps works jointly. Fixing one decision maker at a time with its fewest swaps: {}:",
+                                result.searched_up_to,
+                                plural(swaps, "swap")
                             );
                             render_swaps(&mut text, &spec, dms, &result.solutions);
                         }
@@ -348,14 +349,16 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                             if result.exhaustive {
                                 let _ = writeln!(
                                     text,
-                                    "Fewest rank raises that make it an equilibrium: {total} state(s) passed; {} way(s):",
-                                    result.solutions.len()
+                                    "Fewest rank raises that make it an equilibrium: {} passed; {}:",
+                                    plural(total, "state"),
+                                    plural(result.solutions.len(), "way")
                                 );
                             } else {
                                 let _ = writeln!(
                                     text,
-                                    "No combination passing up to {} states works. Greedy search: raises passing {total} state(s) in all, each as small as it can be:",
-                                    result.searched_up_to
+                                    "No combination passing up to {} states works. Greedy search: raises passing {} in all, each as small as it can be:",
+                                    result.searched_up_to,
+                                    plural(total, "state")
                                 );
                             }
                             for (n, solution) in result.solutions.iter().enumerate() {
@@ -380,9 +383,9 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                                         .unwrap_or_default();
                                     let _ = writeln!(
                                         text,
-                                        "    {} must come to prefer state {state} to {} state(s){status_quo}: {}{}",
+                                        "    {} must come to prefer state {state} to {}{status_quo}: {}{}",
                                         dms[change.decision_maker],
-                                        change.passed.len(),
+                                        plural(change.passed.len(), "state"),
                                         shown.join(", "),
                                         if more > 0 { format!(", ... {more} more") } else { String::new() }
                                     );
@@ -771,7 +774,12 @@ fn render_explanation(
                 .collect();
             let _ = writeln!(
                 text,
-                "  move to {target}: anticipated outcome(s) {} -> {}",
+                "  move to {target}: {} {} -> {}",
+                if outcomes.len() == 1 {
+                    "anticipated outcome"
+                } else {
+                    "anticipated outcomes"
+                },
                 outcomes.join(", "),
                 if check.destabilizes {
                     "worth moving"

@@ -15,15 +15,15 @@ use std::time::Instant;
 use anyhow::{bail, Context};
 use blowback::{
     answer_prim, compare_outcomes, evaluate_conclusion, evaluate_share, name_under,
-    select_scenarios, with_structures, world_weights, CaseModel, SamplingMethod, Uncertainties,
-    WorldWeights,
+    select_scenarios, with_structures, world_weights, Case, CaseModel, SamplingMethod,
+    Uncertainties, WorldWeights,
 };
 use blowback_explore::{
     morris_indices, sobol_indices, Chunk, Design, Direction, Ensemble, EnsembleSummary,
     ExploreError, Method, Model, ParquetTable, RunSink,
 };
 
-use crate::charts::{self, Chart, Line};
+use crate::charts::{self, Chart, Line, Pen};
 use crate::load;
 use crate::output::{plural, write_atomic};
 
@@ -275,7 +275,7 @@ pub fn run(args: ExploreArgs) -> anyhow::Result<ExitCode> {
         render_robustness(&mut report, &summary, &design, &model, config, &mut json)?;
         render_shares(&mut report, &summary, config, weights.as_ref(), &mut json)?;
     }
-    let charts = write_envelope_charts(&out_dir, &summary, case.project())?;
+    let charts = write_envelope_charts(&out_dir, &summary, &case)?;
     json.insert(
         "envelopes".into(),
         serde_json::to_value(&summary.envelopes)?,
@@ -859,13 +859,26 @@ fn first_order_note(sum_first: f64) -> String {
     }
 }
 
-/// Per envelope series: one SVG of every scenario's median, and one per scenario with its
-/// 5/25/50/75/95% bands (a single chart of all bands of all scenarios is unreadable).
+/// Per envelope series: one SVG of every scenario's median per structure, and one per scenario
+/// with its 5/25/50/75/95% bands (a single chart of all bands of all scenarios is unreadable).
+///
+/// A scenario keeps its colour from the case's run charts and the explorer (its place in the
+/// case's order), whatever subset of scenarios and structures was explored.
 fn write_envelope_charts(
     dir: &Path,
     summary: &EnsembleSummary,
-    project: &blowback_sd::Project,
+    case: &Case,
 ) -> anyhow::Result<usize> {
+    let project = case.project();
+    let names = case.scenario_names();
+    // `policy@structure` is the policy's run under an alternative structure, in the policy's
+    // colour (each structure has its own median chart).
+    let index_of = |scenario: &str| {
+        let policy = scenario
+            .split_once('@')
+            .map_or(scenario, |(policy, _)| policy);
+        names.iter().position(|n| *n == policy).unwrap_or(0)
+    };
     let mut series: Vec<&str> = summary
         .envelopes
         .iter()
@@ -881,39 +894,65 @@ fn write_envelope_charts(
             .iter()
             .filter(|e| e.series == name)
             .collect();
-        let median_lines = envelopes
+        // One chart of medians per structure: all policies under all structures at once is a
+        // legend taller than the chart.
+        let mut structures: Vec<Option<&str>> = envelopes
             .iter()
-            .filter_map(|e| {
-                let i = e.percentiles.iter().position(|p| *p == 50.0)?;
-                Some(Line {
-                    label: &e.scenario,
-                    times: &e.times,
-                    values: &e.bands[i],
-                })
-            })
+            .map(|e| e.scenario.split_once('@').map(|(_, s)| s))
             .collect();
-        let title = format!("{name}: median across sampled worlds, by scenario");
-        let chart = Chart {
-            title: &title,
-            y_label: &units,
-            lines: median_lines,
-            points: Vec::new(),
-            marker: None,
-        };
-        write_atomic(
-            &dir.join(format!("envelope_{name}.svg")),
-            charts::svg(&chart)?.as_bytes(),
-        )?;
-        written += 1;
+        structures.dedup();
+        structures.sort_unstable();
+        structures.dedup();
+        for structure in structures {
+            let median_lines = envelopes
+                .iter()
+                .filter(|e| e.scenario.split_once('@').map(|(_, s)| s) == structure)
+                .filter_map(|e| {
+                    let i = e.percentiles.iter().position(|p| *p == 50.0)?;
+                    Some(Line {
+                        // The title names the structure.
+                        label: e
+                            .scenario
+                            .split_once('@')
+                            .map_or(&e.scenario[..], |(p, _)| p),
+                        times: &e.times,
+                        values: &e.bands[i],
+                        pen: Pen::scenario(index_of(&e.scenario)),
+                    })
+                })
+                .collect();
+            let (title, file) = match structure {
+                None => (
+                    format!("{name}: median across sampled worlds, by scenario"),
+                    format!("envelope_{name}.svg"),
+                ),
+                Some(structure) => (
+                    format!("{name} under the {structure} structure: median across sampled worlds"),
+                    format!("envelope_{name}@{structure}.svg"),
+                ),
+            };
+            let chart = Chart {
+                title: &title,
+                y_label: &units,
+                lines: median_lines,
+                points: Vec::new(),
+                marker: None,
+            };
+            write_atomic(&dir.join(file), charts::svg(&chart)?.as_bytes())?;
+            written += 1;
+        }
         for e in &envelopes {
             let labels: Vec<String> = e.percentiles.iter().map(|p| format!("{p}%")).collect();
+            let index = index_of(&e.scenario);
             let lines = labels
                 .iter()
                 .zip(&e.bands)
-                .map(|(label, band)| Line {
+                .zip(&e.percentiles)
+                .map(|((label, band), &percentile)| Line {
                     label,
                     times: &e.times,
                     values: band,
+                    pen: Pen::percentile(index, percentile),
                 })
                 .collect();
             let title = if e.runs < summary.experiments.len() {

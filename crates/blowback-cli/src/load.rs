@@ -13,6 +13,7 @@ use blowback_explore::ExploreError;
 use blowback_sd::decode_model_text;
 
 use crate::diagnostics::{print_diagnostics, Reported};
+use crate::output::plural;
 
 /// A case read from disk: its files, and where they are.
 #[derive(Debug, Clone)]
@@ -195,8 +196,8 @@ pub fn load(source: &Source) -> anyhow::Result<Option<Case>> {
         Err(CaseError::Model(diagnostics)) => {
             print_diagnostics(&source.model_path, &files.model, &diagnostics.0);
             eprintln!(
-                "{} error(s) in {}",
-                diagnostics.error_count(),
+                "{} in {}",
+                plural(diagnostics.error_count(), "error"),
                 source.model_path.display()
             );
             Ok(None)

@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 use blowback::Case;
 use blowback_sd::{FeedbackLoop, LoopAnalysis, LoopOptions, NodeRole, Overrides, Polarity};
 
+use crate::diagram::Diagram;
 use crate::output::write_atomic;
 
 /// Arguments of `blowback loops`.
@@ -297,20 +298,26 @@ pub fn loops(args: LoopsArgs) -> anyhow::Result<ExitCode> {
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("out").join(&subject.name).join("loops"));
-    let dot = diagram_dot(&subject, &found)?;
-    write_atomic(&dir.join("causal_loop_diagram.dot"), dot.as_bytes())?;
-    match render_svg(&dot) {
+    let edges = subject
+        .case
+        .simulation()
+        .condensed_loop_graph(&subject.overrides, &drawn_loops(&found))?;
+    let diagram = Diagram::new(&edges, |from, to| subject.citation(from, to));
+    write_atomic(
+        &dir.join("causal_loop_diagram.dot"),
+        diagram.dot().as_bytes(),
+    )?;
+    let title = format!(
+        "Causal-loop diagram of {}: {}, condensed to their stocks",
+        subject.name,
+        if found.iter().any(|l| l.name.is_some()) {
+            "the named loops"
+        } else {
+            "the shortest loops"
+        }
+    );
+    match diagram.svg(&title) {
         Ok(svg) => {
-            let title = format!(
-                "Causal-loop diagram of {}: {}, condensed to their stocks",
-                subject.name,
-                if found.iter().any(|l| l.name.is_some()) {
-                    "the named loops"
-                } else {
-                    "the shortest loops"
-                }
-            );
-            let svg = decorate_svg(&svg, &title, &self_loop_only(&subject, &found)?);
             write_atomic(&dir.join("causal_loop_diagram.svg"), svg.as_bytes())?;
             writeln!(
                 out,
@@ -416,184 +423,6 @@ fn drawn_loops(loops: &[FeedbackLoop]) -> Vec<&FeedbackLoop> {
     }
 }
 
-/// A causal-loop diagram of the loops as DOT, condensed to their stocks (see
-/// `Simulation::condensed_loop_graph`), `?` where loops disagree. Tooltips carry the claims behind
-/// direct links.
-fn diagram_dot(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<String> {
-    let edges = subject
-        .case
-        .simulation()
-        .condensed_loop_graph(&subject.overrides, &drawn_loops(loops))?;
-    let mut dot = String::from(
-        "digraph causal_loops {\n  graph [rankdir=LR];\n  node [shape=box, style=rounded];\n",
-    );
-    let id = |name: &str| format!("\"{}\"", name.replace('"', "'"));
-    // Only stocks with a link to another are drawn: the layout draws no self-loops, and a box
-    // with no arrow would float unexplained. The legend names the stocks left out.
-    let mut nodes: Vec<&str> = edges
-        .iter()
-        .filter(|e| e.from != e.to)
-        .flat_map(|e| [e.from.as_str(), e.to.as_str()])
-        .collect();
-    nodes.sort();
-    nodes.dedup();
-    for name in &nodes {
-        writeln!(
-            dot,
-            "  {} [label={}];",
-            id(name),
-            id(&name.replace('_', " "))
-        )?;
-    }
-    for edge in &edges {
-        // The layout engine draws no self-loops; the stock's node still shows.
-        if edge.from == edge.to {
-            continue;
-        }
-        let claim = subject
-            .citation(&edge.from, &edge.to)
-            .map(|c| format!(", tooltip=\"{}\"", c.replace('"', "'")))
-            .unwrap_or_default();
-        // Polarity by colour and by line, not by a `+`/`-` label: the layout places edge labels
-        // where they collide, and the legend says what each line means.
-        let style = match edge.polarity {
-            Polarity::Positive => "color=\"#1f5fa8\"",
-            Polarity::Negative => "color=\"#b3261e\", style=dashed",
-            Polarity::Unknown => "color=\"#8a939e\", style=dashed",
-        };
-        writeln!(
-            dot,
-            "  {} -> {} [{style}{claim}];",
-            id(&edge.from),
-            id(&edge.to),
-        )?;
-    }
-    dot.push_str("}\n");
-    Ok(dot)
-}
-
-/// Stocks whose only loops are with themselves, which the diagram leaves out.
-fn self_loop_only(subject: &Subject, loops: &[FeedbackLoop]) -> anyhow::Result<Vec<String>> {
-    let edges = subject
-        .case
-        .simulation()
-        .condensed_loop_graph(&subject.overrides, &drawn_loops(loops))?;
-    let linked = |name: &str| {
-        edges
-            .iter()
-            .any(|e| e.from != e.to && (e.from == name || e.to == name))
-    };
-    let mut alone: Vec<String> = edges
-        .iter()
-        .filter(|e| e.from == e.to && !linked(&e.from))
-        .map(|e| e.from.replace('_', " "))
-        .collect();
-    alone.sort();
-    alone.dedup();
-    Ok(alone)
-}
-
-/// The laid-out diagram with a title and a legend above it: what the lines mean, and which
-/// stocks are left out.
-fn decorate_svg(svg: &str, title: &str, left_out: &[String]) -> String {
-    const BAND: f64 = 78.0;
-    let Some(open_end) = svg
-        .find("<svg")
-        .and_then(|at| svg[at..].find('>').map(|end| at + end))
-    else {
-        return svg.to_string();
-    };
-    let open = &svg[..open_end];
-    let number = |attribute: &str| -> Option<f64> {
-        let at = open.find(&format!(" {attribute}=\""))? + attribute.len() + 3;
-        open[at..].split('"').next()?.parse().ok()
-    };
-    let (Some(width), Some(height)) = (number("width"), number("height")) else {
-        return svg.to_string();
-    };
-    let width = width.max(760.0);
-    let header = format!(
-        "<svg width=\"{width}\" height=\"{h}\" viewBox=\"0 0 {width} {h}\" xmlns=\"http://www.w3.org/2000/svg\">",
-        h = height + BAND
-    );
-    let escape = |text: &str| {
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let mut legend = format!(
-        "<g font-family=\"sans-serif\" font-size=\"14\"><text x=\"12\" y=\"24\" font-size=\"20\">{}</text>",
-        escape(title)
-    );
-    let keys = [
-        (
-            "#1f5fa8",
-            "",
-            "+ same direction: more of the cause, more of the effect",
-        ),
-        (
-            "#b3261e",
-            " stroke-dasharray=\"6 4\"",
-            "- opposite direction",
-        ),
-        (
-            "#8a939e",
-            " stroke-dasharray=\"6 4\"",
-            "? depends on the loop",
-        ),
-    ];
-    let mut x = 12.0;
-    for (colour, dash, text) in keys {
-        legend.push_str(&format!(
-            "<line x1=\"{x}\" y1=\"46\" x2=\"{}\" y2=\"46\" stroke=\"{colour}\" stroke-width=\"2\"{dash}/><text x=\"{}\" y=\"51\">{}</text>",
-            x + 30.0,
-            x + 36.0,
-            escape(text)
-        ));
-        x += 52.0 + 7.2 * text.len() as f64;
-    }
-    if !left_out.is_empty() {
-        legend.push_str(&format!(
-            "<text x=\"12\" y=\"70\" fill=\"#525c69\">Not drawn (loops only with themselves): {}</text>",
-            escape(&left_out.join(", "))
-        ));
-    }
-    legend.push_str("</g>");
-    let body = &svg[open_end + 1..];
-    let body = body.trim_end().strip_suffix("</svg>").unwrap_or(body);
-    format!(
-        "{}{header}{legend}<g transform=\"translate(0,{BAND})\">{body}</g></svg>\n",
-        &svg[..svg.find("<svg").unwrap_or(0)]
-    )
-}
-
-fn render_svg(dot: &str) -> Result<String, String> {
-    use layout::backends::svg::SVGWriter;
-    use layout::gv::{DotParser, GraphBuilder};
-    // The layout engine panics on a graph with no edges (a case whose loops are all a stock with
-    // itself): say so in an otherwise empty drawing instead.
-    if !dot.contains("->") {
-        return Ok("<svg width=\"760\" height=\"40\" viewBox=\"0 0 760 40\" xmlns=\"http://www.w3.org/2000/svg\">\
-                   <text x=\"12\" y=\"24\" font-family=\"sans-serif\" font-size=\"14\">No link between two stocks to draw.</text></svg>"
-            .to_string());
-    }
-    let graph = DotParser::new(dot).process()?;
-    // The layout crate asserts on shapes of graph it does not handle; such a failure costs the
-    // drawing (the DOT file is written), not the command, and prints no panic message.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let laid_out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut builder = GraphBuilder::new();
-        builder.visit_graph(&graph);
-        let mut visual = builder.get();
-        let mut svg = SVGWriter::new();
-        visual.do_it(false, false, false, &mut svg);
-        svg.finalize()
-    }));
-    std::panic::set_hook(previous);
-    laid_out.map_err(|_| "the layout engine could not place this graph".to_string())
-}
-
 /// `blowback explain`.
 pub fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let Some(subject) = load(&args.path, args.scenario.as_deref())? else {
@@ -697,30 +526,6 @@ mod tests {
     use blowback_sd::{compile, read_xmile};
 
     use super::*;
-
-    /// The diagram gets a title, a legend for each kind of line and the stocks left out, above
-    /// the laid-out graph, which moves down to make room.
-    #[test]
-    fn the_diagram_has_a_title_and_a_legend() {
-        let dot = "digraph g {\n  \"a\" [label=\"a\"];\n  \"b\" [label=\"b\"];\n  \"a\" -> \"b\" [color=\"#1f5fa8\"];\n  \"b\" -> \"a\" [color=\"#b3261e\", style=dashed];\n}\n";
-        let svg = render_svg(dot).unwrap();
-        let decorated = decorate_svg(&svg, "Causal-loop diagram of x", &["lonely stock".into()]);
-        assert!(decorated.contains(">Causal-loop diagram of x</text>"));
-        for key in [
-            "+ same direction",
-            "- opposite direction",
-            "? depends on the loop",
-        ] {
-            assert!(decorated.contains(key), "{key}");
-        }
-        assert!(decorated.contains("Not drawn (loops only with themselves): lonely stock"));
-        assert!(decorated.contains("<g transform=\"translate(0,78)\">"));
-        assert!(decorated.trim_end().ends_with("</g></svg>"));
-        // A graph with no link between two stocks is said, not handed to the layout (it panics).
-        assert!(render_svg("digraph g {\n}\n")
-            .unwrap()
-            .contains("No link between two stocks"));
-    }
 
     /// Logistic growth saved every year: a reinforcing and a balancing loop.
     fn analysis() -> (LoopAnalysis, Vec<f64>) {

@@ -13,6 +13,7 @@ mod charts;
 mod conflict;
 mod convert;
 mod diagnostics;
+mod diagram;
 mod events;
 mod explore;
 mod labels;

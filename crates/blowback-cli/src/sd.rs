@@ -12,7 +12,7 @@ use blowback_sd::{
 
 use crate::args::{overrides_from, RunArgs};
 pub use crate::diagnostics::print_diagnostics;
-use crate::output::write_atomic;
+use crate::output::{plural, write_atomic};
 
 /// Arguments of `blowback check`.
 #[derive(Debug, clap::Args)]
@@ -91,7 +91,11 @@ pub fn load_model(path: &Path, data: &[PathBuf]) -> anyhow::Result<Option<Simula
         }
         Err(errors) => {
             print_diagnostics(path, &text, &errors.0);
-            eprintln!("{} error(s) in {}", errors.error_count(), path.display());
+            eprintln!(
+                "{} in {}",
+                plural(errors.error_count(), "error"),
+                path.display()
+            );
             Ok(None)
         }
     }
@@ -180,13 +184,15 @@ fn check_model(path: &Path, strict_units: bool) -> anyhow::Result<Option<usize>>
     match (variables, errors) {
         (Some(count), 0) => {
             println!(
-                "{}: ok ({count} variables, {unit_warnings} unit warning(s))",
-                path.display()
+                "{}: ok ({}, {})",
+                path.display(),
+                plural(count, "variable"),
+                plural(unit_warnings, "unit warning")
             );
             Ok(Some(count))
         }
         _ => {
-            eprintln!("{errors} error(s) in {}", path.display());
+            eprintln!("{} in {}", plural(errors, "error"), path.display());
             Ok(None)
         }
     }
@@ -236,7 +242,7 @@ fn lint(folder: &Path, count: usize) -> anyhow::Result<ExitCode> {
         );
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{path}: {} lint finding(s)", findings.len());
+        println!("{path}: {}", plural(findings.len(), "lint finding"));
         Ok(ExitCode::from(1))
     }
 }
@@ -275,8 +281,8 @@ fn reality_checks(path: &Path) -> anyhow::Result<bool> {
         }
     }
     println!(
-        "{} reality check(s): {} passed, {failed} failed",
-        outcomes.len(),
+        "{}: {} passed, {failed} failed",
+        plural(outcomes.len(), "reality check"),
         outcomes.len() - failed
     );
     Ok(failed == 0)
@@ -350,6 +356,6 @@ fn print_summary(results: &Results) -> std::io::Result<()> {
     writeln!(
         out,
         "({}; --csv PATH writes every value, --csv alone prints them)",
-        crate::output::plural(times.len(), "saved row")
+        plural(times.len(), "saved row")
     )
 }

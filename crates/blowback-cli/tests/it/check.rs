@@ -24,7 +24,7 @@ fn unit_problems_are_warnings_by_default() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}{stderr}");
-    assert!(stdout.contains("7 unit warning(s)"), "{stdout}");
+    assert!(stdout.contains("7 unit warnings"), "{stdout}");
     assert!(
         stderr.contains("operators.xmile:10:46") && stderr.contains("is subtracted from"),
         "{stderr}"
@@ -36,7 +36,7 @@ fn strict_units_makes_them_errors() {
     let output = check(&["--strict-units", INCONSISTENT]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("7 error(s)"), "{stderr}");
+    assert!(stderr.contains("7 errors"), "{stderr}");
 }
 
 /// The flagship case must pass the units check with nothing to report (issue 12, item 4).
@@ -46,5 +46,5 @@ fn the_case_has_consistent_units() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}{stderr}");
-    assert!(stdout.contains("0 unit warning(s)"), "{stdout}");
+    assert!(stdout.contains("0 unit warnings"), "{stdout}");
 }
