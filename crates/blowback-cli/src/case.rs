@@ -550,8 +550,8 @@ fn print_checks(
 fn calibration_warnings(fit: &blowback::Calibration) {
     if fit.stopped_at_limit {
         eprintln!(
-            "warning: the optimiser stopped at its limit of {} before converging; the fit may \
-             improve with --max-iters {}",
+            "warning: the optimiser stopped at its limit of {} per start before converging; the \
+             fit may improve with --max-iters {}",
             plural(fit.iteration_limit as usize, "iteration"),
             fit.iteration_limit * 4
         );
@@ -591,9 +591,18 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         out,
         "fit to the historical record (holdout: compared with the fitted model, never fitted)"
     )?;
+    // Columns as wide as their longest entry, so a long variable name does not push its row out
+    // of line.
+    let name_width = fit
+        .points
+        .iter()
+        .map(|p| p.variable.chars().count())
+        .chain([8])
+        .max()
+        .unwrap_or(8);
     writeln!(
         out,
-        "{:<28} {:>10} {:>16} {:>10} {:>10} {:>9}  window",
+        "{:<name_width$} {:>10} {:>16} {:>10} {:>10} {:>9}  window",
         "variable", "time", "data", "model0", "fitted", "residual"
     )?;
     for (point, before) in fit.points.iter().zip(&fit.initial_points) {
@@ -619,7 +628,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         };
         writeln!(
             out,
-            "{:<28} {:>10} {:>16} {:>10} {:>10} {:>+9.3}  {}",
+            "{:<name_width$} {:>10} {:>16} {:>10} {:>10} {:>+9.3}  {}",
             point.variable,
             time,
             data,
@@ -633,9 +642,16 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         out,
         "\nhow well each series is fitted (residuals on the fit's scale; Theil shares of the mean squared error)"
     )?;
+    let label_width = fit
+        .series
+        .iter()
+        .map(|s| s.label.chars().count())
+        .chain([6])
+        .max()
+        .unwrap_or(6);
     writeln!(
         out,
-        "{:<34} {:<8} {:>3} {:>7} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7}",
+        "{:<label_width$} {:<8} {:>3} {:>7} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7}",
         "series", "window", "n", "rms", "sigma", "U_M", "U_S", "U_C", "r", "outside"
     )?;
     for s in &fit.series {
@@ -646,7 +662,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         };
         writeln!(
             out,
-            "{:<34} {:<8} {:>3} {:>7.3} {:>6.3} {:>6} {:>6} {:>6} {:>6} {:>7}",
+            "{:<label_width$} {:<8} {:>3} {:>7.3} {:>6.3} {:>6} {:>6} {:>6} {:>6} {:>7}",
             s.label,
             s.role.name(),
             s.n,
@@ -660,11 +676,17 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     writeln!(out, "\nfitted parameters (model value -> fitted, [bounds])")?;
+    let parameter_width = fit
+        .parameters
+        .iter()
+        .map(|p| p.name.chars().count())
+        .max()
+        .unwrap_or(0);
     for p in &fit.parameters {
         let at_bound = p.at_bound();
         writeln!(
             out,
-            "  {:<28} {:>12.6} -> {:>12.6}  [{}, {}]{}",
+            "  {:<parameter_width$} {:>12.6} -> {:>12.6}  [{}, {}]{}",
             p.name,
             p.initial,
             p.fitted,
@@ -675,12 +697,13 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         out,
-        "\ncost {:.4} -> {:.4} (of which priors {:.4}) over {} fitted observations; {}, {}, {:.1} s",
+        "\ncost {:.4} -> {:.4} (of which priors {:.4}) over {} fitted observations; {} over {}, {}, {:.1} s",
         fit.initial_cost,
         fit.cost,
         fit.prior_cost,
         fit.observations_used,
         plural(fit.iterations as usize, "iteration"),
+        plural(fit.starts as usize, "start"),
         plural(fit.runs, "run"),
         started.elapsed().as_secs_f64()
     )?;
@@ -701,6 +724,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         "cost": fit.cost,
         "prior_cost": fit.prior_cost,
         "iterations": fit.iterations,
+        "starts": fit.starts,
         "runs": fit.runs,
         "observations_used": fit.observations_used,
         "series": fit.series.iter().map(|s| serde_json::json!({

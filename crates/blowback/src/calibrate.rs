@@ -283,8 +283,10 @@ pub struct Calibration {
     pub cost: f64,
     /// The part of `cost` due to the priors.
     pub prior_cost: f64,
-    /// Optimiser iterations.
+    /// Optimiser iterations, over all (re)starts.
     pub iterations: u64,
+    /// Optimiser (re)starts: the first and each restart from the best point so far.
+    pub starts: u32,
     /// The iteration limit of each (re)start.
     pub iteration_limit: u64,
     /// Whether the last (re)start stopped at the iteration limit rather than converging.
@@ -648,6 +650,7 @@ impl Case {
             cost,
             prior_cost,
             iterations,
+            starts: spec.restarts + 1,
             iteration_limit,
             stopped_at_limit,
             runs,

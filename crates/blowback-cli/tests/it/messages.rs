@@ -244,7 +244,7 @@ fn bad_rows_read_alike_everywhere_and_limits_are_said() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
         stderr.contains(
-            "warning: the optimiser stopped at its limit of 1 iteration before converging"
+            "warning: the optimiser stopped at its limit of 1 iteration per start before converging"
         ),
         "{stderr}"
     );
