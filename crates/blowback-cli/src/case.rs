@@ -17,7 +17,7 @@ use blowback_sd::Results;
 use crate::args::{apply_assignments, overrides_from, RunArgs};
 use crate::charts::{self, Chart, Line, Pen};
 use crate::load::{self, Source};
-use crate::output::{format_value, plural, write_atomic};
+use crate::output::{column_width, format_value, plural, write_atomic};
 use crate::report::{self, ReportInput};
 
 /// The date the afpak case is frozen at (the essay's vantage point), marked on every chart.
@@ -411,13 +411,7 @@ fn table_csv(table: &ComparisonTable) -> anyhow::Result<Vec<u8>> {
 
 /// The comparison table as aligned text.
 fn render_table(table: &ComparisonTable) -> String {
-    let name_width = table
-        .rows
-        .iter()
-        .map(|(n, _)| n.chars().count())
-        .max()
-        .unwrap_or(8)
-        .max("scenario".len());
+    let name_width = column_width(table.rows.iter().map(|(n, _)| n.as_str()), "scenario".len());
     let widths: Vec<usize> = table
         .outcomes
         .iter()
@@ -593,13 +587,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     )?;
     // Columns as wide as their longest entry, so a long variable name does not push its row out
     // of line.
-    let name_width = fit
-        .points
-        .iter()
-        .map(|p| p.variable.chars().count())
-        .chain([8])
-        .max()
-        .unwrap_or(8);
+    let name_width = column_width(fit.points.iter().map(|p| p.variable.as_str()), 8);
     writeln!(
         out,
         "{:<name_width$} {:>10} {:>16} {:>10} {:>10} {:>9}  window",
@@ -642,13 +630,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         out,
         "\nhow well each series is fitted (residuals on the fit's scale; Theil shares of the mean squared error)"
     )?;
-    let label_width = fit
-        .series
-        .iter()
-        .map(|s| s.label.chars().count())
-        .chain([6])
-        .max()
-        .unwrap_or(6);
+    let label_width = column_width(fit.series.iter().map(|s| s.label.as_str()), 6);
     writeln!(
         out,
         "{:<label_width$} {:<8} {:>3} {:>7} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7}",
@@ -676,12 +658,7 @@ pub fn calibrate(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     writeln!(out, "\nfitted parameters (model value -> fitted, [bounds])")?;
-    let parameter_width = fit
-        .parameters
-        .iter()
-        .map(|p| p.name.chars().count())
-        .max()
-        .unwrap_or(0);
+    let parameter_width = column_width(fit.parameters.iter().map(|p| p.name.as_str()), 0);
     for p in &fit.parameters {
         let at_bound = p.at_bound();
         writeln!(

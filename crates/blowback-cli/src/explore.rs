@@ -25,7 +25,7 @@ use blowback_explore::{
 
 use crate::charts::{self, Chart, Line, Pen};
 use crate::load;
-use crate::output::{plural, write_atomic};
+use crate::output::{column_width, plural, write_atomic};
 
 mod shards;
 
@@ -400,19 +400,13 @@ fn fmt(value: f64) -> String {
     }
 }
 
-/// The width of a name column: the longest name, so long names (`status_quo@aid_backlash`)
-/// do not push their row's numbers out of line.
-fn name_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
-    names.map(|n| n.chars().count()).max().unwrap_or(0).max(8)
-}
-
 fn render_ranges(
     report: &mut String,
     summary: &EnsembleSummary,
     json: &mut serde_json::Map<String, serde_json::Value>,
 ) -> anyhow::Result<()> {
     let k = summary.outcomes.len();
-    let width = name_width(summary.scenarios.iter().map(String::as_str));
+    let width = column_width(summary.scenarios.iter().map(String::as_str), 8);
     let mut ranges = Vec::new();
     for (o, outcome) in summary.outcomes.iter().enumerate() {
         writeln!(
@@ -451,7 +445,7 @@ fn render_sensitivity(
         .iter()
         .map(|p| p.name.as_str())
         .collect();
-    let width = name_width(names.iter().copied());
+    let width = column_width(names.iter().copied(), 8);
     let focus = config
         .settings
         .sensitivity_scenario
@@ -554,7 +548,7 @@ fn render_robustness(
                 fmt(t)
             ))
         )?;
-        let width = name_width(c.policies.iter().map(|p| p.policy.as_str()));
+        let width = column_width(c.policies.iter().map(|p| p.policy.as_str()), 8);
         writeln!(
             report,
             "  {:<width$} {:>10} {:>12} {:>12} {:>8} {:>8}",
@@ -601,7 +595,7 @@ fn render_robustness(
         .iter()
         .map(|p| p.name.as_str())
         .collect();
-    let width = name_width(names.iter().copied());
+    let width = column_width(names.iter().copied(), 8);
     for spec in &config.prim {
         let Some(answer) = answer_prim(spec, summary, design, model.outcomes())? else {
             writeln!(
@@ -754,7 +748,7 @@ fn render_shares(
                 .cloned()
                 .collect()
         });
-        let width = name_width(base.iter().map(String::as_str));
+        let width = column_width(base.iter().map(String::as_str), 8);
         write!(report, "  {:<width$}", "scenario")?;
         for label in &header {
             write!(report, " {label:>22}")?;
@@ -1003,11 +997,5 @@ mod tests {
             "{above}"
         );
         assert!(!above.contains("the rest is interaction"));
-    }
-
-    #[test]
-    fn name_columns_are_as_wide_as_the_longest_name() {
-        assert_eq!(name_width(["a", "status_quo@aid_backlash"].into_iter()), 23);
-        assert_eq!(name_width(std::iter::empty()), 8);
     }
 }

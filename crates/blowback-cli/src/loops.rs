@@ -11,7 +11,7 @@ use blowback::Case;
 use blowback_sd::{FeedbackLoop, LoopAnalysis, LoopOptions, NodeRole, Overrides, Polarity};
 
 use crate::diagram::Diagram;
-use crate::output::write_atomic;
+use crate::output::{column_width, write_atomic};
 
 /// Arguments of `blowback loops`.
 #[derive(Debug, clap::Args)]
@@ -449,11 +449,7 @@ pub fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         step_end - dt,
         step_end
     )?;
-    let width = chain
-        .iter()
-        .map(|c| c.from.chars().count())
-        .max()
-        .unwrap_or(0);
+    let width = column_width(chain.iter().map(|c| c.from.as_str()), 0);
     let mut level = usize::MAX;
     let mut shares = 0.0;
     for (i, step) in chain.iter().enumerate() {

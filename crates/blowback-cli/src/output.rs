@@ -97,6 +97,17 @@ pub fn format_value(value: Option<f64>) -> String {
     }
 }
 
+/// The width of a text column: its longest cell, and at least `at_least` (its header's width), so
+/// a long name (`status_quo@aid_backlash`) does not push its row's numbers out of line.
+pub fn column_width<'a>(cells: impl IntoIterator<Item = &'a str>, at_least: usize) -> usize {
+    cells
+        .into_iter()
+        .map(|cell| cell.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(at_least)
+}
+
 /// `1 file`, `2 files`: a count with its noun in the right number (nouns here take an `s`).
 pub fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
@@ -135,6 +146,8 @@ mod tests {
             "TTP \\u{0}\\u{7}\\u{1b}[31m é"
         );
         assert_eq!(printable("plain"), "plain");
+        assert_eq!(column_width(["a", "status_quo@aid_backlash"], 8), 23);
+        assert_eq!(column_width([], 8), 8);
         assert_eq!(plural(1, "scenario"), "1 scenario");
         assert_eq!(plural(3, "scenario"), "3 scenarios");
     }

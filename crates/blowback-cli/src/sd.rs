@@ -12,7 +12,7 @@ use blowback_sd::{
 
 use crate::args::{overrides_from, RunArgs};
 pub use crate::diagnostics::print_diagnostics;
-use crate::output::{plural, write_atomic};
+use crate::output::{column_width, plural, write_atomic};
 
 /// Arguments of `blowback check`.
 #[derive(Debug, clap::Args)]
@@ -326,13 +326,7 @@ fn print_summary(results: &Results) -> std::io::Result<()> {
         times.first().copied().unwrap_or(0.0),
         times.last().copied().unwrap_or(0.0),
     );
-    let width = results
-        .names()
-        .iter()
-        .map(|n| n.chars().count())
-        .max()
-        .unwrap_or(8)
-        .max(8);
+    let width = column_width(results.names().iter().map(String::as_str), 8);
     writeln!(
         out,
         "{:<width$}  {:>12}  {:>12}  {:>12}  {:>12}",
