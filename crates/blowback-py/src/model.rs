@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use blowback_sd::{
     canonical, compile_with_data, decode_model_text, use_data_file, DataFiles, FeedbackLoop,
-    LoopOptions, Method, ModelFormat, NodeRole, Overrides, Polarity, Project, Results, RunError,
-    Simulation,
+    GraphicalFunction, LoopOptions, Method, ModelFormat, NodeRole, Overrides, Polarity, Project,
+    Results, RunError, Simulation,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -224,7 +224,7 @@ impl NativeModel {
     ) -> PyResult<RawResults> {
         let mut overrides = settings(py, start, stop, dt, method, seed, save_step)?;
         if let Some(params) = &params {
-            apply_params(py, &mut overrides, params)?;
+            apply_params(py, &self.simulation, &mut overrides, params)?;
         }
         let results = py
             .detach(|| self.run_one(&overrides, vars.as_deref()))
@@ -298,7 +298,7 @@ impl NativeModel {
         let mut runs = Vec::with_capacity(params.len());
         for (index, run_params) in params.iter().enumerate() {
             let mut overrides = base.clone();
-            apply_params(py, &mut overrides, run_params).map_err(|e| {
+            apply_params(py, &self.simulation, &mut overrides, run_params).map_err(|e| {
                 let message = format!("run {index}: {}", e.value(py));
                 PyErr::from_type(e.get_type(py), message)
             })?;
@@ -385,7 +385,7 @@ impl NativeModel {
     ) -> PyResult<(Overrides, Vec<FeedbackLoop>)> {
         let mut overrides = Overrides::new();
         if let Some(params) = &params {
-            apply_params(py, &mut overrides, params)?;
+            apply_params(py, &self.simulation, &mut overrides, params)?;
         }
         let options = LoopOptions {
             max_loops,
@@ -562,9 +562,11 @@ pub fn parse_seed(py: Python<'_>, seed: &Bound<'_, PyAny>) -> PyResult<u64> {
     })
 }
 
-/// Sets each `name: value` of a mapping as an override, checking types and finiteness.
+/// Sets each `name: value` of a mapping as an override, checking types and finiteness: a number
+/// for a constant or a stock's initial value, points for a graphical function.
 fn apply_params(
     py: Python<'_>,
+    simulation: &Simulation,
     overrides: &mut Overrides,
     params: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
@@ -589,14 +591,40 @@ fn apply_params(
             ))
         })?;
         let name = name.to_cow()?;
-        let number = if value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>() {
+        let text = value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>();
+        let number = if text {
             None
         } else {
             value.extract::<f64>().ok()
         };
         let Some(number) = number else {
+            if !text {
+                if let Some(points) = table_points(py, &name, &value)? {
+                    // The points replace the model's; its interpolation (continuous,
+                    // extrapolating or discrete) stays. A name that is not a table is refused
+                    // by the run, as any unknown name is.
+                    let kind = simulation.table(&name).map(|t| t.kind).unwrap_or_default();
+                    let (xs, ys) = points.into_iter().unzip();
+                    overrides.set_table(
+                        &name,
+                        GraphicalFunction {
+                            kind,
+                            xs,
+                            ys,
+                            y_scale: None,
+                        },
+                    );
+                    continue;
+                }
+            }
+            // A collection may have been meant as a graphical function's points; say so then.
+            let expected = if !text && value.try_iter().is_ok() {
+                "a number, or (x, y) points for a graphical function"
+            } else {
+                "a number"
+            };
             return Err(PyTypeError::new_err(format!(
-                "parameter `{name}`: expected a number, got {} {}",
+                "parameter `{name}`: expected {expected}, got {} {}",
                 type_name(&value),
                 value.repr().map(|r| r.to_string()).unwrap_or_default()
             )));
@@ -611,6 +639,58 @@ fn apply_params(
         overrides.set(&name, number);
     }
     Ok(())
+}
+
+/// The points of a graphical function given as a parameter: a pandas Series (x in the index, y
+/// as values), a mapping of x to y, or a sequence of (x, y) pairs (a list, or a two-column numpy
+/// array). `None` when `value` is none of these; an error when it is one but its points are not
+/// finite numbers with x non-decreasing.
+fn table_points(
+    py: Python<'_>,
+    name: &str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<Option<Vec<(f64, f64)>>> {
+    let pairs = match value.getattr("items").and_then(|items| items.call0()) {
+        Ok(items) => items,
+        Err(_) if value.try_iter().is_ok() => value.clone(),
+        Err(_) => return Ok(None),
+    };
+    let mut points = Vec::new();
+    for pair in pairs.try_iter()? {
+        let pair = pair?;
+        // A tuple, or a list or numpy row of two numbers; anything else is not a table.
+        let point = match pair.extract::<(f64, f64)>() {
+            Ok(point) => point,
+            Err(_) => match pair.extract::<Vec<f64>>() {
+                Ok(xy) if xy.len() == 2 => (xy[0], xy[1]),
+                _ => return Ok(None),
+            },
+        };
+        points.push(point);
+    }
+    let problem = if points.is_empty() {
+        Some("it has no points".to_string())
+    } else if let Some((x, y)) = points
+        .iter()
+        .find(|(x, y)| !x.is_finite() || !y.is_finite())
+    {
+        Some(format!("the point ({x}, {y}) is not finite"))
+    } else {
+        points.windows(2).find(|w| w[1].0 < w[0].0).map(|w| {
+            format!(
+                "x falls from {} to {}; give the points in increasing x",
+                w[0].0, w[1].0
+            )
+        })
+    };
+    match problem {
+        Some(problem) => Err(raise(
+            py,
+            "ParameterError",
+            format!("graphical function `{name}`: {problem}"),
+        )),
+        None => Ok(Some(points)),
+    }
 }
 
 /// A run error as the exception a Python user expects: a name the model lacks is a `KeyError`,

@@ -27,7 +27,7 @@ def test_unknown_output_variable(teacup):
     [
         ({"Room Temperature": "warm"}, "expected a number, got str 'warm'"),
         ({"Room Temperature": None}, "expected a number, got NoneType"),
-        ({"Room Temperature": [1, 2]}, "expected a number, got list"),
+        ({"Room Temperature": [1, 2]}, "expected a number, or (x, y) points for a graphical function, got list [1, 2]"),
         ({3: 1.0}, "parameter names must be strings, got int"),
         ([("Room Temperature", 1.0)], "params must be a mapping"),
         ("Room Temperature", "params must be a mapping"),

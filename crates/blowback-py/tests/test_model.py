@@ -104,3 +104,58 @@ def test_model_reads_relative_to_its_own_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     model = blowback.load(HERE / "models/noisy_growth.xmile")
     assert model.variables.loc["Population", "units"] == "people"
+
+
+# A stock filled at a rate read off a graphical function of time; a discrete one beside it.
+LOOKUP_MODEL = """<?xml version="1.0" encoding="utf-8"?>
+<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+  <header><name>lookup</name><vendor>test</vendor><product version="1">test</product></header>
+  <sim_specs><start>0</start><stop>10</stop><dt>1</dt></sim_specs>
+  <model><variables>
+    <stock name="filled"><eqn>0</eqn><inflow>rate</inflow></stock>
+    <flow name="rate"><eqn>schedule(TIME)</eqn></flow>
+    <gf name="schedule"><xscale min="0" max="10"/><ypts>0,10</ypts></gf>
+    <aux name="stepped"><eqn>steps(TIME)</eqn></aux>
+    <gf name="steps" type="discrete"><xscale min="0" max="10"/><ypts>1,2</ypts></gf>
+  </variables></model>
+</xmile>
+"""
+
+
+def test_a_graphical_function_takes_new_points():
+    model = blowback.loads(LOOKUP_MODEL, name="lookup.xmile")
+    base = model.run(vars="rate")
+    assert base.loc[4.0, "rate"] == pytest.approx(4.0)
+    doubled = [(0.0, 0.0), (10.0, 20.0)]
+    as_pairs = model.run({"schedule": doubled}, vars="rate")
+    assert as_pairs.loc[4.0, "rate"] == pytest.approx(8.0)
+    # The same points as a Series (x in the index), a dict, or a two-column array.
+    for points in (
+        pd.Series([0.0, 20.0], index=[0.0, 10.0]),
+        {0.0: 0.0, 10.0: 20.0},
+        np.array(doubled),
+    ):
+        again = model.run({"schedule": points}, vars="rate")
+        np.testing.assert_array_equal(again.to_numpy(), as_pairs.to_numpy())
+    # The model is as it was, and a discrete function stays discrete with new points.
+    np.testing.assert_array_equal(model.run(vars="rate").to_numpy(), base.to_numpy())
+    stepped = model.run({"steps": [(0.0, 5.0), (6.0, 7.0)]}, vars="stepped")
+    assert stepped.loc[5.0, "stepped"] == 5.0 and stepped.loc[6.0, "stepped"] == 7.0
+    # In an ensemble too: one run per set of points.
+    runs = model.run_many([{"schedule": doubled}, {}], vars="rate")
+    assert runs.loc[(0, 4.0), "rate"] == pytest.approx(8.0)
+    assert runs.loc[(1, 4.0), "rate"] == pytest.approx(4.0)
+
+
+def test_bad_points_are_refused_with_the_reason():
+    model = blowback.loads(LOOKUP_MODEL, name="lookup.xmile")
+    with pytest.raises(blowback.ParameterError, match="x falls from 10 to 0"):
+        model.run({"schedule": [(10.0, 1.0), (0.0, 2.0)]})
+    with pytest.raises(blowback.ParameterError, match="has no points"):
+        model.run({"schedule": []})
+    with pytest.raises(blowback.ParameterError, match="not finite"):
+        model.run({"schedule": [(0.0, float("nan"))]})
+    with pytest.raises(blowback.UnknownNameError):
+        model.run({"rate": [(0.0, 1.0)]})
+    with pytest.raises(TypeError, match="or \\(x, y\\) points"):
+        model.run({"schedule": [(0.0, 1.0, 2.0)]})

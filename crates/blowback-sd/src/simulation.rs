@@ -217,6 +217,13 @@ impl Simulation {
             })
     }
 
+    /// The graphical function `name` as compiled (its points and interpolation), if the model has
+    /// one by that name; what [`Overrides::set_table`] replaces.
+    pub fn table(&self, name: &str) -> Option<&GraphicalFunction> {
+        let index = *self.table_by_name.get(&canonical_display(name))?;
+        self.tables.get(index)
+    }
+
     /// The value a constant or a stock's initial value has without overrides, computed from the
     /// model's own equations at the start time.
     pub fn default_value(&self, name: &str) -> Option<f64> {

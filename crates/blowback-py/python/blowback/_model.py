@@ -11,7 +11,10 @@ import pandas as pd
 
 from . import _native
 
-Params = Optional[Mapping[str, float]]
+# A parameter is a number (a constant, or a stock's initial value) or the points of a graphical
+# function: a pandas Series (x in the index), a mapping of x to y, or (x, y) pairs.
+Value = Union[float, "pd.Series", Mapping[float, float], Sequence[Sequence[float]]]
+Params = Optional[Mapping[str, Value]]
 Vars = Optional[Union[str, Sequence[str]]]
 
 
@@ -128,15 +131,18 @@ class Model:
         """Run the model once and return its results, one row per saved time.
 
         ``params`` maps constants (or stocks, for their initial value) to numbers: a dict or a
-        pandas Series. ``vars`` limits the columns (a name or a list; default every visible
+        pandas Series. A graphical function takes new points instead of a number: a Series
+        (x in the index, y as values), a dict of x to y, or a list of ``(x, y)`` pairs (or a
+        two-column array), x non-decreasing; the function keeps its interpolation. ``vars`` limits the columns (a name or a list; default every visible
         variable). ``start``, ``stop``, ``dt``, ``save_step`` and ``method`` (``"euler"``,
         ``"rk2"``, ``"rk4"``) replace the model's settings; ``seed`` seeds the random functions.
 
         The DataFrame is indexed by ``time``; ``df.attrs`` holds ``units``, ``docs`` and
         ``kinds`` per column, ``time_units`` and ``model``.
 
-        Raises ``TypeError`` for a value that is not a number, :class:`UnknownNameError` (a
-        ``KeyError``) for a name the model lacks, :class:`ParameterError` (a ``ValueError``)
+        Raises ``TypeError`` for a value that is neither a number nor points,
+        :class:`UnknownNameError` (a ``KeyError``) for a name the model lacks (or points given to
+        a variable that is not a graphical function), :class:`ParameterError` (a ``ValueError``)
         for a value out of range, :class:`SimulationError` when a variable becomes NaN.
         """
         times, names, columns = self._native.run(
@@ -146,7 +152,7 @@ class Model:
 
     def run_many(
         self,
-        params: Union[pd.DataFrame, Iterable[Mapping[str, float]]],
+        params: Union[pd.DataFrame, Iterable[Mapping[str, Value]]],
         *,
         vars: Vars = None,
         start: Optional[float] = None,

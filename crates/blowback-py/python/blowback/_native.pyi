@@ -17,7 +17,7 @@ class NativeModel:
     def default_value(self, name: str) -> Optional[float]: ...
     def run(
         self,
-        params: Optional[Mapping[str, float]] = None,
+        params: Optional[Mapping[str, Any]] = None,
         vars: Optional[Sequence[str]] = None,
         start: Optional[float] = None,
         stop: Optional[float] = None,
@@ -28,7 +28,7 @@ class NativeModel:
     ) -> _Raw: ...
     def run_many(
         self,
-        params: Sequence[Mapping[str, float]],
+        params: Sequence[Mapping[str, Any]],
         vars: Optional[Sequence[str]] = None,
         start: Optional[float] = None,
         stop: Optional[float] = None,
@@ -40,10 +40,10 @@ class NativeModel:
     ) -> _Raw: ...
 
     def loops(
-        self, params: Optional[Mapping[str, float]] = None, max_loops: int = 10000, max_length: Optional[int] = None
+        self, params: Optional[Mapping[str, Any]] = None, max_loops: int = 10000, max_length: Optional[int] = None
     ) -> list[_LoopRow]: ...
     def loop_scores(
-        self, params: Optional[Mapping[str, float]] = None, max_loops: int = 10000, max_length: Optional[int] = None
+        self, params: Optional[Mapping[str, Any]] = None, max_loops: int = 10000, max_length: Optional[int] = None
     ) -> _LoopScores: ...
 
 class NativeCase:
