@@ -894,7 +894,6 @@ fn write_envelope_charts(
             .iter()
             .map(|e| e.scenario.split_once('@').map(|(_, s)| s))
             .collect();
-        structures.dedup();
         structures.sort_unstable();
         structures.dedup();
         for structure in structures {
