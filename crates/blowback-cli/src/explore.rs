@@ -836,11 +836,16 @@ fn share_op(op: blowback::Comparison) -> &'static str {
     }
 }
 
-/// What the sum of first-order Sobol indices says: below 1, the rest is interaction; above 1
-/// (possible only through estimation error), interactions are too small to measure at this sample
-/// size.
+/// What the sum of first-order Sobol indices says: below 1, the rest is interaction; above 1 or
+/// below 0 (possible only through estimation error, as many noisy estimates near zero add up),
+/// the first-order indices are not resolved at this sample size.
 fn first_order_note(sum_first: f64) -> String {
-    if sum_first <= 1.0 {
+    if sum_first < 0.0 {
+        format!(
+            "sum of first-order indices {sum_first:.2}: below 0 only through estimation error, so \
+             the first-order indices are not resolved at this sample size; read the total-order ones"
+        )
+    } else if sum_first <= 1.0 {
         format!(
             "sum of first-order indices {sum_first:.2}: the remaining {:.2} of the variance is interaction",
             1.0 - sum_first
@@ -996,5 +1001,11 @@ mod tests {
             "{above}"
         );
         assert!(!above.contains("the rest is interaction"));
+        let below = first_order_note(-0.75);
+        assert!(
+            below.contains("below 0 only through estimation error"),
+            "{below}"
+        );
+        assert!(!below.contains("interaction"), "{below}");
     }
 }
